@@ -1,0 +1,72 @@
+# kaltara-study — one command builds the report, one checks it. `make help` lists the targets.
+# A clean clone needs only Python 3.11 and pip: the first target run creates .venv, installs the
+# pinned stack (uv when it can be installed, plain pip otherwise), the package (editable) and a
+# Jupyter kernel named kaltara-study inside the venv.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+LOCK   := requirements/lock.txt
+STAMP  := $(VENV)/.kaltara-installed
+SOURCE ?= synthetic
+OUT    ?= $(if $(filter synthetic,$(SOURCE)),reports,build/$(SOURCE))
+LANG_ID ?= id
+SEED   ?= 20251
+# Quiet, reproducible kernels: no Jupyter path-migration warning, no debugger frozen-module note.
+export JUPYTER_PLATFORM_DIRS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.PHONY: help install report test test-unit test-notebooks lab clean lock bench
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+	@echo "  variables: SOURCE=synthetic|kaltara|<folder>  LANG_ID=id|en  SEED=$(SEED)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml $(LOCK)
+	@echo ">> installing the pinned stack into $(VENV)"
+	@if $(PY) -m pip install -q uv >/dev/null 2>&1 && [ -x $(VENV)/bin/uv ]; then \
+	  $(VENV)/bin/uv pip install -q --python $(PY) -r $(LOCK) && \
+	  $(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e . ; \
+	else \
+	  echo ">> uv unavailable: using pip"; \
+	  $(PY) -m pip install -q -r $(LOCK) && $(PY) -m pip install -q --no-deps -e . ; \
+	fi
+	$(PY) -m ipykernel install --sys-prefix --name kaltara-study --display-name "Python (kaltara-study)" >/dev/null
+	@touch $@
+
+install: $(STAMP) ## create .venv, install the package + pinned deps, register the kaltara-study kernel
+
+report: $(STAMP) ## build everything: raw -> processed -> notebooks 00..08 -> reports/ (SOURCE=kaltara for the real data)
+	$(VENV)/bin/kaltara-study build --source $(SOURCE) --output $(OUT) --lang $(LANG_ID) --seed $(SEED)
+
+test: $(STAMP) ## the whole test suite: unit/property/real-data tests, then nbval (strict) over notebooks/
+	$(MAKE) --no-print-directory test-unit test-notebooks
+
+test-unit: $(STAMP)
+	$(PY) -m pytest -q tests
+
+test-notebooks: $(STAMP)
+	$(PY) -m pytest -q -p no:warnings --nbval notebooks --nbval-kernel-name kaltara-study \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= -o testpaths=notebooks
+
+lab: $(STAMP) ## open JupyterLab with the kaltara-study kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP) ## run the benchmarks (prints figures with the machine noted)
+	@for b in benchmarks/*.py; do echo ">> $$b"; $(PY) $$b; done
+
+lock: $(PY) ## re-pin requirements/lock.txt from pyproject.toml (needs uv)
+	$(PY) -m pip install -q uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o $(LOCK)
+
+clean: ## remove built outputs (data/processed, reports, build); never data/raw
+	rm -rf build data/processed/* reports/figures reports/tables reports/notebooks reports/index.html reports/MANIFEST.json
+	touch data/processed/.gitkeep

@@ -1,0 +1,27 @@
+"""Command line: ``kaltara-study build`` (see ``kaltara-study --help``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kaltara-study", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="run raw -> processed -> notebooks -> reports/")
+    b.add_argument("--source", default="synthetic")
+    b.add_argument("--output", default=None)
+    b.add_argument("--lang", default="id", choices=["id", "en"])
+    b.add_argument("--seed", type=int, default=20251)
+    b.add_argument("--only", nargs="*", default=None, help="notebook name prefixes, e.g. 04 05")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        from kaltara_study.build import main_build
+
+        return main_build(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Exception types. Every message says which file/row/column and what was expected or what to do."""
+
+from __future__ import annotations
+
+
+class KaltaraError(Exception):
+    """Base class of the package's errors."""
+
+
+class InputError(KaltaraError):
+    """Unusable input: missing file or required column, empty file, unreadable encoding.
+
+    Carries ``file`` and a message saying what to fix.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None):
+        self.file = file
+        super().__init__(f"{file}: {message}" if file else message)
+
+
+class DataError(KaltaraError, ValueError):
+    """Values that break the data contract. ``problems`` holds every problem found (not the first
+    only), as dicts with keys ``file``, ``row``, ``column``, ``value``, ``rule``."""
+
+    def __init__(self, message: str, *, problems: list[dict] | None = None):
+        self.problems = list(problems or [])
+        super().__init__(message)
