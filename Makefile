@@ -50,12 +50,15 @@ report: $(STAMP) ## build everything: raw -> processed -> notebooks 00..08 -> re
 test: $(STAMP) ## the whole test suite: unit/property/real-data tests, then nbval (strict) over notebooks/
 	$(MAKE) --no-print-directory test-unit test-notebooks
 
+# pytest exits 5 when it collected no test: that is a broken suite here, so it fails loudly.
 test-unit: $(STAMP)
-	$(PY) -m pytest -q tests
+	@rc=0; $(PY) -m pytest -q -rs tests || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests in tests/: failing"; exit 1; fi; exit $$rc
 
 test-notebooks: $(STAMP)
-	$(PY) -m pytest -q -p no:warnings --nbval notebooks --nbval-kernel-name kaltara-study \
-	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= -o testpaths=notebooks
+	@rc=0; $(PY) -m pytest -q -p no:warnings --nbval notebooks --nbval-kernel-name kaltara-study \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= -o testpaths=notebooks || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "nbval collected no notebook cells: failing"; exit 1; fi; exit $$rc
 
 lab: $(STAMP) ## open JupyterLab with the kaltara-study kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

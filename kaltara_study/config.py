@@ -141,6 +141,23 @@ class RunContext:
     def tables_dir(self) -> Path:
         return self.out / "tables"
 
+    def banner(self):
+        """A Markdown banner saying plainly whether this run is on SYNTHETIC or real data."""
+        from IPython.display import Markdown
+
+        if self.is_synthetic:
+            text = (
+                "> **SYNTHETIC DATA / DATA SINTETIS.** Every number, table and figure below comes "
+                "from the package's deterministic synthetic dataset (`data/raw/synthetic/`). "
+                "They demonstrate the method; they are **not findings** about Kaltara's cooperatives."
+            )
+        else:
+            text = (
+                f"> **Data source: `{self.source}`** (real public data where available; see "
+                "MANIFEST.json for the exact input files and their sha256)."
+            )
+        return Markdown(text)
+
     def save_figure(self, fig, name: str):
         """Mark (if synthetic) and save ``fig`` as PNG + PDF under ``<output>/figures``; returns fig."""
         from kaltara_study import io

@@ -1,0 +1,187 @@
+"""The build engine: parameters injected, volatile metadata stripped, failures reported, figures
+byte-reproducible, raw data untouched, manifest and index complete, committed notebooks executed."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from kaltara_study import build
+from kaltara_study.io.write import sha256_file
+
+PARAMS = 'source = "synthetic"\noutput_dir = "reports"\nlang = "id"\nseed = 20251'
+
+
+def _nb(*cells: str, params: str = PARAMS) -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "kaltara-study", "display_name": "k", "language": "python"}
+    p = new_code_cell(params)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [new_markdown_cell("# t"), p] + [new_code_cell(c) for c in cells]
+    for i, c in enumerate(nb.cells):
+        c["id"] = f"c{i}"
+    return nb
+
+
+def _write(nb, path: Path) -> Path:
+    nbformat.write(nb, path)
+    return path
+
+
+def test_parameters_are_injected_and_volatile_metadata_stripped(tmp_path):
+    src = _write(_nb("print(lang, seed, source)"), tmp_path / "01_t.ipynb")
+    dest = tmp_path / "out" / "01_t.ipynb"
+    build.execute_notebook(src, dest, {"source": "synthetic", "output_dir": "reports",
+                                       "lang": "en", "seed": 7})
+    nb = nbformat.read(dest, as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "lang = \"en\"" in injected[0].source and "seed = 7" in injected[0].source
+    assert "source" not in injected[0].source  # equal to the default: not injected
+    assert nb.cells[-1].outputs[0]["text"] == "en 7 synthetic\n"
+    text = dest.read_text()
+    assert "papermill" not in nb.metadata
+    for key in ("start_time", "end_time", "duration", "iopub.execute_input", "shell.execute_reply"):
+        assert key not in text, f"volatile key {key} left in the executed notebook"
+
+
+def test_default_parameters_inject_nothing_and_reexecution_gives_identical_bytes(tmp_path):
+    src = _write(_nb("import math\nmath.sqrt(2)"), tmp_path / "01_t.ipynb")
+    params = {"source": "synthetic", "output_dir": "reports", "lang": "id", "seed": 20251}
+    a, b = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    build.execute_notebook(src, a, params)
+    build.execute_notebook(a, b, params)
+    nb = nbformat.read(a, as_version=4)
+    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_failure_names_notebook_cell_and_error_and_leaves_destination_untouched(tmp_path):
+    src = _write(_nb("x = 1", "raise ValueError('boom in cell')"), tmp_path / "03_fail.ipynb")
+    dest = tmp_path / "dest.ipynb"
+    dest.write_text("committed")
+    with pytest.raises(build.BuildError) as err:
+        build.execute_notebook(src, dest, {"lang": "id"}, failed_dir=tmp_path / "failed")
+    msg = str(err.value)
+    assert "03_fail.ipynb" in msg and "cell 3" in msg and "ValueError: boom in cell" in msg
+    assert "raise ValueError" in msg  # the failing cell's source is shown
+    assert dest.read_text() == "committed"
+    assert (tmp_path / "failed" / "03_fail.ipynb").exists()
+
+
+def test_missing_parameters_cell_is_an_error(tmp_path):
+    nb = _nb("1")
+    nb.cells[1].metadata["tags"] = []
+    with pytest.raises(build.BuildError, match="parameters"):
+        build.parameter_defaults(nb)
+
+
+FIGURE_SCRIPT = """
+import sys
+from kaltara_study.config import RunContext
+from kaltara_study.figures import new_figure
+fig, ax = new_figure()
+ax.plot([0, 1, 2], [2, 0, 1], label="a"); ax.set_title("Determinism ünïcode"); ax.legend()
+RunContext(output_dir=sys.argv[1]).save_figure(fig, "det")
+"""
+
+
+def test_same_figure_saved_twice_gives_same_bytes_across_processes(tmp_path):
+    hashes = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        subprocess.run([sys.executable, "-c", FIGURE_SCRIPT, str(out)], check=True)
+        hashes.append({p.name: sha256_file(p) for p in sorted((out / "figures").iterdir())})
+    assert set(hashes[0]) == {"det.png", "det.pdf"}
+    assert hashes[0] == hashes[1]
+    pdf = (tmp_path / "a" / "figures" / "det.pdf").read_bytes()
+    assert b"CreationDate" not in pdf and b"Matplotlib" not in pdf
+    png = (tmp_path / "a" / "figures" / "det.png").read_bytes()
+    assert b"Software" not in png and b"tIME" not in png
+
+
+def test_synthetic_mark_is_drawn_only_on_synthetic_runs(tmp_path):
+    from kaltara_study.config import RunContext
+    from kaltara_study.figures import new_figure
+
+    texts = {}
+    for source in ("synthetic", "kaltara"):
+        fig, ax = new_figure()
+        ax.plot([0, 1], [0, 1])
+        RunContext(source=source, output_dir=str(tmp_path / source), lang="en").save_figure(fig, "f")
+        texts[source] = [t.get_text() for t in fig.texts]
+    assert "SYNTHETIC DATA" in texts["synthetic"]
+    assert not any("SYNTHETIC" in t for t in texts["kaltara"])
+
+
+def test_manifest_and_index(tmp_path, root):
+    """A one-notebook build into a scratch folder: manifest lists hashed inputs/outputs, versions,
+    parameters and the code state; index.html links only to files that exist; raw data untouched."""
+    raw_before = {p: sha256_file(p) for p in sorted((root / "data" / "raw").rglob("*")) if p.is_file()}
+    res = build.build(source="synthetic", output=str(tmp_path / "rep"), only=["00"], log=lambda *a, **k: None)
+    raw_after = {p: sha256_file(p) for p in sorted((root / "data" / "raw").rglob("*")) if p.is_file()}
+    assert raw_before == raw_after, "the build wrote to data/raw"
+
+    manifest = json.loads(res.manifest.read_text())
+    assert manifest["parameters"]["source"] == "synthetic" and manifest["data_status"] == "SYNTHETIC"
+    assert manifest["versions"]["pandas"] and manifest["versions"]["python"]
+    assert re.fullmatch(r"[0-9a-f]{40}", manifest["code_commit"] or "0" * 40)
+    assert len(manifest["code_tree_sha256"]) == 64
+    for rel, digest in {**manifest["inputs"], **manifest["outputs"]}.items():
+        path = Path(rel) if Path(rel).is_absolute() else (root / rel)
+        assert sha256_file(path) == digest, rel
+    assert any(k.endswith("00_overview.html") for k in manifest["outputs"])
+    assert any(k.startswith("data/raw/synthetic/") for k in manifest["inputs"]) or not any(
+        (root / "data" / "raw" / "synthetic").glob("*.csv")
+    )
+
+    index = (tmp_path / "rep" / "index.html").read_text()
+    assert "SYNTHETIC" in index
+    hrefs = re.findall(r'href="([^"]+)"', index)
+    assert "notebooks/00_overview.html" in hrefs
+    for h in hrefs:
+        assert (tmp_path / "rep" / h).exists(), f"index.html links a missing file: {h}"
+
+
+def test_committed_notebooks_are_executed_with_outputs(root):
+    """nbval passes a notebook without stored outputs silently; this test does not."""
+    notebooks = build.discover_notebooks(root / "notebooks")
+    assert notebooks and notebooks[0].name == "00_overview.ipynb"
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        counts = [c.execution_count for c in code]
+        assert None not in counts, f"{path.name}: unexecuted code cells"
+        assert counts == list(range(1, len(code) + 1)), f"{path.name}: not run top to bottom once"
+        assert sum(len(c.outputs) for c in code) > 0, f"{path.name}: no stored outputs"
+        assert "parameters" in code[0].metadata.get("tags", []), f"{path.name}: first code cell not tagged"
+        assert set(build.parameter_defaults(nb)) == set(build.PARAMETER_NAMES)
+        assert nb.metadata["kernelspec"]["name"] == build.KERNEL_NAME
+        errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+        assert not errors, f"{path.name}: stored error output"
+        text = path.read_text()
+        assert "/work/" not in text and "/home/" not in text, f"{path.name}: absolute path in outputs"
+
+
+def test_nbval_catches_a_stale_output(tmp_path, root):
+    """The nbval setup really compares: a tampered stored output fails the notebook run."""
+    nb = nbformat.read(root / "notebooks" / "00_overview.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and c.outputs
+                and "text/plain" in c.outputs[0].get("data", {}))
+    cell.outputs[0]["data"]["text/plain"] += "\nstale"
+    cell.outputs[0]["data"].pop("text/html", None)
+    nbformat.write(nb, tmp_path / "00_overview.ipynb")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+         "--nbval-kernel-name", "kaltara-study", "--nbval-sanitize-with",
+         str(root / "tests" / "nbval_sanitize.cfg"), "-o", "filterwarnings=", str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert "1 failed" in proc.stdout
