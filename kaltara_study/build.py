@@ -14,6 +14,9 @@
    ``<output>/index.html`` and ``<output>/MANIFEST.json`` (sha256 of inputs and outputs, package
    versions, the code commit, the parameters).
 
+Notebooks are independent (each loads the cached stages), so ``jobs=2`` runs two kernels at once;
+the stages are computed once, before the notebooks, so concurrent kernels never race on the cache.
+
 A failing notebook stops the build with a :class:`BuildError` naming the notebook, the failing
 cell and the error; the half-executed notebook is kept under ``build/failed/`` for inspection and
 the committed notebook is left untouched.
@@ -292,7 +295,7 @@ ul.figs li{{width:250px;font-size:.85em}}</style></head><body>
 def build(
     *, source: str = "synthetic", output: str | None = None, lang: str = "id",
     seed: int = DEFAULT_SEED, only: list[str] | None = None, root: Path | None = None,
-    kernel_name: str = KERNEL_NAME, log=None,
+    kernel_name: str = KERNEL_NAME, log=None, jobs: int = 1,
 ) -> BuildResult:
     """Run the whole build (see the module docstring). Returns what was written."""
     log = log or functools.partial(print, flush=True)
@@ -307,29 +310,46 @@ def build(
     log(f"kaltara-study build: source={source} output={output} lang={lang} seed={seed}")
     t0 = time.perf_counter()
     processed_outputs: list[Path] = []
-    try:
-        from kaltara_study import pipeline  # the data layer (issue 3)
-    except ImportError:
-        pipeline = None
-    if pipeline is not None:
-        log("[raw → processed] building the analysis table …")
+    from kaltara_study import stages
+
+    if hasattr(stages, "precompute"):
+        log("[raw → processed] data layer and analysis stages (cached by input and code hash) …")
         t = time.perf_counter()
-        data = pipeline.load_analysis_table(source, root=root)
-        log(f"[raw → processed] {len(data.table)} cooperatives ({time.perf_counter() - t:.1f} s)")
-        processed_outputs = _files_under(p.processed / source)
+        for line in stages.precompute(source, seed=seed):
+            log(f"[raw → processed] {line}")
+        log(f"[raw → processed] done in {time.perf_counter() - t:.1f} s")
+        processed_outputs = [f for f in _files_under(p.processed / source) if "cache" not in f.parts]
 
     notebooks = discover_notebooks(p.notebooks, only)
+    if not only:  # a full build starts from empty output folders, so nothing stale survives
+        import shutil
+
+        for sub in ("figures", "tables", "notebooks"):
+            if (out / sub).is_dir() and out / sub != p.notebooks:
+                shutil.rmtree(out / sub)
     executed_dir = p.notebooks if in_place else out / "notebooks"
-    html_paths, executed_paths = [], []
-    for i, nb_path in enumerate(notebooks, 1):
-        log(f"[{i:02d}/{len(notebooks):02d}] {nb_path.name} running …")
+    n = len(notebooks)
+
+    def run_one(i_nb):
+        i, nb_path = i_nb
+        log(f"[{i:02d}/{n:02d}] {nb_path.name} running …")
         dest = executed_dir / nb_path.name
         secs = execute_notebook(nb_path, dest, params, kernel_name=kernel_name,
                                 failed_dir=root / "build" / "failed")
-        html_paths.append(render_html(dest, out / "notebooks" / f"{nb_path.stem}.html"))
-        executed_paths.append(dest)
-        result.notebooks.append((nb_path.name, secs))
-        log(f"[{i:02d}/{len(notebooks):02d}] {nb_path.name} done in {secs:.1f} s")
+        page = render_html(dest, out / "notebooks" / f"{nb_path.stem}.html")
+        log(f"[{i:02d}/{n:02d}] {nb_path.name} done in {secs:.1f} s")
+        return nb_path.name, secs, dest, page
+
+    if jobs > 1 and n > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            done = list(pool.map(run_one, enumerate(notebooks, 1)))
+    else:
+        done = [run_one(x) for x in enumerate(notebooks, 1)]
+    result.notebooks = [(name, secs) for name, secs, _, _ in done]
+    executed_paths = [d for _, _, d, _ in done]
+    html_paths = [h for _, _, _, h in done]
 
     index = write_index(out, synthetic=source == "synthetic", notebooks=html_paths)
     inputs = [f for d in source_dirs(source, root=root) for f in _files_under(d)
@@ -355,7 +375,8 @@ def build(
 def main_build(args) -> int:
     """Entry point of ``kaltara-study build``; prints the error (no traceback) on failure."""
     try:
-        build(source=args.source, output=args.output, lang=args.lang, seed=args.seed, only=args.only)
+        build(source=args.source, output=args.output, lang=args.lang, seed=args.seed, only=args.only,
+              jobs=args.jobs)
     except KaltaraError as exc:
         print(f"\nBUILD FAILED: {exc}", file=sys.stderr)
         return 1

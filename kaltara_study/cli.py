@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--output", default=None)
     b.add_argument("--lang", default="id", choices=["id", "en"])
     b.add_argument("--seed", type=int, default=20251)
+    b.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (default 2)")
     b.add_argument("--only", nargs="*", default=None, help="notebook name prefixes, e.g. 04 05")
     args = parser.parse_args(argv)
     if args.command == "build":
