@@ -1,0 +1,194 @@
+"""The report's XLSX workbook (byte-reproducible), its CSV copies, and the small readers the
+readiness/report stage needs (TOML config, boundary GeoJSON).
+
+Determinism: openpyxl stamps ``docProps/core.xml`` with the save time (``dcterms:modified``) and
+the creation time, and :mod:`zipfile` stamps every member with the local time. :func:`write_workbook`
+saves to memory, then rewrites the archive with a fixed timestamp (``FIXED_TIME``) in both places,
+members in openpyxl's order, fixed compression; the same sheets therefore always give the same
+bytes.
+
+>>> from kaltara_study.io.workbook import write_workbook
+>>> write_workbook({"hasil": df}, "reports/tables/kaltara_study.xlsx", synthetic=True)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io as _io
+import re
+import tomllib
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from kaltara_study.io.write import SYNTHETIC_NOTE, write_table
+
+__all__ = ["FIXED_TIME", "read_boundaries", "read_toml", "write_workbook"]
+
+#: The timestamp written into every workbook (created/modified and zip member times).
+FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+MAX_SHEET_NAME = 31
+
+
+def read_toml(path: Path | str) -> dict:
+    """Parse a TOML file; a missing or malformed file raises a ConfigError naming it."""
+    from kaltara_study.config import ConfigError
+
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {path} not found; restore it from git (config/ is tracked)")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name}: not valid TOML ({exc}); fix the line it names") from exc
+
+
+def read_boundaries(level: str = "kabkota", *, folder: Path | str | None = None):
+    """The real Kaltara boundaries as a GeoDataFrame (EPSG:4326) with a ``kode`` column.
+
+    ``level``: ``"kabkota"``, ``"kecamatan"`` or ``"desa"``. Uses
+    :func:`kaltara_study.io.sources.read_boundaries` when that exists (helper A1), else reads
+    ``<shared_kaltara>/kaltara_boundaries_<level>.geojson`` with geopandas.
+    """
+    try:  # prefer the data layer's reader when it exists
+        from kaltara_study.io.sources import read_boundaries as _rb  # type: ignore[attr-defined]
+    except ImportError:
+        _rb = None
+    if _rb is not None and folder is None:
+        try:
+            return _rb(level)
+        except TypeError:
+            pass
+    import geopandas as gpd
+
+    from kaltara_study.config import paths
+    from kaltara_study.errors import InputError
+
+    name = {"kabkota": "kabkota", "kecamatan": "kecamatan", "desa": "desa_kelurahan",
+            "desa_kelurahan": "desa_kelurahan"}.get(level)
+    if name is None:
+        raise ValueError(f"level must be 'kabkota', 'kecamatan' or 'desa', got {level!r}")
+    folder = Path(folder) if folder else paths().shared_kaltara
+    path = folder / f"kaltara_boundaries_{name}.geojson"
+    if not path.is_file():
+        raise InputError("boundary file not found; the real data folder ../shared/data/kaltara is needed "
+                         "for maps (synthetic runs draw a schematic instead)", file=str(path))
+    gdf = gpd.read_file(path)
+    if "kode" not in gdf.columns:
+        cand = [c for c in gdf.columns if c.lower() in ("kode", "kode_wilayah", "code", "id")]
+        if not cand:
+            raise InputError(f"no code column in {list(gdf.columns)}", file=path.name)
+        gdf = gdf.rename(columns={cand[0]: "kode"})
+    return gdf.sort_values("kode").reset_index(drop=True)
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "-", str(name))[:MAX_SHEET_NAME] or "sheet"
+    out, i = base, 2
+    while out.lower() in used:
+        suffix = f"~{i}"
+        out, i = base[: MAX_SHEET_NAME - len(suffix)] + suffix, i + 1
+    used.add(out.lower())
+    return out
+
+
+def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Object columns for openpyxl: NA → empty, timezone-naive datetimes, plain Python scalars."""
+    out = df.copy()
+    for c in out.columns:
+        s = out[c]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            s = s.dt.tz_localize(None)
+        if pd.api.types.is_bool_dtype(s) or isinstance(s.dtype, pd.CategoricalDtype) or s.dtype == "string":
+            s = s.astype(object)
+        out[c] = s.astype(object).where(s.notna(), None)
+    return out
+
+
+def _normalise_zip(raw: bytes) -> bytes:
+    """Rewrite an XLSX archive with fixed member times and fixed core-properties timestamps."""
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    src = zipfile.ZipFile(_io.BytesIO(raw))
+    buf = _io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)", rf"\g<1>{stamp}\g<2>", text)
+                text = re.sub(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rf"\g<1>{stamp}\g<2>", text)
+                data = text.encode("utf-8")
+            zi = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            zi.create_system = 3
+            dst.writestr(zi, data, compresslevel=6)
+    return buf.getvalue()
+
+
+def write_workbook(
+    sheets: Mapping[str, pd.DataFrame],
+    path: Path | str,
+    *,
+    synthetic: bool = False,
+    readme: Sequence[str] = (),
+    readme_sheet: str = "Catatan",
+    csv_folder: Path | str | None = None,
+    csv_prefix: str = "",
+) -> list[Path]:
+    """Write ``sheets`` (name → DataFrame, in order) to one XLSX at ``path``, plus CSV copies.
+
+    The first sheet is ``readme_sheet`` ("Catatan"): the lines of ``readme``, preceded on synthetic
+    data by a line saying SYNTHETIC DATA plainly. Headers are written as given (translate them with
+    :func:`kaltara_study.labels.rename_columns` first). Each sheet is also written as
+    ``<csv_folder>/<csv_prefix><sheet>.csv`` (default folder: next to the workbook), with the
+    ``data_status`` = SYNTHETIC column on synthetic data. Returns the written paths. Byte-identical
+    for identical inputs (see the module docstring).
+    """
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    ws = wb.active
+    used: set[str] = set()
+    ws.title = _sheet_name(readme_sheet, used)
+    lines = []
+    if synthetic:
+        lines += [f"{SYNTHETIC_NOTE} DATA / DATA SINTETIS — bukan temuan penelitian (not study findings).", ""]
+    lines += list(readme)
+    lines += ["", "Lembar / sheets:"] + [f"- {name}" for name in sheets]
+    for i, line in enumerate(lines, start=1):
+        ws.cell(row=i, column=1, value=str(line))
+    ws.column_dimensions["A"].width = 110
+    written_names = {}
+    for name, df in sheets.items():
+        sname = _sheet_name(name, used)
+        written_names[name] = sname
+        sh = wb.create_sheet(sname)
+        safe = _excel_safe(df)
+        if synthetic:
+            safe.insert(0, "data_status", SYNTHETIC_NOTE)
+        sh.append([str(c) for c in safe.columns])
+        for row in safe.itertuples(index=False, name=None):
+            sh.append(list(row))
+        for j, col in enumerate(safe.columns, start=1):
+            width = min(60, max(8, len(str(col)) + 2))
+            sh.column_dimensions[get_column_letter(j)].width = width
+        sh.freeze_panes = "A2"
+    wb.properties.creator = "kaltara-study"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    buf = _io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(_normalise_zip(buf.getvalue()))
+    out = [path]
+    folder = Path(csv_folder) if csv_folder is not None else path.parent
+    for name, df in sheets.items():
+        fname = re.sub(r"[^A-Za-z0-9_.-]+", "_", written_names[name]).strip("_") or "sheet"
+        out.append(write_table(df, folder / f"{csv_prefix}{fname}.csv", synthetic=synthetic))
+    return out
