@@ -1,0 +1,353 @@
+"""Region codes and names: Kemendagri codes, BPS↔Kemendagri bridge, name harmonisation.
+
+The study's join key is the Kemendagri village code ``65.KK.CC.TNNN`` (T = 1 kelurahan, 2 desa).
+Exports spell regions every way ("KAB. BULUNGAN", "Kabupaten Bulungan", "Bulungan", "Kota
+Tarakan", "TARAKAN", "Sei Menggaris" vs "Sungai Menggaris", typos); :func:`match_names` maps them
+to codes with :mod:`rapidfuzz` and says how sure it is. Nothing is joined silently: every input
+gets a row in the match table with a ``status``:
+
+- ``exact``: equal after normalisation (case, accents, punctuation, prefixes such as "Kab.",
+  "Kabupaten", "Kota", "Kecamatan", "Desa", "Kelurahan", and the abbreviations Sei/Sg → Sungai,
+  Tj → Tanjung, Kp → Kampung);
+- ``fuzzy``: one best candidate with score ≥ ``threshold`` (a typo);
+- ``low_confidence``: best score in [``low``, ``threshold``) or several candidates tie — the
+  candidate is shown in ``candidate`` but ``code`` stays NA;
+- ``unmatched``: nothing close enough.
+
+BPS codes differ from Kemendagri codes at kabupaten level in Kaltara (BPS 6501 = Malinau = 65.02;
+6502 = Bulungan = 65.01; 6503 = Tana Tidung = 65.04; 6504 = Nunukan = 65.03; 6571 = Tarakan =
+65.71): :func:`bps_to_kemendagri` and :func:`kemendagri_to_bps` use a bridge table and report
+codes the bridge lacks (:func:`bridge_gaps`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from kaltara_study.parse import parse_code
+
+__all__ = [
+    "LEVELS",
+    "MATCH_COLUMNS",
+    "bps_to_kemendagri",
+    "bridge_gaps",
+    "kemendagri_to_bps",
+    "match_names",
+    "match_report",
+    "match_villages",
+    "normalise_kabupaten_name",
+    "normalise_region_name",
+]
+
+LEVELS = ("kabkota", "kecamatan", "desa")
+MATCH_COLUMNS = ["input", "within", "code", "matched_name", "score", "status", "candidate", "note"]
+STATUSES = ("exact", "fuzzy", "low_confidence", "unmatched", "missing")
+
+_PREFIXES = {
+    "kabkota": r"(?:pemerintah\s+)?(?:kabupaten|kab|kotamadya|kodya|kota|pemkab|pemkot)",
+    "kecamatan": r"(?:kecamatan|kec|distrik)",
+    "desa": r"(?:desa|kelurahan|kel|ds|kampung\s+desa)",
+}
+_ABBREV = [(r"\b(?:sei|sg|sng)\b", "sungai"), (r"\btj\b", "tanjung"), (r"\bkp\b", "kampung"),
+           (r"\bsp\b", "simpang")]
+_LEVEL_CODE = {"kabkota": "kab", "kecamatan": "kec", "desa": "desa"}
+
+
+def _to_series(values) -> pd.Series:
+    return values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+
+
+def normalise_region_name(names: pd.Series | list[str], *, level: str = "desa") -> pd.Series:
+    """Normalise region names for matching (lower case ASCII, prefixes and punctuation removed).
+
+    Parameters
+    ----------
+    names : Series or list of str
+    level : {"kabkota", "kecamatan", "desa"}
+        Which administrative prefixes to strip.
+
+    Examples
+    --------
+    >>> normalise_region_name(["KAB. BULUNGAN", "Kota Tarakan", "Kabupaten  Tana-Tidung"],
+    ...                       level="kabkota").tolist()
+    ['bulungan', 'tarakan', 'tana tidung']
+    >>> normalise_region_name(["Kec. Sei Menggaris"], level="kecamatan").tolist()
+    ['sungai menggaris']
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    s = _to_series(names)
+    na = s.isna()
+    txt = s.astype(object).where(na, s.astype(object).map(
+        lambda v: unicodedata.normalize("NFKD", str(v)).encode("ascii", "ignore").decode("ascii")))
+    t = pd.Series(txt, index=s.index, dtype=object).where(~na)
+    t = t.str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
+    t = t.str.replace(rf"^{_PREFIXES[level]}\s+", "", regex=True)
+    for rx, rep in _ABBREV:
+        t = t.str.replace(rx, rep, regex=True)
+    t = t.str.replace(r"\s+", " ", regex=True).str.strip()
+    return t.where(~na & (t != ""))
+
+
+def normalise_kabupaten_name(names: pd.Series | list[str]) -> pd.Series:
+    """Kabupaten/kota names without "Kab."/"Kabupaten"/"Kota" prefixes, lower case.
+
+    >>> normalise_kabupaten_name(["KAB. BULUNGAN", "Kabupaten Bulungan", "Bulungan", "TARAKAN"]).tolist()
+    ['bulungan', 'bulungan', 'bulungan', 'tarakan']
+    """
+    return normalise_region_name(names, level="kabkota")
+
+
+def _reference(reference: pd.DataFrame, level: str, within_col: str | None) -> pd.DataFrame:
+    code_col = "kode" if "kode" in reference.columns else f"kode_{level}"
+    name_col = "nama" if "nama" in reference.columns else f"nama_{level}"
+    for c in (code_col, name_col):
+        if c not in reference.columns:
+            raise KeyError(f"reference table needs columns 'kode' and 'nama' (found {list(reference.columns)})")
+    ref = pd.DataFrame({
+        "code": reference[code_col].astype(str).to_numpy(),
+        "name": reference[name_col].astype(str).to_numpy(),
+        "key": normalise_region_name(reference[name_col], level=level).to_numpy(),
+    })
+    if within_col is not None:
+        if within_col not in reference.columns:
+            raise KeyError(f"within= needs the parent code column {within_col!r} in the reference table")
+        ref["parent"] = reference[within_col].astype(str).to_numpy()
+    return ref
+
+
+def match_names(names: pd.Series | list[str], reference: pd.DataFrame, *, level: str,
+                within: pd.Series | list[str] | None = None, within_col: str | None = None,
+                threshold: float = 90.0, low: float = 70.0) -> pd.DataFrame:
+    """Match region names to Kemendagri codes; one output row per input, in input order.
+
+    Parameters
+    ----------
+    names : Series or list of str
+        Names as spelt in the export.
+    reference : DataFrame
+        Kemendagri list with ``kode`` and ``nama`` (as in ``kaltara_wilayah_2025_*.csv``).
+    level : {"kabkota", "kecamatan", "desa"}
+    within : Series or list, optional
+        Parent code per input (e.g. the kecamatan code of each village) restricting candidates;
+        needs ``within_col``, the parent code column of ``reference`` (default ``kode_kabkota``
+        for kecamatan, ``kode_kecamatan`` for desa). An NA parent means no candidate.
+    threshold, low : float
+        Score (0–100, rapidfuzz ``token_sort_ratio`` on normalised names) for a fuzzy match and the
+        floor below which a name is unmatched.
+
+    Returns
+    -------
+    DataFrame
+        ``input, within, code, matched_name, score, status, candidate, note``; ``code`` is set only
+        for ``exact``/``fuzzy``.
+
+    Examples
+    --------
+    >>> ref = pd.DataFrame({"kode": ["65.01", "65.71"], "nama": ["Kabupaten Bulungan", "Kota Tarakan"]})
+    >>> m = match_names(["KAB. BULUNGAN", "Bulungn", "TARAKAN", "Jakarta"], ref, level="kabkota")
+    >>> m[["code", "status"]].values.tolist()
+    [['65.01', 'exact'], ['65.01', 'fuzzy'], ['65.71', 'exact'], [<NA>, 'unmatched']]
+    """
+    s = _to_series(names)
+    if within is not None and within_col is None:
+        within_col = {"kecamatan": "kode_kabkota", "desa": "kode_kecamatan"}.get(level)
+    ref = _reference(reference, level, within_col if within is not None else None)
+    keys = normalise_region_name(s, level=level)
+    n = len(s)
+    out = pd.DataFrame({
+        "input": s.astype(object).to_numpy(),
+        "within": (_to_series(within).astype(object).to_numpy() if within is not None else [None] * n),
+        "code": pd.array([pd.NA] * n, dtype="string"),
+        "matched_name": pd.array([pd.NA] * n, dtype="string"),
+        "score": np.zeros(n),
+        "status": "unmatched",
+        "candidate": pd.array([pd.NA] * n, dtype="string"),
+        "note": "",
+    }, index=s.index)
+    if n == 0:
+        return out.reset_index(drop=True)
+    valid_ref = ref["key"].notna().to_numpy()
+    choices = ref["key"].fillna("").tolist()
+    queries = keys.fillna("").tolist()
+    scores = process.cdist(queries, choices, scorer=fuzz.token_sort_ratio, dtype=np.float32, workers=1)
+    scores = np.asarray(scores, dtype=float)
+    scores[:, ~valid_ref] = -1
+    if within is not None:
+        par = _to_series(within).astype(object).to_numpy()
+        allowed = par[:, None] == ref["parent"].to_numpy()[None, :]
+        scores[~allowed] = -1
+    exact = (np.asarray(queries, dtype=object)[:, None] == np.asarray(choices, dtype=object)[None, :]) & (scores >= 0)
+    scores = np.where(exact, 100.0, scores)
+    best = scores.argmax(axis=1)
+    best_score = scores[np.arange(n), best]
+    n_best = (scores >= best_score[:, None] - 1e-9).sum(axis=1)
+    n_exact = exact.sum(axis=1)
+    missing = keys.isna().to_numpy()
+
+    status = np.full(n, "unmatched", dtype=object)
+    status[(best_score >= low)] = "low_confidence"
+    status[(best_score >= threshold) & (n_best == 1)] = "fuzzy"
+    status[(n_exact == 1)] = "exact"
+    status[(n_exact > 1)] = "low_confidence"
+    status[missing] = "missing"
+    note = np.full(n, "", dtype=object)
+    note[(n_best > 1) & (best_score >= low) & ~missing] = "several reference names score equally; give the parent region"
+    note[missing] = "no name given"
+    if within is not None:
+        note[(scores.max(axis=1) < 0) & ~missing] = "no reference unit inside the given parent code"
+
+    cand = ref["code"].to_numpy()[best]
+    cand_name = ref["name"].to_numpy()[best]
+    has_cand = (best_score >= low) & ~missing
+    accepted = np.isin(status, ["exact", "fuzzy"])
+    out["score"] = np.where(missing, np.nan, np.clip(best_score, 0, 100)).round(1)
+    out["status"] = status
+    out["note"] = note
+    out["candidate"] = pd.array(np.where(has_cand, cand, None), dtype="string")
+    out["matched_name"] = pd.array(np.where(has_cand, cand_name, None), dtype="string")
+    out["code"] = pd.array(np.where(accepted, cand, None), dtype="string")
+    return out.reset_index(drop=True)
+
+
+def match_report(matches: pd.DataFrame, *, by: str = "status") -> pd.DataFrame:
+    """Count matches by status (all statuses listed, zeros included) and list the problems.
+
+    >>> m = pd.DataFrame({"status": ["exact", "exact", "fuzzy"]})
+    >>> match_report(m).set_index("status")["n"].to_dict()["exact"]
+    2
+    """
+    counts = matches[by].value_counts().reindex(list(STATUSES), fill_value=0)
+    return counts.rename_axis(by).reset_index(name="n")
+
+
+def match_villages(frame: pd.DataFrame, *, desa: pd.DataFrame, kecamatan: pd.DataFrame,
+                   kabkota: pd.DataFrame, kab_col: str, kec_col: str, desa_col: str,
+                   threshold: float = 90.0, low: float = 70.0) -> pd.DataFrame:
+    """Match each row's kabupaten → kecamatan (within its kabupaten) → village (within its kecamatan).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows with the three name columns (unchanged).
+    desa, kecamatan, kabkota : DataFrame
+        Kemendagri lists (``kaltara_wilayah_2025_{desa_kelurahan,kecamatan,kabkota}.csv`` layout).
+    kab_col, kec_col, desa_col : str
+        Name columns in ``frame``.
+
+    Returns
+    -------
+    DataFrame
+        One row per input row (same order, a copy): ``kode_kabkota, kode_kecamatan, kode_desa``
+        (NA unless accepted), each level's ``status_*`` and ``score_*``, and ``match_status``: the
+        worst of the three levels (``exact`` only when all three are exact).
+
+    Examples
+    --------
+    >>> kab = pd.DataFrame({"kode": ["65.01"], "nama": ["Kabupaten Bulungan"]})
+    >>> kec = pd.DataFrame({"kode": ["65.01.10"], "kode_kabkota": ["65.01"], "nama": ["Bunyu"]})
+    >>> des = pd.DataFrame({"kode": ["65.01.10.2001"], "kode_kecamatan": ["65.01.10"], "nama": ["Bunyu Barat"]})
+    >>> f = pd.DataFrame({"kab": ["KAB. BULUNGAN"], "kec": ["BUNYU"], "desa": ["Bunyu Barat"]})
+    >>> match_villages(f, desa=des, kecamatan=kec, kabkota=kab, kab_col="kab", kec_col="kec",
+    ...                desa_col="desa")[["kode_desa", "match_status"]].values.tolist()
+    [['65.01.10.2001', 'exact']]
+    """
+    kab = match_names(frame[kab_col], kabkota, level="kabkota", threshold=threshold, low=low)
+    kec = match_names(frame[kec_col], kecamatan, level="kecamatan", within=kab["code"],
+                      within_col="kode_kabkota", threshold=threshold, low=low)
+    des = match_names(frame[desa_col], desa, level="desa", within=kec["code"],
+                      within_col="kode_kecamatan", threshold=threshold, low=low)
+    rank = {s: i for i, s in enumerate(STATUSES)}
+    worst = np.maximum.reduce([kab["status"].map(rank).to_numpy(), kec["status"].map(rank).to_numpy(),
+                               des["status"].map(rank).to_numpy()])
+    out = pd.DataFrame({
+        "kode_kabkota": kab["code"].to_numpy(), "kode_kecamatan": kec["code"].to_numpy(),
+        "kode_desa": des["code"].to_numpy(),
+        "status_kabkota": kab["status"].to_numpy(), "status_kecamatan": kec["status"].to_numpy(),
+        "status_desa": des["status"].to_numpy(),
+        "score_kabkota": kab["score"].to_numpy(), "score_kecamatan": kec["score"].to_numpy(),
+        "score_desa": des["score"].to_numpy(),
+        "candidate_desa": des["candidate"].to_numpy(), "matched_name_desa": des["matched_name"].to_numpy(),
+        "match_status": np.asarray(STATUSES, dtype=object)[worst],
+    }, index=frame.index)
+    for c in ("kode_kabkota", "kode_kecamatan", "kode_desa", "candidate_desa", "matched_name_desa"):
+        out[c] = out[c].astype("string")
+    return out
+
+
+# ----------------------------------------------------------------------------- BPS bridge
+def _bridge(bridge: pd.DataFrame) -> pd.DataFrame:
+    for c in ("kode_bps", "kode_dagri"):
+        if c not in bridge.columns:
+            raise KeyError(f"bridge table needs columns 'kode_bps' and 'kode_dagri' (found {list(bridge.columns)})")
+    bps = bridge["kode_bps"].astype(str).str.replace(r"\D", "", regex=True)
+    dagri = bridge["kode_dagri"].astype(str).str.replace(r"\D", "", regex=True)
+    return pd.DataFrame({"bps": bps.to_numpy(), "dagri": dagri.to_numpy()})
+
+
+def _dot(digits: pd.Series) -> pd.Series:
+    level = digits.str.len().map({2: "prov", 4: "kab", 6: "kec", 10: "desa"})
+    out = pd.Series(pd.NA, index=digits.index, dtype="string")
+    for lv in ("prov", "kab", "kec", "desa"):
+        m = (level == lv).fillna(False).astype(bool)
+        if m.any():
+            out[m] = parse_code(digits[m], column="kode", level=lv).values
+    return out
+
+
+def bps_to_kemendagri(codes: pd.Series | list, bridge: pd.DataFrame) -> pd.DataFrame:
+    """Translate BPS kabupaten (4-digit) or kecamatan (7-digit) codes to dotted Kemendagri codes.
+
+    Returns one row per input: ``bps, kemendagri, status`` with status ``"mapped"`` or
+    ``"not_in_bridge"`` (the Kemendagri code is then NA — never guessed from the digits, because
+    the kabupaten digits differ between BPS and Kemendagri in Kaltara).
+
+    >>> br = pd.DataFrame({"kode_bps": [6501, 6502], "kode_dagri": [6502, 6501]})
+    >>> bps_to_kemendagri(["6501", "6502", "6599"], br)[["kemendagri", "status"]].values.tolist()
+    [['65.02', 'mapped'], ['65.01', 'mapped'], [<NA>, 'not_in_bridge']]
+    """
+    s = _to_series(codes)
+    br = _bridge(bridge).drop_duplicates("bps").set_index("bps")["dagri"]
+    digits = s.astype(object).map(lambda v: None if pd.isna(v) else re.sub(r"\.0$", "", str(v).strip()))
+    digits = digits.str.replace(r"\D", "", regex=True)
+    dagri = digits.map(br)
+    out = pd.DataFrame({"bps": s.astype(object).to_numpy(),
+                        "kemendagri": _dot(dagri.astype(object).where(dagri.notna())).to_numpy(),
+                        "status": np.where(dagri.notna(), "mapped", "not_in_bridge")})
+    out["kemendagri"] = out["kemendagri"].astype("string")
+    return out
+
+
+def kemendagri_to_bps(codes: pd.Series | list, bridge: pd.DataFrame) -> pd.DataFrame:
+    """Translate Kemendagri codes (dotted or not) to BPS codes; unknown ones get ``not_in_bridge``.
+
+    >>> br = pd.DataFrame({"kode_bps": [6501], "kode_dagri": [6502]})
+    >>> kemendagri_to_bps(["65.02"], br)[["bps", "status"]].values.tolist()
+    [['6501', 'mapped']]
+    """
+    s = _to_series(codes)
+    br = _bridge(bridge).drop_duplicates("dagri").set_index("dagri")["bps"]
+    digits = s.astype(object).map(lambda v: None if pd.isna(v) else str(v)).str.replace(r"\D", "", regex=True)
+    bps = digits.map(br)
+    out = pd.DataFrame({"kemendagri": s.astype(object).to_numpy(),
+                        "bps": pd.array(bps.astype(object).where(bps.notna()).to_numpy(), dtype="string"),
+                        "status": np.where(bps.notna(), "mapped", "not_in_bridge")})
+    return out
+
+
+def bridge_gaps(bridge: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Kemendagri units of ``reference`` (``kode``, ``nama``) that the bridge does not cover.
+
+    >>> br = pd.DataFrame({"kode_bps": ["6504040"], "kode_dagri": ["650304"]})
+    >>> ref = pd.DataFrame({"kode": ["65.03.04", "65.03.20"], "nama": ["Lumbis", "Lumbis Pansiangan"]})
+    >>> bridge_gaps(br, ref)["nama"].tolist()
+    ['Lumbis Pansiangan']
+    """
+    have = set(_bridge(bridge)["dagri"])
+    digits = reference["kode"].astype(str).str.replace(r"\D", "", regex=True)
+    return reference.loc[~digits.isin(have).to_numpy(), ["kode", "nama"]].reset_index(drop=True)
