@@ -35,8 +35,8 @@ class Validated:
     valid : pd.DataFrame
         Rows passing every row-level rule (coerced by the schema), with ``_row``.
     rejected : pd.DataFrame
-        Rows failing at least one rule, unchanged, with ``_row`` and ``reason`` (all rules broken,
-        "; "-joined).
+        Rows failing at least one rule, unchanged and keeping their index labels from the input
+        (so callers can find them), with ``_row`` and ``reason`` (all rules broken, "; "-joined).
     report : pd.DataFrame
         ``file, row, column, value, rule, severity`` — one line per problem.
     """
@@ -153,7 +153,7 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
         "file": file,
         "row": pos.map(lambda p: rows.iloc[int(p)] if pd.notna(p) else pd.NA),
         "column": cases["column"].where(cases["column"].notna(), "<row>").astype(object),
-        "value": cases["failure_case"].map(lambda v: None if pd.isna(v) else str(v)).astype(object),
+        "value": cases["failure_case"].map(lambda v: "<NA>" if pd.isna(v) else str(v)).astype(object),
         "rule": [_rule_text(c, col, schema) for c, col in zip(cases["check"], cases["column"])],
         "severity": ["warning" if str(c) in WARNING_CHECKS else "error" for c in cases["check"]],
     })
@@ -200,7 +200,7 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
     valid[ROW] = rows[~reject_mask.to_numpy()].to_numpy()
     rep = rep.sort_values(["row", "column"], key=lambda s: s.astype(str) if s.name == "column" else s,
                           kind="stable", na_position="first").reset_index(drop=True)
-    return Validated(valid=valid, rejected=rejected.reset_index(drop=True), report=report_frame(rep))
+    return Validated(valid=valid, rejected=rejected, report=report_frame(rep))
 
 
 def _coerce_only(schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFrame:
