@@ -668,3 +668,108 @@ def translate_columns(df: pd.DataFrame, *, lang: str = "id") -> pd.DataFrame:
 def partner_label(key: str, *, lang: str = "id") -> str:
     """Short readable partner name, e.g. ``partner_label("bank")`` → ``'Bank (PMK 49/2025)'``."""
     return label(f"partner_{key}", lang=lang)
+
+
+# ------------------------------------------------------------------------------ report workbook
+RESULT_COLUMNS = ("coop_id", "kode_kabkota", "nama_kabkota", "nama_kecamatan", "kode_desa", "nama_desa",
+                  "segment", "segment_name", "confidence", "index", "rank_p05", "rank_p95")
+
+
+def summarise_log(log: pd.DataFrame | None) -> pd.DataFrame:
+    """A short summary of an audit or validation log: counts per rule (and column) when it has a
+    ``rule``/``step``/``check`` column, else the log itself (first 5,000 rows)."""
+    if log is None or len(log) == 0:
+        return pd.DataFrame({"rule": [], "n": []})
+    key = next((c for c in ("rule", "step", "check") if c in log.columns), None)
+    if key is None:
+        return log.head(5000).reset_index(drop=True)
+    keys = [k for k in ("file", key, "column") if k in log.columns]
+    return (log.groupby(keys, dropna=False, sort=True).size().rename("n").reset_index()
+            .sort_values(["n", *keys], ascending=[False] + [True] * len(keys), kind="stable")
+            .reset_index(drop=True))
+
+
+def report_sheets(
+    table: pd.DataFrame,
+    assessment: pd.DataFrame,
+    config: ReadinessConfig | None = None,
+    *,
+    profiles: pd.DataFrame | None = None,
+    audit: pd.DataFrame | None = None,
+    validation: pd.DataFrame | None = None,
+    lang: str = "id",
+    top: int | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The workbook's sheets, in order, with translated headers (Indonesian by default).
+
+    - per-cooperative results: region, segment, confidence, index, rank interval and, per partner,
+      verdict, score and what is missing;
+    - segment profiles (``profiles`` as given, e.g. from the clustering stage; else the median of
+      each numeric indicator per segment);
+    - shortlists per partner and kabupaten (ready and nearly ready; ``top`` per kabupaten);
+    - blocking gaps, readiness criteria (the config), assessability;
+    - audit and validation summaries (:func:`summarise_log`).
+
+    Write them with :func:`kaltara_study.io.workbook.write_workbook`.
+    """
+    config = config or load_config()
+    en = lang == "en"
+    base = table[[c for c in RESULT_COLUMNS if c in table.columns]].assign(coop_id=lambda d: d.coop_id.astype(str))
+    wide = readiness_wide(assessment, lang=lang)
+    ren = {}
+    for p in config.partners:
+        name = partner_label(p, lang=lang)
+        ren.update({f"{p}_verdict": f"{name}: {label('rd_verdict', lang=lang)}",
+                    f"{p}_score": f"{name}: {label('rd_score', lang=lang)}",
+                    f"{p}_reasons": f"{name}: {label('rd_reasons', lang=lang)}"})
+    results = base.merge(wide.rename(columns=ren), on="coop_id", how="left")
+    if profiles is None and "segment_name" in table.columns:
+        num = table.select_dtypes(include="number").drop(columns=[c for c in ("segment",) if c in table.columns])
+        num = num.loc[:, num.notna().any()]
+        profiles = num.groupby(table["segment_name"], sort=True).median().round(3)
+        profiles.insert(0, "n", table.groupby("segment_name").size())
+        profiles = profiles.reset_index()
+    sheets: dict[str, pd.DataFrame] = {
+        ("Results per cooperative" if en else "Hasil per koperasi"): translate_columns(results, lang=lang),
+        ("Segment profiles" if en else "Profil segmen"): translate_columns(
+            profiles if profiles is not None else pd.DataFrame(), lang=lang),
+    }
+    for p in config.partners:
+        sl = shortlist(assessment, table, partner=p, top=top)
+        sl = sl.assign(verdict=sl.verdict.map(lambda v: verdict_label(v, lang=lang)))
+        sheets[f"{'Shortlist' if en else 'Daftar pendek'} {p}"] = translate_columns(sl, lang=lang)
+    gaps = blocking_gaps(assessment, config, lang=lang, by_partner=True)
+    sheets["Blocking gaps" if en else "Penghambat"] = translate_columns(gaps, lang=lang)
+    sheets["Criteria" if en else "Kriteria"] = translate_columns(config.criteria_table(lang=lang), lang=lang)
+    crit = evaluate_criteria(table, config)
+    sheets["Assessability" if en else "Keterdugaan data"] = translate_columns(assessability(crit, config), lang=lang)
+    sheets["Audit"] = summarise_log(audit)
+    sheets["Validation" if en else "Validasi"] = summarise_log(validation)
+    return sheets
+
+
+def workbook_readme(*, source: str, synthetic: bool, config: ReadinessConfig | None = None, lang: str = "id") -> list[str]:
+    """The text of the workbook's first sheet ("Catatan"/"README"): what it is and how to read it."""
+    config = config or load_config()
+    m = config.nearly_max_unmet
+    if lang == "en":
+        lines = [
+            "Kaltara Kopdes Merah Putih study — segmentation and partner readiness (kaltara-study).",
+            f"Data source: {source}." + (" SYNTHETIC data: these numbers are NOT findings." if synthetic else ""),
+            "Verdicts: Ready = every required criterion met; Nearly ready = all required criteria assessed and "
+            f"at most {m} unmet; Not ready = more than {m} required criteria unmet; Not assessable = a required "
+            "criterion has no data (listed in 'Not assessed'); nothing is imputed.",
+            "Score = 100 x weight of met criteria / weight of assessed criteria; coverage = assessed weight / total weight.",
+            "Criteria and their sources: sheet 'Criteria' (config/readiness.toml).",
+        ]
+    else:
+        lines = [
+            "Kajian Kopdes Merah Putih Kaltara — segmentasi dan kesiapan mitra (kaltara-study).",
+            f"Sumber data: {source}." + (" Data SINTETIS: angka-angka ini BUKAN temuan." if synthetic else ""),
+            "Status: Siap = semua kriteria wajib terpenuhi; Hampir siap = semua kriteria wajib dapat dinilai dan "
+            f"paling banyak {m} tidak terpenuhi; Belum siap = lebih dari {m} kriteria wajib tidak terpenuhi; "
+            "Tidak dapat dinilai = ada kriteria wajib tanpa data (lihat kolom 'Tidak dapat dinilai'); tidak ada imputasi.",
+            "Skor = 100 x bobot kriteria terpenuhi / bobot kriteria yang dapat dinilai; cakupan = bobot dinilai / bobot total.",
+            "Kriteria dan dasarnya: lembar 'Kriteria' (config/readiness.toml).",
+        ]
+    return lines

@@ -399,4 +399,4 @@ def test_wide_and_translation(result):
     assert len(wide) == result.coop_id.nunique()
     assert set(wide.bank_verdict) <= {"Ready", "Nearly ready", "Not ready", "Not assessable"}
     tr = translate_columns(result.head(), lang="id")
-    assert "Status kesiapan" in tr.columns and "coop_id" in tr.columns
+    assert "Status kesiapan" in tr.columns and "ID koperasi" in tr.columns and "n_required" not in tr.columns

@@ -111,9 +111,8 @@ def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
 def _normalise_zip(raw: bytes) -> bytes:
     """Rewrite an XLSX archive with fixed member times and fixed core-properties timestamps."""
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-    src = zipfile.ZipFile(_io.BytesIO(raw))
     buf = _io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(_io.BytesIO(raw)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
