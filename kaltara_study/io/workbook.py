@@ -47,23 +47,13 @@ def read_toml(path: Path | str) -> dict:
 
 
 def read_boundaries(level: str = "kabkota", *, folder: Path | str | None = None):
-    """The real Kaltara boundaries as a GeoDataFrame (EPSG:4326) with a ``kode`` column.
+    """The real Kaltara boundaries as a GeoDataFrame (EPSG:4326) with a dotted ``kode`` column.
 
-    ``level``: ``"kabkota"``, ``"kecamatan"`` or ``"desa"``. Uses
-    :func:`kaltara_study.io.sources.read_boundaries` when that exists (helper A1), else reads
-    ``<shared_kaltara>/kaltara_boundaries_<level>.geojson`` with geopandas.
+    ``level``: ``"kabkota"``, ``"kecamatan"`` or ``"desa"``; the file is
+    ``<folder>/kaltara_boundaries_<level>.geojson`` (``folder`` defaults to ``../shared/data/kaltara``).
+    Reads through the data layer's :func:`kaltara_study.io.sources.read_boundaries` (which checks
+    the codes) when it is available, else with geopandas directly. Sorted by ``kode``.
     """
-    try:  # prefer the data layer's reader when it exists
-        from kaltara_study.io.sources import read_boundaries as _rb  # type: ignore[attr-defined]
-    except ImportError:
-        _rb = None
-    if _rb is not None and folder is None:
-        try:
-            return _rb(level)
-        except TypeError:
-            pass
-    import geopandas as gpd
-
     from kaltara_study.config import paths
     from kaltara_study.errors import InputError
 
@@ -75,13 +65,19 @@ def read_boundaries(level: str = "kabkota", *, folder: Path | str | None = None)
     path = folder / f"kaltara_boundaries_{name}.geojson"
     if not path.is_file():
         raise InputError("boundary file not found; the real data folder ../shared/data/kaltara is needed "
-                         "for maps (synthetic runs draw a schematic instead)", file=str(path))
-    gdf = gpd.read_file(path)
-    if "kode" not in gdf.columns:
-        cand = [c for c in gdf.columns if c.lower() in ("kode", "kode_wilayah", "code", "id")]
-        if not cand:
-            raise InputError(f"no code column in {list(gdf.columns)}", file=path.name)
-        gdf = gdf.rename(columns={cand[0]: "kode"})
+                         "for maps (synthetic runs draw a schematic instead)", file=path.name)
+    try:
+        from kaltara_study.io.sources import read_boundaries as _read
+    except ImportError:  # data layer not there: plain geopandas
+        _read = None
+    if _read is not None:
+        gdf = _read(path, "desa" if name == "desa_kelurahan" else level)
+    else:
+        import geopandas as gpd
+
+        gdf = gpd.read_file(path)
+        if "kode" not in gdf.columns:
+            raise InputError(f"no 'kode' column in {list(gdf.columns)}", file=path.name)
     return gdf.sort_values("kode").reset_index(drop=True)
 
 
