@@ -266,9 +266,11 @@ def _number_core(values: pd.Series, *, column: str, file: str | None, decimal: s
         body = body.where(~body.str.fullmatch(_RE_ID_FULL).fillna(False).astype(bool) |
                           body.str.fullmatch(_RE_AMBIG).fillna(False).astype(bool), "\x00bad")
     else:
+        ambig = body.str.fullmatch(_RE_AMBIG).fillna(False).astype(bool)
         column_dot_dec = bool(
-            (body.str.fullmatch(_RE_DOT_DEC).fillna(False) & ~body.str.fullmatch(_RE_AMBIG).fillna(False)).any()
-            and not body.str.fullmatch(_RE_COMMA_DEC + "|" + _RE_ID_FULL).fillna(False).any()
+            (body.str.fullmatch(_RE_DOT_DEC).fillna(False).astype(bool) & ~ambig).any()
+            and not (body.str.fullmatch(_RE_COMMA_DEC + "|" + _RE_ID_FULL).fillna(False).astype(bool)
+                     & ~ambig).any()
         )
         amb = pd.Series(column_dot_dec, index=body.index)
     num, ok = _body_to_float(body, ambiguous_is_decimal=amb)

@@ -1,0 +1,287 @@
+"""Value parsers: hand cases from real Indonesian exports + hypothesis round trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kaltara_study.errors import DataError
+from kaltara_study.parse import (
+    MONTH_NAMES_ID,
+    excel_serial_to_datetime,
+    format_number_id,
+    parse_bool_id,
+    parse_code,
+    parse_code_desa,
+    parse_date_id,
+    parse_int,
+    parse_number,
+    parse_rupiah,
+    parse_text,
+)
+
+S = lambda *v: pd.Series(list(v), dtype=object)  # noqa: E731
+FAST = settings(max_examples=100, deadline=None)
+
+
+def rules(res):
+    return res.errors["rule"].str.split(":").str[0].tolist()
+
+
+# ------------------------------------------------------------------ numbers
+@pytest.mark.parametrize("text, expected", [
+    ("1.250.000", 1_250_000.0),
+    ("1.250.000,50", 1_250_000.5),
+    ("12,5", 12.5),
+    ("1,250", 1.25),              # a single comma is a decimal mark (Indonesian)
+    ("1,250,000", 1_250_000.0),   # English thousands, unambiguous
+    ("1,250,000.75", 1_250_000.75),
+    ("0.86857142857143", 0.86857142857143),
+    ("-1.250", -1250.0),
+    ("(1.250)", -1250.0),
+    ("−7", -7.0),                 # unicode minus
+    ("1 250 000", 1_250_000.0),
+    ("1\u00a0250\u00a0000", 1_250_000.0),
+    ("1.5E+06", 1_500_000.0),
+    ("'0012", 12.0),              # Excel text marker
+    ("  42 ", 42.0),
+])
+def test_parse_number_hand_cases(text, expected):
+    res = parse_number(S(text), column="x")
+    assert res.values.iloc[0] == pytest.approx(expected)
+    assert res.errors.empty
+
+
+@pytest.mark.parametrize("text", ["", "-", "–", "—", None, "N/A", "null", "nan"])
+def test_parse_number_missing_is_na_without_error(text):
+    res = parse_number(S(text), column="x")
+    assert np.isnan(res.values.iloc[0]) and res.errors.empty
+
+
+@pytest.mark.parametrize("err", ["#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"])
+def test_excel_errors_become_na_with_a_warning(err):
+    res = parse_number(S("5", err), column="laba", file="f.xlsx")
+    assert res.values.iloc[0] == 5 and np.isnan(res.values.iloc[1])
+    assert rules(res) == ["excel_error"]
+    assert res.errors["severity"].tolist() == ["warning"] and res.ok
+    assert res.errors.iloc[0][["file", "row", "column", "value"]].tolist() == ["f.xlsx", 1, "laba", err]
+
+
+def test_unparseable_numbers_are_listed_all_at_once_with_their_rows():
+    s = pd.Series(["1", "abc", "2", "1.2.3,4,5", "Rp"], index=[10, 11, 12, 13, 14])
+    res = parse_number(s, column="anggota", file="survei.xlsx")
+    assert res.errors["row"].tolist() == [11, 13, 14]
+    assert set(rules(res)) == {"not_a_number"}
+    assert res.values.isna().tolist() == [False, True, False, True, True]
+    with pytest.raises(DataError) as ei:
+        res.raise_if_errors()
+    msg = str(ei.value)
+    assert "survei.xlsx" in msg and "row 11" in msg and "'anggota'" in msg and "'abc'" in msg
+    assert len(ei.value.problems) == 3
+
+
+def test_ambiguous_dot_follows_the_column():
+    # alone (or with other thousands), "1.250" is 1250 (Indonesian); in a column of dot-decimals, 1.25
+    assert parse_number(S("1.250", "2.000"), column="x").values.tolist() == [1250.0, 2000.0]
+    assert parse_number(S("1.250", "0.5"), column="x").values.tolist() == [1.25, 0.5]
+    assert parse_number(S("1.250"), column="x", decimal=".").values.tolist() == [1.25]
+    assert parse_number(S("1.250"), column="x", decimal=",").values.tolist() == [1250.0]
+
+
+def test_parser_does_not_mutate_input_and_keeps_index():
+    s = pd.Series(["1.250", "x"], index=[7, 9], name="a")
+    before = s.copy()
+    res = parse_number(s, column="a")
+    pd.testing.assert_series_equal(s, before)
+    assert res.values.index.tolist() == [7, 9] and res.values.name == "a"
+
+
+def test_numeric_input_passes_through():
+    res = parse_number(pd.Series([1, 2.5]), column="x")
+    assert res.values.tolist() == [1.0, 2.5]
+
+
+def test_parse_int():
+    res = parse_int(S("1.250", "2,5", "", "7"), column="anggota")
+    assert res.values.dtype == "Int64"
+    assert res.values.tolist() == [1250, pd.NA, pd.NA, 7]
+    assert rules(res) == ["not_an_integer"]
+
+
+@FAST
+@given(st.integers(min_value=-10**13, max_value=10**13))
+def test_int_round_trip_indonesian_format(n):
+    text = format_number_id(n)
+    assert parse_number(S(text), column="x").values.iloc[0] == n
+    assert parse_int(S(text), column="x").values.iloc[0] == n
+
+
+@FAST
+@given(st.integers(min_value=0, max_value=10**11), st.integers(min_value=0, max_value=99))
+def test_decimal_round_trip_indonesian_format(whole, cents):
+    x = whole + cents / 100
+    text = format_number_id(x, decimals=2)
+    assert "," in text
+    assert parse_number(S(text), column="x").values.iloc[0] == pytest.approx(x, rel=1e-12)
+
+
+@FAST
+@given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=20))
+def test_column_of_thousands_round_trips(values):
+    texts = [format_number_id(v) for v in values]
+    assert parse_number(pd.Series(texts), column="x").values.tolist() == [float(v) for v in values]
+
+
+# ------------------------------------------------------------------ money
+@pytest.mark.parametrize("text, expected", [
+    ("Rp 1.250.000", 1_250_000),
+    ("Rp1.250.000,-", 1_250_000),
+    ("Rp 1.250.000,00", 1_250_000),
+    ("Rp. 10.000", 10_000),
+    ("IDR 2.500.000", 2_500_000),
+    ("Rp 1,2 juta", 1_200_000),
+    ("1,5 jt", 1_500_000),
+    ("1.5 jt", 1_500_000),
+    ("250 rb", 250_000),
+    ("250 ribu", 250_000),
+    ("3 M", 3_000_000_000),
+    ("3 miliar", 3_000_000_000),
+    ("2,5 milyar", 2_500_000_000),
+    ("1 T", 1_000_000_000_000),
+    ("-Rp 5.000", -5_000),
+    ("(5.000)", -5_000),
+    ("Rp -5.000", -5_000),
+    ("1250000", 1_250_000),
+])
+def test_parse_rupiah_hand_cases(text, expected):
+    res = parse_rupiah(S(text), column="modal")
+    assert res.values.iloc[0] == pytest.approx(expected)
+    assert res.errors.empty
+
+
+@pytest.mark.parametrize("text", ["", "-", "Rp -", "Rp", None])
+def test_parse_rupiah_missing(text):
+    res = parse_rupiah(S(text), column="modal")
+    assert np.isnan(res.values.iloc[0]) and res.errors.empty
+
+
+@pytest.mark.parametrize("text", ["satu juta", "Rp abc", "12 kg", "1.2.3 jt"])
+def test_parse_rupiah_rejects_non_money(text):
+    res = parse_rupiah(S(text), column="modal", file="f.csv")
+    assert np.isnan(res.values.iloc[0])
+    assert rules(res) == ["not_money"]
+    assert "Rp 1.250.000" in res.errors["rule"].iloc[0]
+
+
+@FAST
+@given(st.integers(min_value=0, max_value=10**13), st.sampled_from(["Rp ", "Rp", "Rp. ", "IDR ", ""]),
+       st.sampled_from(["", ",-", ",00"]))
+def test_money_round_trip(n, prefix, suffix):
+    text = f"{prefix}{format_number_id(n)}{suffix}"
+    assert parse_rupiah(S(text), column="m").values.iloc[0] == n
+
+
+@FAST
+@given(st.integers(min_value=1, max_value=9999), st.sampled_from([("juta", 10**6), ("jt", 10**6),
+       ("miliar", 10**9), ("M", 10**9), ("rb", 10**3), ("ribu", 10**3)]))
+def test_money_unit_round_trip(tenths, unit):
+    word, mult = unit
+    text = f"Rp {format_number_id(tenths / 10, decimals=1)} {word}"
+    assert parse_rupiah(S(text), column="m").values.iloc[0] == pytest.approx(tenths / 10 * mult)
+
+
+# ------------------------------------------------------------------ yes / no
+def test_parse_bool_variants():
+    yes = ["Ya", "YA", "ya", "Y", "ada", "Ada", "sudah", "1", "yes", "True", "iya"]
+    no = ["Tidak", "tidak", "T", "tdk", "tidak ada", "Tidak  Ada", "belum", "0", "no", "FALSE", "N"]
+    res = parse_bool_id(S(*yes, *no), column="npwp")
+    assert res.values.dtype == "boolean"
+    assert res.values.tolist() == [True] * len(yes) + [False] * len(no)
+    assert res.errors.empty
+
+
+def test_parse_bool_dash_missing_and_unknown():
+    res = parse_bool_id(S("-", "", None, "mungkin"), column="npwp", file="s.csv")
+    assert res.values.isna().all()
+    assert rules(res) == ["not_yes_no"] and res.errors["row"].tolist() == [3]
+    assert parse_bool_id(S("-"), column="npwp", dash=False).values.tolist() == [False]
+
+
+# ------------------------------------------------------------------ dates
+@pytest.mark.parametrize("text", [
+    "12 Agustus 2025", "12 agustus 2025", "12 AGUSTUS 2025", "12 Agt 2025", "12 Agu 2025", "12-Aug-2025",
+    "12 August 2025", "Selasa, 12 Agustus 2025", "Agustus 12, 2025", "12-08-2025", "12/08/2025",
+    "12.08.2025", "12/08/25", "2025-08-12", "2025-08-12 00:00:00", "2025/08/12", "45881",
+])
+def test_parse_date_forms(text):
+    res = parse_date_id(S(text), column="tgl")
+    assert res.errors.empty, res.errors
+    assert res.values.iloc[0] == pd.Timestamp("2025-08-12")
+
+
+def test_parse_date_day_first_and_errors():
+    res = parse_date_id(S("03/04/2025", "31-02-2025", "kemarin", "", "#VALUE!", "1 Nopember 2024"),
+                        column="tgl", file="f.xlsx")
+    assert res.values.iloc[0] == pd.Timestamp("2025-04-03")
+    assert res.values.iloc[5] == pd.Timestamp("2024-11-01")
+    assert res.values.iloc[1:5].isna().all()
+    assert sorted(rules(res)) == ["excel_error", "invalid_date", "not_a_date"]
+
+
+def test_excel_serial_reference_points():
+    # Excel: 1 Jan 2025 is serial 45658; 12 Aug 2025 is 45881; 1 Mar 1900 is 61
+    assert excel_serial_to_datetime(45658) == pd.Timestamp("2025-01-01")
+    assert excel_serial_to_datetime(45881) == pd.Timestamp("2025-08-12")
+    assert excel_serial_to_datetime(61) == pd.Timestamp("1900-03-01")
+
+
+@FAST
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)), st.booleans())
+def test_date_round_trip_indonesian_names(d, upper):
+    text = f"{d.day} {MONTH_NAMES_ID[d.month - 1]} {d.year}"
+    text = text.upper() if upper else text
+    assert parse_date_id(S(text), column="t").values.iloc[0] == pd.Timestamp(d)
+
+
+@FAST
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)), st.sampled_from("-/."))
+def test_date_round_trip_numeric_and_serial(d, sep):
+    numeric = d.strftime(f"%d{sep}%m{sep}%Y")
+    serial = str((pd.Timestamp(d) - pd.Timestamp("1899-12-30")).days)
+    res = parse_date_id(S(numeric, serial, d.isoformat()), column="t")
+    assert res.values.tolist() == [pd.Timestamp(d)] * 3
+
+
+# ------------------------------------------------------------------ codes and text
+def test_parse_code_desa_forms():
+    res = parse_code_desa(S("6501012001", "65.01.01.2001", "65 01 01 2001", "6501012001.0", "65.1.1.2001",
+                            "650101200", ""), column="kode_desa", file="f.csv")
+    assert res.values.tolist()[:4] == ["65.01.01.2001"] * 4
+    assert res.values.iloc[4:].isna().all()
+    assert res.errors["row"].tolist() == [4, 5]
+    assert "65.01.01.2001" in res.errors["rule"].iloc[0]
+
+
+@FAST
+@given(st.integers(1, 99), st.integers(1, 99), st.integers(1, 99), st.integers(1, 2), st.integers(1, 999))
+def test_code_round_trip(kk, cc, ddd, t, nnn):
+    dotted = f"65.{kk:02d}.{cc:02d}.{t}{nnn:03d}"
+    plain = dotted.replace(".", "")
+    res = parse_code_desa(S(dotted, plain), column="k")
+    assert res.values.tolist() == [dotted, dotted]
+    assert parse_code(S(dotted), column="k", dotted=False).values.iloc[0] == plain
+
+
+def test_parse_code_levels():
+    assert parse_code(S("6501", "65.01", "650101"), column="k", level="kab").values.tolist()[:2] == ["65.01"] * 2
+    assert parse_code(S("650101"), column="k", level="kec").values.tolist() == ["65.01.01"]
+
+
+def test_parse_text():
+    res = parse_text(S("  Bunyu   Barat ", "-", "", None, "NA"), column="desa")
+    assert res.values.tolist() == ["Bunyu Barat", pd.NA, pd.NA, pd.NA, "NA"]
