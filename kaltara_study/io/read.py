@@ -84,7 +84,7 @@ def normalise_header(name: object) -> str:
     """
     if name is None or (isinstance(name, float) and pd.isna(name)):
         return ""
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    text = "".join(c for c in unicodedata.normalize("NFKD", str(name)) if not unicodedata.combining(c))
     text = re.sub(r"[^0-9a-z]+", "_", text.lower())
     return text.strip("_")
 
@@ -246,8 +246,9 @@ def _second_header(top: list[str | None], below: list[str | None] | None) -> boo
         return False
     top_gaps = any(t is None and b is not None for t, b in zip(top, below))
     below_cells = [b for b in below if b is not None]
+    vertical_merge = any(t is not None and b is None for t, b in zip(top, below))
     return (top_gaps and len(below_cells) >= 2 and all(_is_labelish(b) for b in below_cells)
-            and len(below_cells) >= sum(t is not None for t in top))
+            and (vertical_merge or len(below_cells) >= sum(t is not None for t in top)))
 
 
 def _join_two_rows(top: list[str | None], bottom: list[str | None]) -> list[str | None]:
@@ -291,7 +292,9 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
     sheet : str or int, optional
         Worksheet name or 0-based position (XLSX); default the first sheet.
     header_rows : {"auto", 1, 2}
-        Number of header rows below any title rows; "auto" detects a two-row (merged-cell) header.
+        Number of header rows below any title rows; "auto" detects a two-row (merged-cell) header:
+        a row of labels under a header row that has empty (merged) cells. Pass 1 when the first
+        data row is all text and sits under a header with empty cells.
 
     Returns
     -------
