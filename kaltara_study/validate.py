@@ -153,7 +153,7 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
         "file": file,
         "row": pos.map(lambda p: rows.iloc[int(p)] if pd.notna(p) else pd.NA),
         "column": cases["column"].where(cases["column"].notna(), "<row>").astype(object),
-        "value": cases["failure_case"].map(lambda v: "<NA>" if pd.isna(v) else str(v)).astype(object),
+        "value": _cell_values(data, cases, pos),
         "rule": [_rule_text(c, col, schema) for c, col in zip(cases["check"], cases["column"])],
         "severity": ["warning" if str(c) in WARNING_CHECKS else "error" for c in cases["check"]],
     })
@@ -201,6 +201,26 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
     rep = rep.sort_values(["row", "column"], key=lambda s: s.astype(str) if s.name == "column" else s,
                           kind="stable", na_position="first").reset_index(drop=True)
     return Validated(valid=valid, rejected=rejected, report=report_frame(rep))
+
+
+def _fmt(v: object) -> str:
+    if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)):
+        return "<NA>"
+    if isinstance(v, pd.Timestamp) and v == v.normalize():
+        return v.strftime("%Y-%m-%d")
+    return str(v)
+
+
+def _cell_values(data: pd.DataFrame, cases: pd.DataFrame, pos: pd.Series) -> list[str]:
+    """The failing cells as text, read from the frame itself (pandera's failure_case column
+    upcasts mixed values, e.g. -1 → -1.0)."""
+    out = []
+    for col, p, fc in zip(cases["column"], pos, cases["failure_case"]):
+        if isinstance(col, str) and col in data.columns and pd.notna(p):
+            out.append(_fmt(data[col].iloc[int(p)]))
+        else:
+            out.append(_fmt(fc))
+    return out
 
 
 def _coerce_only(schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,112 @@
+"""validate(): every problem at once, named by file/row/column/value/rule; rows conserved."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+
+from kaltara_study.errors import DataError, InputError
+from kaltara_study.validate import REPORT_COLUMNS, required_columns, validate
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "coop_id": pa.Column("string", unique=True),
+        "members": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "idm": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
+        "jenis": pa.Column("string", pa.Check.isin(["desa", "kelurahan"]), nullable=True, required=False),
+    },
+    strict=True,
+)
+
+
+def frame(**cols):
+    base = {
+        "coop_id": pd.array(["K1", "K2", "K3", "K4"], dtype="string"),
+        "members": pd.array([10, -1, None, 5], dtype="Int64"),
+        "idm": [0.5, 1.7, 0.2, -0.1],
+        "_row": [2, 3, 4, 6],
+    }
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_every_problem_reported_at_once_with_spreadsheet_rows():
+    df = frame()
+    v = validate(df, SCHEMA, file="survei.xlsx", key="coop_id")
+    assert list(v.report.columns) == REPORT_COLUMNS
+    errs = v.report[v.report["severity"] == "error"]
+    got = set(map(tuple, errs[["row", "column", "value"]].astype(str).values.tolist()))
+    assert got == {("3", "members", "-1"), ("3", "idm", "1.7"), ("6", "idm", "-0.1")}
+    assert (v.report["file"] == "survei.xlsx").all()
+    assert errs["rule"].str.len().gt(0).all()
+    assert v.n_errors == 3
+
+
+def test_rows_conserved_and_reasons_name_every_rule():
+    df = frame()
+    v = validate(df, SCHEMA, file="s.csv", key="coop_id")
+    assert len(v.valid) + len(v.rejected) == len(df)
+    assert v.valid["_row"].tolist() == [2, 4]
+    assert v.rejected["_row"].tolist() == [3, 6]
+    r3 = v.rejected.set_index("_row").loc[3, "reason"]
+    assert r3.startswith("[coop_id=K2]") and "members=-1" in r3 and "idm=1.7" in r3
+    assert "in_range" in r3
+
+
+def test_input_is_not_mutated():
+    df = frame()
+    before = df.copy()
+    validate(df, SCHEMA, file="s.csv")
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_valid_frame_passes_unchanged():
+    df = frame(members=pd.array([1, 2, 3, 4], dtype="Int64"), idm=[0.1, 0.2, 0.3, 0.4])
+    v = validate(df, SCHEMA, file="s.csv")
+    assert v.report.empty and v.rejected.empty
+    pd.testing.assert_frame_equal(v.valid.reset_index(drop=True), df.reset_index(drop=True), check_like=True)
+
+
+def test_missing_required_column_is_input_error_naming_found_columns():
+    df = frame().drop(columns=["idm"])
+    with pytest.raises(InputError) as ei:
+        validate(df, SCHEMA, file="s.csv")
+    msg = str(ei.value)
+    assert "s.csv" in msg and "['idm']" in msg and "coop_id" in msg and "COLUMN_ALIASES" in msg
+
+
+def test_optional_column_absent_is_fine():
+    assert "jenis" not in required_columns(SCHEMA)
+    v = validate(frame(idm=[0.1] * 4, members=pd.array([1] * 4, dtype="Int64")), SCHEMA, file="s.csv")
+    assert v.report.empty
+
+
+def test_duplicates_are_warnings_not_rejections():
+    df = frame(coop_id=pd.array(["K1", "K1", "K3", "K4"], dtype="string"), members=pd.array([1] * 4, dtype="Int64"),
+               idm=[0.1] * 4)
+    v = validate(df, SCHEMA, file="s.csv")
+    assert len(v.valid) == 4 and v.rejected.empty
+    dup = v.report[v.report["rule"].str.contains("duplicate")]
+    assert dup["row"].tolist() == [2, 3] and set(dup["severity"]) == {"warning"}
+
+
+def test_null_in_required_value_rejects_row():
+    df = frame(coop_id=pd.array(["K1", None, "K3", "K4"], dtype="string"), members=pd.array([1] * 4, dtype="Int64"),
+               idm=[0.1] * 4)
+    v = validate(df, SCHEMA, file="s.csv")
+    assert v.rejected["_row"].tolist() == [3]
+    assert "not_nullable" in v.rejected["reason"].iloc[0]
+
+
+def test_column_level_failure_is_data_error():
+    df = frame(members=["a", "b", "c", "d"])  # wrong dtype for the whole column
+    with pytest.raises(DataError) as ei:
+        validate(df, SCHEMA, file="s.csv")
+    assert "members" in str(ei.value) and ei.value.problems
+
+
+def test_without_row_column_uses_position_plus_one():
+    df = frame().drop(columns="_row")
+    v = validate(df, SCHEMA, file="s.csv")
+    assert sorted(v.report.loc[v.report["severity"] == "error", "row"].unique().tolist()) == [2, 4]
