@@ -994,7 +994,8 @@ def pca_variance(Xn: pd.DataFrame, groups: Mapping[str, str]) -> pd.DataFrame:
         Xc = Xn[cols].dropna()
         share, kaiser = (1.0, 1) if len(cols) == 1 else (np.nan, np.nan)
         if len(cols) > 1 and len(Xc) > len(cols):
-            R = np.corrcoef(Xc.to_numpy(float), rowvar=False)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                R = np.corrcoef(Xc.to_numpy(float), rowvar=False)
             if np.all(np.isfinite(R)):
                 ev = np.sort(np.linalg.eigvalsh(R))[::-1]
                 share, kaiser = float(ev[0] / ev.sum()), int((ev > 1).sum())
@@ -1064,7 +1065,8 @@ def diagnostics(ci: CompositeIndex, table: pd.DataFrame) -> dict[str, pd.DataFra
 class MonteCarloResult:
     """Output of :func:`monte_carlo`. ``ranks``: units × replications (1 = best); ``choices``: one
     row per replication; ``summary``: per unit nominal rank, median rank, p05, p95; ``sensitivity``:
-    per factor the first-order share of rank variance and the one-at-a-time mean |rank shift|."""
+    per factor the first-order share of rank variance and the one-at-a-time mean |rank shift|;
+    ``influence``: per indicator, the mean |rank shift| when only that indicator is left out."""
 
     ranks: np.ndarray
     choices: pd.DataFrame
@@ -1072,6 +1074,7 @@ class MonteCarloResult:
     sensitivity: pd.DataFrame
     seed: int
     n_rep: int
+    influence: pd.DataFrame | None = None  # per indicator: mean |rank shift| when it is left out
 
 
 @dataclass
@@ -1248,12 +1251,14 @@ def monte_carlo(table: pd.DataFrame, ci: CompositeIndex, *, n_rep: int | None = 
         share = _first_order_share(ranks, lab) if np.unique(lab).size > 1 else 0.0
         shifts = []
         if factor == "excluded":
-            for j in range(ctx.w.size):
+            for j in range(ctx.w.size if ctx.exclude else 0):
                 w = ctx.w.copy()
                 w[j] = 0.0
                 r = rank_desc(_index_from(ctx, nominal["imputation"], nominal["normalisation"],
                                           nominal["aggregation"], w, ctx.gw))
                 shifts.append(np.nanmean(np.abs(r - nominal_rank)))
+            influence = pd.DataFrame({"indicator": names, "mean_abs_rank_shift_if_excluded":
+                                      shifts if shifts else np.nan})
         else:
             for lv in unc[factor]:
                 if lv == nominal[factor]:
@@ -1276,7 +1281,8 @@ def monte_carlo(table: pd.DataFrame, ci: CompositeIndex, *, n_rep: int | None = 
                  "first_order_share": max(0.0, 1.0 - sum(r["first_order_share"] for r in rows)),
                  "mean_abs_rank_shift": float(np.mean(wshift)) if ctx.p > 0 else 0.0})
     return MonteCarloResult(ranks=ranks, choices=choices, summary=summary,
-                            sensitivity=pd.DataFrame(rows), seed=seed, n_rep=n_rep)
+                            sensitivity=pd.DataFrame(rows), seed=seed, n_rep=n_rep,
+                            influence=influence)
 
 
 # --------------------------------------------------------------------------------- top level
