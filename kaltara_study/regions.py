@@ -179,8 +179,9 @@ def match_names(names: pd.Series | list[str], reference: pd.DataFrame, *, level:
     scores = np.asarray(scores, dtype=float)
     scores[:, ~valid_ref] = -1
     if within is not None:
-        par = _to_series(within).astype(object).to_numpy()
-        allowed = par[:, None] == ref["parent"].to_numpy()[None, :]
+        par_s = _to_series(within).astype(object)
+        par = par_s.where(par_s.notna(), "\x00none").astype(str).to_numpy()
+        allowed = par[:, None] == ref["parent"].astype(str).to_numpy()[None, :]
         scores[~allowed] = -1
     exact = (np.asarray(queries, dtype=object)[:, None] == np.asarray(choices, dtype=object)[None, :]) & (scores >= 0)
     scores = np.where(exact, 100.0, scores)
