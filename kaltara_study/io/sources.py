@@ -22,7 +22,7 @@ from kaltara_study.errors import DataError, InputError
 from kaltara_study.io.read import RawTable, normalise_header, read_table
 from kaltara_study.validate import ROW, report_frame, validate
 
-__all__ = ["KIND_PARSERS", "LoadResult", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source",
+__all__ = ["KIND_PARSERS", "LoadResult", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source",
            "parse_frame", "read_boundaries", "real_source_files"]
 
 
@@ -70,6 +70,27 @@ def _kind_of(column) -> str:
     if "datetime" in dtype or "date" in dtype:
         return "date"
     return "text"
+
+
+def parse_category(values: pd.Series, *, column: str, file: str | None = None,
+                   levels: dict[str, str]) -> P.ParseResult:
+    """Map raw labels to canonical levels (case/space-insensitive); unknown labels are errors.
+
+    >>> parse_category(pd.Series(["Milik Sendiri", "sewa", "gubuk"]), column="premises",
+    ...                levels={"milik sendiri": "own", "sewa": "rent"}).values.tolist()
+    ['own', 'rent', <NA>]
+    """
+    text = P.parse_text(values, column=column, file=file).values
+    lookup = {re.sub(r"\s+", " ", str(k).strip().lower()): v for k, v in levels.items()}
+    key = text.str.lower().str.replace(r"\s+", " ", regex=True)
+    mapped = key.map(lookup)
+    bad = text.notna() & mapped.isna()
+    out = pd.Series(mapped.to_numpy(dtype=object), index=values.index, name=values.name).astype("string")
+    errs = P._errors(values, bad, column=column, file=file, rule="unknown_category")
+    if len(errs):
+        allowed = sorted(set(levels.values()))
+        errs = errs.assign(rule=f"unknown_category: expected one of {sorted(levels)} (→ {allowed})")
+    return P.ParseResult(out, errs)
 
 
 @dataclass(frozen=True)
@@ -122,7 +143,8 @@ def _rename_map(columns: list[str], schema, aliases: dict[str, str]) -> dict[str
     for c in columns:
         if c == ROW:
             continue
-        target = aliases.get(c) or aliases.get(normalise_header(c)) or by_norm.get(c)
+        target = (c if c in schema.columns else None) or aliases.get(c) or aliases.get(normalise_header(c)) \
+            or by_norm.get(c)
         if target is not None and target not in out.values():
             out[c] = target
     return out
@@ -148,7 +170,12 @@ def parse_frame(frame: pd.DataFrame, schema, *, file: str) -> tuple[pd.DataFrame
             continue
         values = pd.Series(frame[col].to_numpy(), index=rows.to_numpy(), name=col)
         if col in schema.columns:
-            res = KIND_PARSERS[_kind_of(schema.columns[col])](values, column=col, file=file)
+            meta = schema.columns[col].metadata or {}
+            kind = _kind_of(schema.columns[col])
+            if kind == "category" and meta.get("levels"):
+                res = parse_category(values, column=col, file=file, levels=meta["levels"])
+            else:
+                res = KIND_PARSERS[kind](values, column=col, file=file)
             typed[col] = res.values.to_numpy() if not isinstance(res.values.dtype, pd.api.extensions.ExtensionDtype) \
                 else res.values.array
             errors.append(res.errors)
