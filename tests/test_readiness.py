@@ -26,6 +26,7 @@ from kaltara_study.readiness import (
     readiness_matrix,
     readiness_wide,
     shortlist,
+    study_table,
     translate_columns,
 )
 from kaltara_study.io.workbook import read_toml
@@ -400,3 +401,15 @@ def test_wide_and_translation(result):
     assert set(wide.bank_verdict) <= {"Ready", "Nearly ready", "Not ready", "Not assessable"}
     tr = translate_columns(result.head(), lang="id")
     assert "Status kesiapan" in tr.columns and "ID koperasi" in tr.columns and "n_required" not in tr.columns
+
+
+def test_study_table_attaches_index_and_segments_and_fills_missing():
+    t = contract_frame(10, seed=9).drop(columns=["segment", "segment_name", "confidence", "index", "rank_p05", "rank_p95"])
+    scores = pd.DataFrame({"coop_id": t.coop_id[::-1], "index": np.arange(10.0), "rank": np.arange(1, 11),
+                           "rank_p05": 1.0, "rank_p95": 10.0, "other": 0})
+    st = study_table(t, index_scores=scores)
+    assert st.set_index("coop_id").loc[t.coop_id.iloc[0], "index"] == 9.0
+    assert "other" not in st.columns and st.segment_name.isna().all() and st.confidence.isna().all()
+    assert list(st.coop_id) == sorted(t.coop_id) and len(st) == len(t)
+    with pytest.raises(Exception, match="duplicate coop_id"):
+        study_table(t, segments=pd.DataFrame({"coop_id": ["K0000", "K0000"], "segment": [1, 2]}))
