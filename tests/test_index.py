@@ -463,3 +463,31 @@ def test_index_on_real_kaltara_data(shared_kaltara):
     assert used and used <= {"is_kelurahan", "reg_savings_rp", "reg_accounts", "reg_npwp",
                              "reg_nib", "reg_rat", "idm", "population", "reg_tx_volume",
                              "reg_tx_value_rp"}
+
+
+def test_figures_return_figures_with_language(fitted):
+    from matplotlib.figure import Figure
+
+    from kaltara_study.figures.index import (
+        plot_correlation_heatmap,
+        plot_framework,
+        plot_index_by_kabupaten,
+        plot_index_vs_idm,
+        plot_rank_caterpillar,
+        plot_sensitivity,
+    )
+    from kaltara_study.idm import idm_status
+
+    t, _ = fitted
+    t = t.assign(idm_status=idm_status(t["idm"]).astype(str))
+    res = compute_index(t, seed=1, n_rep=30)
+    scores = res.scores.merge(t[["coop_id", "idm_status"]], on="coop_id")
+    figs = [plot_framework(res.framework, lang="en"), plot_index_by_kabupaten(scores, lang="en"),
+            plot_rank_caterpillar(scores, lang="en"), plot_rank_caterpillar(scores, top=20),
+            plot_correlation_heatmap(res.diagnostics["correlation_matrix"], framework=res.framework),
+            plot_index_vs_idm(scores, lang="en"), plot_sensitivity(res.sensitivity, lang="en")]
+    assert all(isinstance(f, Figure) for f in figs)
+    assert figs[0].axes[0].get_title() == "Indicator framework: effective weight in the index"
+    assert figs[3].axes[0].get_title() == "Peringkat dan ketidakpastiannya"
+    ticks = [tl.get_text() for tl in figs[5].axes[0].get_xticklabels()]
+    assert ticks[0].startswith("Sangat Tertinggal")
