@@ -99,11 +99,14 @@ def prepare_design(
     covariates: Sequence[str] = DEFAULT_COVARIATES,
     categorical: Sequence[str] = (),
     standardize: bool = True,
+    min_coverage: float = 0.5,
 ) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame, int, pd.DataFrame]:
     """Complete-case outcome ``y`` and design ``X`` (no constant) from ``table``.
 
     Returns ``(y, X, dropped, n_dropped_rows, scale)``; ``dropped`` lists covariates left out and
-    why; ``scale`` holds the mean and SD used for standardising. Booleans become 0/1; each
+    why (absent, all NA, observed for fewer than ``min_coverage`` of the rows — so that a sparse
+    covariate such as the 7-village real IDM sample does not shrink the complete cases to nothing —
+    or constant among the complete cases); ``scale`` holds the mean and SD used for standardising. Booleans become 0/1; each
     ``categorical`` column becomes dummies (first level, in sorted order, is the reference).
     """
     if outcome not in table.columns:
@@ -117,6 +120,10 @@ def prepare_design(
         s = table[c]
         if s.isna().all():
             dropped.append((c, "all NA"))
+            continue
+        cov = float(s.notna().mean())
+        if cov < min_coverage:
+            dropped.append((c, f"observed for {100 * cov:.0f}% < {100 * min_coverage:.0f}% of rows"))
             continue
         if pd.api.types.is_bool_dtype(s) or isinstance(s.dtype, pd.BooleanDtype):
             s = s.astype("Float64")
@@ -133,7 +140,6 @@ def prepare_design(
         X = pd.concat([X, d], axis=1)
     y = table[outcome]
     ok = y.notna().to_numpy() & X.notna().all(axis=1).to_numpy()
-    # covariates that would leave nothing: drop those NA in most rows before taking complete cases
     X, y = X[ok], y[ok]
     n_dropped = int((~ok).sum())
     for c in list(X.columns):

@@ -157,3 +157,12 @@ def test_readiness_level_and_formatting():
     t = format_table(pd.DataFrame({"term": ["x"], "p_value": [0.0001], "coef": [0.123456]}), lang="en")
     assert t.iloc[0].tolist() == ["x", "<0.001", 0.123]
     assert "Nilai p" in format_table(pd.DataFrame({"p_value": [0.5]})).columns
+
+
+def test_sparse_covariate_is_dropped_before_complete_cases():
+    df, _, _ = _simulate_ordered(n=300, seed=8)
+    df["idm"] = np.nan
+    df.loc[:6, "idm"] = 0.6                                  # like the real 7-village IDM sample
+    fit = fit_ordered_logit(df, outcome="y", covariates=["x1", "idm"])
+    assert fit.fitted and fit.n == 300 and fit.covariates == ["x1"]
+    assert fit.dropped.set_index("covariate").reason["idm"].startswith("observed for 2%")
