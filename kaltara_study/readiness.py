@@ -602,12 +602,13 @@ def blocking_gaps(
     ``n_sole`` then ``n_blocked`` (descending), then id.
     """
     config = config or load_config()
-    rows = []
-    for _, r in assessment.loc[assessment.missing_required != "", ["coop_id", "partner", "verdict", "missing_required"]].iterrows():
-        ids = r.missing_required.split("; ")
-        for cid in ids:
-            rows.append((r.coop_id, r.partner, cid, len(ids) == 1 and r.verdict == "nearly_ready"))
-    long = pd.DataFrame(rows, columns=["coop_id", "partner", "criterion", "sole"])
+    a = assessment.loc[assessment.missing_required != "", ["coop_id", "partner", "verdict", "missing_required"]]
+    ids = a.missing_required.str.split("; ")
+    long = pd.DataFrame({
+        "coop_id": a.coop_id.to_numpy(), "partner": a.partner.to_numpy(), "criterion": ids.to_numpy(),
+        "sole": ((ids.str.len() == 1) & (a.verdict == "nearly_ready")).to_numpy(),
+    }).explode("criterion", ignore_index=True)
+    long["sole"] = long["sole"].astype(bool)
     keys = ["partner", "criterion"] if by_partner else ["criterion"]
     reason = {}
     for p in config.partners.values():
