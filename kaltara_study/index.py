@@ -1170,7 +1170,7 @@ def _first_order_share(ranks: np.ndarray, labels: np.ndarray) -> float:
 
 
 def monte_carlo(table: pd.DataFrame, ci: CompositeIndex, *, n_rep: int | None = None,
-                seed: int = 0, n_jobs: int = 1, progress: bool = False,
+                seed: int = 0, n_jobs: int | None = None, progress: bool = False,
                 id_col: str = "coop_id", uncertainty: Mapping[str, Any] | None = None,
                 chunk_size: int = 50) -> MonteCarloResult:
     """Monte-Carlo uncertainty analysis of the ranks of a fitted index (OECD/JRC Handbook §7).
@@ -1185,7 +1185,10 @@ def monte_carlo(table: pd.DataFrame, ci: CompositeIndex, *, n_rep: int | None = 
     Reproducibility: replication *r* uses ``np.random.SeedSequence(seed).spawn(n_rep)[r]``, so the
     result depends on ``seed`` only — not on ``n_jobs`` or the chunking. Work is spread with
     ``joblib.Parallel`` (pass a Dask cluster with ``joblib.parallel_backend("dask")``);
-    ``progress=True`` shows a tqdm bar over chunks.
+    ``progress=True`` shows a tqdm bar over chunks. ``n_jobs=None`` takes joblib's context
+    default (1 outside ``joblib.parallel_config``/``parallel_backend``), so a Dask backend set by
+    the caller is used as configured. Kabupaten-based imputations are skipped (noted in
+    ``choices.attrs["notes"]``) when the table has no ``kode_kabkota``.
 
     Sensitivity (``.sensitivity``):
     ``first_order_share`` = Σ_u Var(E[rank_u | factor]) / Σ_u Var(rank_u) estimated from the
@@ -1195,6 +1198,12 @@ def monte_carlo(table: pd.DataFrame, ci: CompositeIndex, *, n_rep: int | None = 
     of |rank − nominal rank| (for weights: over 50 perturbations; for exclusion: over the indicators).
     """
     unc = {**ci.config.uncertainty, **dict(uncertainty or {})}
+    notes = []
+    if "kode_kabkota" not in table.columns:
+        kab = [m for m in unc["imputation"] if m in ("group_mean", "kabupaten_median")]
+        if kab:
+            notes.append(f"imputations {kab} skipped: the table has no kode_kabkota")
+            unc["imputation"] = [m for m in unc["imputation"] if m not in kab] or ["none"]
     n_rep = int(n_rep if n_rep is not None else unc["n_rep"])
     ci._check_fitted()
     # the nominal choices must be among the draws' building blocks for the OAT measure
@@ -1228,6 +1237,7 @@ def monte_carlo(table: pd.DataFrame, ci: CompositeIndex, *, n_rep: int | None = 
         "imputation": [d["imputation"] for d in draws],
         "excluded": [names[d["excluded"]] if d["excluded"] >= 0 else "none" for d in draws],
     })
+    choices.attrs["notes"] = notes
 
     nominal_idx = _index_from(ctx, nominal["imputation"], nominal["normalisation"],
                               nominal["aggregation"], ctx.w, ctx.gw)
@@ -1310,7 +1320,7 @@ class IndexResult:
 
 def compute_index(table: pd.DataFrame, config_path: Path | str | IndexConfig | None = None, *,
                   source: str = "synthetic", seed: int = 0, n_rep: int | None = None,
-                  n_jobs: int = 1, progress: bool = False, uncertainty: bool = True,
+                  n_jobs: int | None = None, progress: bool = False, uncertainty: bool = True,
                   lang: str = "id", **method: Any) -> IndexResult:
     """Fit the index on the analysis table and score every cooperative.
 

@@ -491,3 +491,16 @@ def test_figures_return_figures_with_language(fitted):
     assert figs[3].axes[0].get_title() == "Peringkat dan ketidakpastiannya"
     ticks = [tl.get_text() for tl in figs[5].axes[0].get_xticklabels()]
     assert ticks[0].startswith("Sangat Tertinggal")
+
+
+@pytest.mark.slow
+def test_monte_carlo_runs_on_a_dask_backend_with_the_same_result(fitted):
+    joblib = pytest.importorskip("joblib")
+    distributed = pytest.importorskip("distributed")
+    t, ci = fitted
+    ref = monte_carlo(t, ci, n_rep=60, seed=9)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+        with joblib.parallel_backend("dask"):
+            got = monte_carlo(t, ci, n_rep=60, seed=9, n_jobs=-1, chunk_size=10)
+    np.testing.assert_array_equal(ref.ranks, got.ranks)
