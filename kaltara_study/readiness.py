@@ -70,6 +70,7 @@ __all__ = [
     "workbook_readme",
     "partner_label",
     "translate_columns",
+    "verdict_counts",
     "verdict_label",
 ]
 
@@ -808,3 +809,15 @@ def study_table(
             if c not in out.columns:
                 out[c] = pd.NA if c == "segment_name" else np.nan
     return out.sort_values("coop_id", kind="stable").reset_index(drop=True)
+
+
+def verdict_counts(assessment: pd.DataFrame, *, lang: str = "id") -> pd.DataFrame:
+    """Number of cooperatives per partner (rows, readable names) and verdict (columns, readable),
+    with a total column; every verdict appears even when its count is 0."""
+    keys = [p for p in PARTNERS if p in set(assessment.partner)] + sorted(set(assessment.partner) - set(PARTNERS))
+    tab = pd.crosstab(assessment.partner, assessment.verdict).reindex(index=keys, columns=list(VERDICTS), fill_value=0)
+    tab["total"] = tab.sum(axis=1)
+    tab.index = [partner_label(p, lang=lang) for p in tab.index]
+    tab.index.name = label("rd_partner", lang=lang)
+    tab.columns = [verdict_label(v, lang=lang) for v in VERDICTS] + ["Total" if lang == "en" else "Jumlah"]
+    return tab

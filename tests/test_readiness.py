@@ -413,3 +413,12 @@ def test_study_table_attaches_index_and_segments_and_fills_missing():
     assert list(st.coop_id) == sorted(t.coop_id) and len(st) == len(t)
     with pytest.raises(Exception, match="duplicate coop_id"):
         study_table(t, segments=pd.DataFrame({"coop_id": ["K0000", "K0000"], "segment": [1, 2]}))
+
+
+def test_verdict_counts(result):
+    from kaltara_study.readiness import verdict_counts
+
+    tab = verdict_counts(result, lang="en")
+    assert list(tab.columns) == ["Ready", "Nearly ready", "Not ready", "Not assessable", "Total"]
+    assert (tab["Total"] == result.coop_id.nunique()).all()
+    assert tab.loc["Bank (PMK 49/2025)", "Ready"] == ((result.partner == "bank") & (result.verdict == "ready")).sum()
