@@ -95,7 +95,8 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
     file : str
         File name for the report and errors.
     key : str or list of str, optional
-        Key column(s) added to the rejected rows' reason (e.g. ``"coop_id"``).
+        Key column(s) added to the rejected rows' reason (e.g. ``"coop_id"``); rows sharing a key
+        are reported as ``duplicate_key`` warnings (not rejected).
 
     Returns
     -------
@@ -141,10 +142,11 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
         raise DataError(f"{file}: {exc}", problems=[{"file": file, "row": None, "column": None,
                                                      "value": None, "rule": str(exc)}]) from None
 
+    dup_report = _duplicate_keys(frame, key, rows, file)
     if cases is None or cases.empty:
         valid = checked.copy()
         valid[ROW] = rows.to_numpy()
-        return Validated(valid=valid, rejected=_empty_rejected(frame), report=report_frame())
+        return Validated(valid=valid, rejected=_empty_rejected(frame), report=report_frame(dup_report))
 
     cases = cases.copy()
     has_row = cases["index"].notna()
@@ -198,9 +200,33 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
         valid = _coerce_only(schema, kept)
     valid = valid.reset_index(drop=True)
     valid[ROW] = rows[~reject_mask.to_numpy()].to_numpy()
+    if len(dup_report):
+        rep = pd.concat([rep, dup_report], ignore_index=True)
     rep = rep.sort_values(["row", "column"], key=lambda s: s.astype(str) if s.name == "column" else s,
                           kind="stable", na_position="first").reset_index(drop=True)
     return Validated(valid=valid, rejected=rejected, report=report_frame(rep))
+
+
+def _duplicate_keys(frame: pd.DataFrame, key, rows: pd.Series, file: str) -> pd.DataFrame:
+    """Warnings for rows sharing a key (all copies listed); the cleaning step decides which to keep."""
+    if key is None:
+        return report_frame()
+    keys = [key] if isinstance(key, str) else [k for k in key if k in frame.columns]
+    keys = [k for k in keys if k in frame.columns]
+    if not keys:
+        return report_frame()
+    sub = frame[keys]
+    dup = sub.duplicated(keep=False) & sub.notna().all(axis=1)
+    if not dup.any():
+        return report_frame()
+    counts = sub[dup].astype(str).agg("/".join, axis=1)
+    n = counts.map(counts.value_counts())
+    return report_frame(pd.DataFrame({
+        "file": file, "row": rows[dup.to_numpy()].to_numpy(), "column": "/".join(keys),
+        "value": counts.to_numpy(),
+        "rule": [f"duplicate_key: this key occurs {k} times (resolved by the cleaning step)" for k in n],
+        "severity": "warning",
+    }))
 
 
 def _fmt(v: object) -> str:

@@ -110,3 +110,13 @@ def test_without_row_column_uses_position_plus_one():
     df = frame().drop(columns="_row")
     v = validate(df, SCHEMA, file="s.csv")
     assert sorted(v.report.loc[v.report["severity"] == "error", "row"].unique().tolist()) == [2, 4]
+
+
+def test_duplicate_keys_reported_as_warnings_with_all_copies():
+    df = frame(coop_id=pd.array(["K1", "K2", "K1", "K1"], dtype="string"), members=pd.array([1] * 4, dtype="Int64"),
+               idm=[0.1] * 4)
+    relaxed = SCHEMA.update_columns({"coop_id": {"unique": False}})
+    v = validate(df, relaxed, file="s.csv", key="coop_id")
+    dup = v.report[v.report["rule"].str.startswith("duplicate_key")]
+    assert dup["row"].tolist() == [2, 4, 6] and set(dup["value"]) == {"K1"}
+    assert dup["rule"].str.contains("3 times").all() and len(v.valid) == 4

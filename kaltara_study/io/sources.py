@@ -107,6 +107,9 @@ class LoadResult:
         ``file, row, column, value, rule, severity`` for every problem found.
     n_read : int
         Data rows read from the file (non-empty rows below the header).
+    n_records : int
+        Records after reshaping (village-years for the wide IDM layout; else ``n_read``);
+        ``n_records == len(frame) + len(rejected)`` always.
     file, kind : str
     raw : RawTable
         The text table as read (encoding, separator, header row).
@@ -119,11 +122,13 @@ class LoadResult:
     file: str
     kind: str
     raw: RawTable
+    n_records: int = -1
 
     def summary(self) -> dict:
         """Counts for a notebook table: read, kept, rejected, errors, warnings."""
         sev = self.report["severity"]
-        return {"file": self.file, "kind": self.kind, "read": self.n_read, "kept": len(self.frame),
+        return {"file": self.file, "kind": self.kind, "read": self.n_read, "records": self.n_records,
+                "kept": len(self.frame),
                 "rejected": len(self.rejected), "errors": int((sev == "error").sum()),
                 "warnings": int((sev == "warning").sum())}
 
@@ -145,6 +150,12 @@ def _rename_map(columns: list[str], schema, aliases: dict[str, str]) -> dict[str
             continue
         target = (c if c in schema.columns else None) or aliases.get(c) or aliases.get(normalise_header(c)) \
             or by_norm.get(c)
+        if target is None:
+            # two-row headers arrive joined ("identitas_kode_desa"): match the longest known tail
+            known = {**{normalise_header(k): v for k, v in aliases.items()}, **by_norm}
+            tails = [k for k in known if k and c.endswith("_" + k)]
+            if tails:
+                target = known[max(tails, key=len)]
         if target is not None and target not in out.values():
             out[c] = target
     return out
@@ -317,7 +328,8 @@ def load_source(path: str | Path, kind: str, *, sheet: str | int | None = None, 
     if kind == "idm_wide" and n_units != len(frame) + len(rejected):
         raise DataError(f"{file}: row conservation broken after reshaping: {n_units} village-years, "
                         f"kept {len(frame)}, rejected {len(rejected)}", problems=[])
-    return LoadResult(frame=frame, rejected=rejected, report=report, n_read=n_read, file=file, kind=kind, raw=raw)
+    return LoadResult(frame=frame, rejected=rejected, report=report, n_read=n_read, file=file, kind=kind, raw=raw,
+                      n_records=n_units)
 
 
 # ------------------------------------------------------------------------------ file discovery

@@ -1,0 +1,378 @@
+"""Write the bad-input corpus (tests/data/bad/*) and its manifest EXPECTED.toml.
+
+Run from anywhere: ``.venv/bin/python tests/data/bad/make_corpus.py``. Deterministic: text files
+are byte-identical on every run; XLSX files have fixed document properties (their zip timestamps
+still vary, so tests compare their content, not their bytes).
+
+Every file is small and made up (codes and names are invented or public region names; no rows of
+``../shared/data/kaltara`` are copied). Each case lists how it must load:
+
+- ``expect = "parses"`` with ``rows`` (kept), ``rejected``, optional ``values`` (column → list of
+  expected values in row order; "<NA>" for missing, dates as "YYYY-MM-DD"), ``rules`` (rule names
+  that must appear in the report), ``reason`` (words every rejected row's reason must contain),
+  ``kab_codes`` (expected Kemendagri codes after name matching of ``nama_kabkota``),
+  ``unknown_codes`` (how many village codes are not in ``KNOWN_CODES``);
+- ``expect = "InputError"`` / ``"DataError"`` with ``message`` (words the message must contain).
+
+Kinds: ``coop`` and ``simk`` are compact contracts built in the test from the columns of
+``schema.RAW_SCHEMAS["survey"]`` / ``["simkopdes_village_stats"]``; the others are the real
+``RAW_SCHEMAS`` kinds.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+KNOWN_CODES = ["65.01.01.2001", "65.01.01.2002", "65.03.13.2001", "65.71.01.1001"]
+
+COOP_HEAD = ["ID Koperasi", "Kode Desa", "Kabupaten/Kota", "Jumlah Anggota", "Modal Sendiri (Rp)",
+             "Total Aset (Rp)", "NPWP", "Unit Gerai Sembako", "Tanggal RAT Terakhir", "Status Tempat Usaha"]
+
+
+def coop_rows(n: int = 3) -> list[list[str]]:
+    base = [
+        ["KOP-001", "65.01.01.2001", "Kabupaten Bulungan", "25", "Rp 1.250.000", "Rp 5.000.000", "Ya", "Ya",
+         "12 Agustus 2025", "Milik Sendiri"],
+        ["KOP-002", "6501012002", "KAB. BULUNGAN", "1.250", "Rp 1,2 juta", "3 M", "Tidak", "tidak ada",
+         "12-08-2025", "Sewa"],
+        ["KOP-003", "65.03.13.2001", "Nunukan", "40", "250 rb", "-", "ada", "1", "2025-08-12", "pinjam pakai"],
+        ["KOP-004", "65.71.01.1001", "Kota Tarakan", "7", "Rp1.250.000,-", "1,5 jt", "0", "Y", "45881",
+         "belum ada"],
+    ]
+    return [r[:] for r in base[:n]]
+
+
+def csv_text(rows: list[list[str]], sep: str = ",", newline: str = "\n") -> str:
+    def cell(c: str) -> str:
+        if any(ch in c for ch in (sep, '"', "\n")):
+            return '"' + c.replace('"', '""') + '"'
+        return c
+    return newline.join(sep.join(cell(c) for c in r) for r in rows) + newline
+
+
+CASES: list[dict] = []
+
+
+def case(file: str, kind: str, content, **expect) -> None:
+    CASES.append({"file": file, "kind": kind, "content": content, **expect})
+
+
+# ------------------------------------------------------------------ encodings and separators
+case("ok_utf8_comma.csv", "coop", csv_text([COOP_HEAD, *coop_rows()]), expect="parses", rows=3, rejected=0,
+     values={"coop_id": ["KOP-001", "KOP-002", "KOP-003"], "members": [25, 1250, 40],
+             "own_capital_rp": [1250000.0, 1200000.0, 250000.0], "assets_rp": [5000000.0, 3e9, "<NA>"],
+             "has_npwp": [True, False, True], "unit_sembako": [True, False, True],
+             "last_rat_date": ["2025-08-12"] * 3, "premises": ["own", "rent", "borrowed"],
+             "kode_desa": ["65.01.01.2001", "65.01.01.2002", "65.03.13.2001"], "_row": [2, 3, 4]})
+case("bom_utf8.csv", "coop", codecs.BOM_UTF8 + csv_text([COOP_HEAD, *coop_rows(2)]).encode(), expect="parses",
+     rows=2, rejected=0, values={"coop_id": ["KOP-001", "KOP-002"]})
+rows = coop_rows(2)
+rows[0][2] = "Kabupaten Bulungán"
+case("cp1252_accents.csv", "coop", csv_text([COOP_HEAD, *rows]).encode("cp1252"), expect="parses", rows=2,
+     rejected=0, values={"nama_kabkota": ["Kabupaten Bulungán", "KAB. BULUNGAN"]})
+rows = coop_rows(2)
+rows[0][4] = "1.250.000,50"
+case("sep_semicolon.csv", "coop", csv_text([COOP_HEAD, *rows], sep=";"), expect="parses", rows=2, rejected=0,
+     values={"own_capital_rp": [1250000.5, 1200000.0]})
+case("sep_tab.tsv", "coop", csv_text([COOP_HEAD, *coop_rows()], sep="\t"), expect="parses", rows=3, rejected=0,
+     values={"members": [25, 1250, 40]})
+case("sep_pipe.csv", "coop", csv_text([COOP_HEAD, *coop_rows()], sep="|"), expect="parses", rows=3, rejected=0)
+case("utf16_tab_excel_unicode_text.txt", "coop",
+     codecs.BOM_UTF16_LE + csv_text([COOP_HEAD, *coop_rows()], sep="\t", newline="\r\n").encode("utf-16-le"),
+     expect="parses", rows=3, rejected=0, values={"coop_id": ["KOP-001", "KOP-002", "KOP-003"]})
+case("crlf_line_endings.csv", "coop", csv_text([COOP_HEAD, *coop_rows()], newline="\r\n"), expect="parses",
+     rows=3, rejected=0, values={"_row": [2, 3, 4]})
+
+# ------------------------------------------------------------------ layout
+case("title_rows.csv", "coop", csv_text([["LAPORAN SURVEI KOPERASI DESA MERAH PUTIH"], ["Kabupaten Bulungan, 2025"],
+                                         [""], COOP_HEAD, *coop_rows()], sep=";"),
+     expect="parses", rows=3, rejected=0, values={"_row": [5, 6, 7], "members": [25, 1250, 40]})
+group = ["Identitas", "", "", "Keuangan", "", "", "Legalitas", "Usaha", "RAT", ""]
+sub = ["ID Koperasi", "Kode Desa", "Kabupaten/Kota", "Jumlah Anggota", "Modal Sendiri (Rp)", "Total Aset (Rp)",
+       "NPWP", "Unit Gerai Sembako", "Tanggal RAT Terakhir", "Status Tempat Usaha"]
+case("two_row_header.csv", "coop", csv_text([group, sub, *coop_rows()]), expect="parses", rows=3, rejected=0,
+     values={"coop_id": ["KOP-001", "KOP-002", "KOP-003"], "own_capital_rp": [1250000.0, 1200000.0, 250000.0],
+             "_row": [3, 4, 5]})
+case("blank_rows_inside.csv", "coop", csv_text([COOP_HEAD, coop_rows()[0], [""] * 10, coop_rows()[1], [""] * 10]),
+     expect="parses", rows=2, rejected=0, values={"_row": [2, 4]})
+case("trailing_empty_columns.csv", "coop", csv_text([COOP_HEAD + ["", ""], *[r + ["", ""] for r in coop_rows()]]),
+     expect="parses", rows=3, rejected=0)
+rows = coop_rows(2)
+rows[0][0] = 'KOP-001 "Maju, Jaya"'
+rows[1][4] = "1,5 jt"
+case("quoted_fields.csv", "coop", csv_text([COOP_HEAD, *rows]), expect="parses", rows=2, rejected=0,
+     values={"coop_id": ['KOP-001 "Maju, Jaya"', "KOP-002"], "own_capital_rp": [1250000.0, 1500000.0]})
+case("extra_columns_kept.csv", "coop", csv_text([COOP_HEAD + ["NPWP", "Catatan Surveyor"],
+                                                 *[r + ["x", "catatan"] for r in coop_rows(2)]]),
+     expect="parses", rows=2, rejected=0, values={"has_npwp": [True, False]})
+
+# ------------------------------------------------------------------ values
+num_rows = [["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Modal Sendiri (Rp)", "Total Aset (Rp)"],
+            ["A", "6501012001", "1.250", "Rp 1.250.000,-", "Rp 1.250.000,00"],
+            ["B", "6501012001", "12", "Rp 1,2 juta", "3 M"],
+            ["C", "6501012001", "-", "250 rb", "2,5 miliar"],
+            ["D", "6501012001", "", "1,5 jt", "(5.000)"],
+            ["E", "6501012001", "1\u00a0250", "IDR 2.500.000", "Rp. 10.000"]]
+case("numbers_money_indonesian.csv", "coop", csv_text(num_rows), expect="parses", rows=5, rejected=0,
+     values={"members": [1250, 12, "<NA>", "<NA>", 1250],
+             "own_capital_rp": [1250000.0, 1200000.0, 250000.0, 1500000.0, 2500000.0],
+             "assets_rp": [1250000.0, 3e9, 2.5e9, -5000.0, 10000.0]})
+case("numbers_english_thousands.csv", "coop",
+     csv_text([num_rows[0], ["A", "6501012001", "1,250", "1,250,000.50", "2,000,000"]], sep=";"),
+     expect="parses", rows=1, rejected=0, values={"own_capital_rp": [1250000.5], "assets_rp": [2000000.0]},
+     rules=["not_an_integer"])  # "1,250" is 1.25 in Indonesian: not a whole number of members
+case("money_not_money.csv", "coop", csv_text([num_rows[0], ["A", "6501012001", "3", "sejuta", "Rp abc"]]),
+     expect="parses", rows=1, rejected=0, values={"own_capital_rp": ["<NA>"], "assets_rp": ["<NA>"]},
+     rules=["not_money"])
+case("members_not_a_number.csv", "coop", csv_text([num_rows[0], ["A", "6501012001", "dua puluh", "1", "1"]]),
+     expect="parses", rows=1, rejected=0, values={"members": ["<NA>"]}, rules=["not_a_number"])
+case("excel_errors.csv", "coop",
+     csv_text([num_rows[0], ["A", "6501012001", "#N/A", "#DIV/0!", "#VALUE!"], ["B", "6501012001", "3", "#REF!", "5"]]),
+     expect="parses", rows=2, rejected=0, values={"members": ["<NA>", 3], "own_capital_rp": ["<NA>", "<NA>"]},
+     rules=["excel_error"])
+date_rows = [["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Tanggal RAT Terakhir"],
+             ["A", "6501012001", "1", "12 Agustus 2025"], ["B", "6501012001", "1", "Selasa, 12 Agt 2025"],
+             ["C", "6501012001", "1", "12/08/2025"], ["D", "6501012001", "1", "45881"],
+             ["E", "6501012001", "1", "1 Nopember 2024"], ["F", "6501012001", "1", "2024-11-01 00:00:00"]]
+case("dates_indonesian.csv", "coop", csv_text(date_rows), expect="parses", rows=6, rejected=0,
+     values={"last_rat_date": ["2025-08-12"] * 4 + ["2024-11-01"] * 2})
+case("dates_invalid.csv", "coop", csv_text([date_rows[0], ["A", "6501012001", "1", "31-02-2025"],
+                                            ["B", "6501012001", "1", "kemarin"]]),
+     expect="parses", rows=2, rejected=0, values={"last_rat_date": ["<NA>", "<NA>"]},
+     rules=["invalid_date", "not_a_date"])
+case("future_date.csv", "coop", csv_text([date_rows[0], ["A", "6501012001", "1", "12 Agustus 2030"]]),
+     expect="parses", rows=1, rejected=0, values={"last_rat_date": ["2030-08-12"]})  # clean.py blanks it
+yn_head = ["ID Koperasi", "Kode Desa", "Jumlah Anggota", "NPWP", "Unit Gerai Sembako"]
+yn = [("Ya", "Tidak"), ("YA", "TIDAK"), ("ada", "tidak ada"), ("1", "0"), ("Y", "T"), ("yes", "no"),
+      ("Sudah", "Belum"), ("-", "")]
+case("yes_no_variants.csv", "coop", csv_text([yn_head, *[[f"K{i}", "6501012001", "1", a, b] for i, (a, b) in enumerate(yn)]]),
+     expect="parses", rows=8, rejected=0,
+     values={"has_npwp": [True] * 7 + ["<NA>"], "unit_sembako": [False] * 7 + ["<NA>"]})
+case("yes_no_unknown.csv", "coop", csv_text([yn_head, ["K1", "6501012001", "1", "mungkin", "Ya"]]),
+     expect="parses", rows=1, rejected=0, values={"has_npwp": ["<NA>"]}, rules=["not_yes_no"])
+case("category_unknown.csv", "coop",
+     csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Status Tempat Usaha"], ["K1", "6501012001", "1", "gubuk"],
+               ["K2", "6501012001", "1", "MILIK  SENDIRI"]]),
+     expect="parses", rows=2, rejected=0, values={"premises": ["<NA>", "own"]}, rules=["unknown_category"])
+
+# ------------------------------------------------------------------ codes and regions
+case("undotted_codes.csv", "coop", csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota"], ["K1", "6501012001", "1"],
+                                             ["K2", "65 01 01 2002", "1"], ["K3", "6503132001.0", "1"]]),
+     expect="parses", rows=3, rejected=0,
+     values={"kode_desa": ["65.01.01.2001", "65.01.01.2002", "65.03.13.2001"]}, unknown_codes=0)
+case("bad_village_codes.csv", "coop", csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota"], ["K1", "6501", "1"],
+                                                ["K2", "65.1.1.2001", "1"], ["K3", "65.01.01.2001", "1"]]),
+     expect="parses", rows=3, rejected=0, values={"kode_desa": ["<NA>", "<NA>", "65.01.01.2001"]},
+     rules=["bad_code"])  # the survey allows a blank code (matched by name later); the bad ones are reported
+case("unknown_village_code.csv", "coop", csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota"],
+                                                   ["K1", "65.99.99.2999", "1"], ["K2", "65.01.01.2001", "1"]]),
+     expect="parses", rows=2, rejected=0, unknown_codes=1)
+case("misspelt_kabupaten.csv", "coop",
+     csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Kabupaten/Kota"],
+               ["K1", "65.01.01.2001", "1", "Kab. Bulungn"], ["K2", "65.01.01.2001", "1", "KOTA TARAKAN"],
+               ["K3", "65.01.01.2001", "1", "Nunukann"], ["K4", "65.01.01.2001", "1", "Kabupaten  Malinau"],
+               ["K5", "65.01.01.2001", "1", "Tana Tidong"], ["K6", "65.01.01.2001", "1", "TARAKAN"]]),
+     expect="parses", rows=6, rejected=0, kab_codes=["65.01", "65.71", "65.03", "65.02", "65.04", "65.71"])
+case("unknown_kabupaten.csv", "coop", csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Kabupaten/Kota"],
+                                                ["K1", "65.01.01.2001", "1", "Kab. Berau"]]),
+     expect="parses", rows=1, rejected=0, kab_codes=["<NA>"])
+
+# ------------------------------------------------------------------ rows and rules
+case("duplicate_rows.csv", "coop", csv_text([COOP_HEAD, *coop_rows(2), coop_rows(1)[0]]), expect="parses",
+     rows=3, rejected=0, rules=["duplicate_key"])  # reported; clean.py resolves duplicates with an audit entry
+rows = coop_rows(2)
+rows[0][3] = "-5"
+case("negative_members_survey.csv", "coop", csv_text([COOP_HEAD, *rows]), expect="parses", rows=2, rejected=0,
+     values={"members": [-5, 1250]})  # survey ranges are enforced by clean.py (blanked, audited)
+SIMK_HEAD = ["village_id", "district", "subdistrict", "village", "cooperatives", "npwp_count", "savings_total_amount"]
+case("negative_counts_simkopdes.csv", "simk",
+     csv_text([SIMK_HEAD, ["90001", "KAB. BULUNGAN", "Bunyu", "Desa Contoh Satu", "1", "-1", "0"],
+               ["90002", "KAB. BULUNGAN", "Bunyu", "Desa Contoh Dua", "-2", "1", "-5"],
+               ["90003", "KAB. BULUNGAN", "Bunyu", "Desa Contoh Tiga", "1", "1", "1.000.000"]]),
+     expect="parses", rows=1, rejected=2, values={"village_id": [90003], "savings_total_amount": [1000000.0]},
+     rules=["greater_than_or_equal_to"], reason=["greater_than_or_equal_to(0)"])
+case("simkopdes_missing_key.csv", "simk",
+     csv_text([SIMK_HEAD, ["", "KAB. BULUNGAN", "Bunyu", "Desa Contoh", "1", "1", "0"],
+               ["90002", "KAB. BULUNGAN", "Bunyu", "Desa Contoh Dua", "1", "1", "0"]]),
+     expect="parses", rows=1, rejected=1, rules=["not_nullable"], reason=["village_id"])
+case("kemendagri_bad_jenis.csv", "kemendagri_kabkota",
+     csv_text([["kode", "nama", "jenis"], ["65.01", "Kabupaten Bulungan", "kabupaten"], ["65.71", "Kota Tarakan", "provinsi"]]),
+     expect="parses", rows=1, rejected=1, rules=["isin"], reason=["jenis=provinsi"])
+case("bps_bridge_bad_code.csv", "bps_bridge_kabkota",
+     csv_text([["kode_bps", "nama_bps", "kode_dagri", "nama_dagri"], ["6501", "MALINAU", "6502", "KAB. MALINAU"],
+               ["65O2", "BULUNGAN", "6501", "KAB. BULUNGAN"]]),
+     expect="parses", rows=1, rejected=1, values={"kode_dagri": ["65.02"]}, rules=["bad_code"], reason=["kode_bps"])
+
+# ------------------------------------------------------------------ unusable input
+case("empty.csv", "coop", b"", expect="InputError", message=["empty.csv", "empty"])
+case("blank_lines_only.csv", "coop", "\n\n   \n", expect="InputError", message=["empty"])
+case("header_only.csv", "coop", csv_text([COOP_HEAD]), expect="InputError", message=["header", "no data rows"])
+case("missing_required_column.csv", "coop", csv_text([[h for h in COOP_HEAD if h != "Jumlah Anggota"],
+                                                      *[r[:3] + r[4:] for r in coop_rows(2)]]),
+     expect="InputError", message=["missing_required_column.csv", "required column", "members", "found",
+                                   "ID Koperasi"])
+case("undecodable_bytes.csv", "coop", b"ID Koperasi,Kode Desa,Jumlah Anggota\nK\x81\x8d,6501012001,1\n",
+     expect="InputError", message=["cannot decode", "line 2", "0x81", "CSV UTF-8"])
+case("bom_then_cp1252.csv", "coop", codecs.BOM_UTF8 + "ID Koperasi,Kode Desa,Jumlah Anggota\nKé,1,1\n".encode("cp1252"),
+     expect="InputError", message=["byte-order mark", "line 2"])
+case("utf16_without_bom.csv", "coop", csv_text([COOP_HEAD, *coop_rows(1)]).encode("utf-16-le"),
+     expect="InputError", message=["NUL", "UTF-16"])
+case("no_header_numbers_only.csv", "coop", "1,2,3\n4,5,6\n", expect="InputError", message=["no header row"])
+case("not_really.xlsx", "coop", b"PK\x03\x04 this is not a workbook", expect="InputError",
+     message=["not a readable XLSX", "save it again"])
+case("old_format.xls", "coop", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", expect="InputError", message=[".xls", ".xlsx"])
+case("unknown_kind.csv", "no_such_kind", csv_text([COOP_HEAD, *coop_rows(1)]), expect="InputError",
+     message=["unknown source kind", "no_such_kind"])
+
+
+# ------------------------------------------------------------------ XLSX cases (built with openpyxl)
+def _wb():
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.properties.creator = "kaltara-study bad corpus"
+    wb.properties.created = wb.properties.modified = dt.datetime(2025, 1, 1)
+    return wb
+
+
+def xlsx_ok(path: Path) -> None:
+    wb = _wb()
+    ws = wb.active
+    ws.title = "Survei"
+    ws.append(COOP_HEAD)
+    ws.append(["KOP-001", 6501012001, "Kabupaten Bulungan", 25, 1250000, 5000000.5, "Ya", True,
+               dt.datetime(2025, 8, 12), "Milik Sendiri"])
+    ws.append(["KOP-002", "65.01.01.2002", "KAB. BULUNGAN", 1250.0, "Rp 1,2 juta", "3 M", "Tidak", False, 45881, "Sewa"])
+    wb.save(path)
+
+
+def xlsx_title_merged(path: Path) -> None:
+    wb = _wb()
+    ws = wb.active
+    ws.title = "Rekap"
+    ws.append(["REKAP SURVEI KOPERASI 2025"])
+    ws.merge_cells("A1:J1")
+    ws.append([])
+    ws.append(group)
+    ws.merge_cells("A3:C3")
+    ws.merge_cells("D3:F3")
+    ws.append(sub)
+    for r in coop_rows(2):
+        ws.append(r)
+    wb.save(path)
+
+
+def xlsx_errors(path: Path) -> None:
+    wb = _wb()
+    ws = wb.active
+    ws.append(["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Modal Sendiri (Rp)", "Total Aset (Rp)"])
+    ws.append(["A", "6501012001", 3, "#DIV/0!", "#N/A"])
+    ws.append(["B", "6501012001", "#VALUE!", 100.5, 1.125])
+    wb.save(path)
+
+
+def xlsx_serial_dates(path: Path) -> None:
+    wb = _wb()
+    ws = wb.active
+    ws.append(["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Tanggal RAT Terakhir"])
+    ws.append(["A", "6501012001", 1, 45881])
+    ws.append(["B", "6501012001", 1, 45597.0])
+    ws.append(["C", "6501012001", 1, dt.date(2025, 8, 12)])
+    wb.save(path)
+
+
+def xlsx_two_sheets(path: Path) -> None:
+    wb = _wb()
+    ws = wb.active
+    ws.title = "Petunjuk"
+    ws.append(["Isi lembar 'Data'. Jangan ubah judul kolom."])
+    ws2 = wb.create_sheet("Data")
+    ws2.append(["ID Koperasi", "Kode Desa", "Jumlah Anggota"])
+    ws2.append(["A", "6501012001", 10])
+    wb.save(path)
+
+
+def xlsx_empty(path: Path) -> None:
+    wb = _wb()
+    wb.save(path)
+
+
+def xlsx_idm_wide(path: Path) -> None:
+    wb = _wb()
+    ws = wb.active
+    ws.title = "IDM"
+    ws.append(["STATUS IDM DESA — CONTOH SINTETIS"])
+    ws.append(["KODE DESA", "NAMA DESA", "IKS 2023", "IKE 2023", "IKL 2023", "NILAI IDM 2023", "STATUS IDM 2023",
+               "IKS 2024", "IKE 2024", "IKL 2024", "NILAI IDM 2024", "STATUS IDM 2024"])
+    ws.append(["6599012001", "CONTOH SATU", "0,8000", "0,7000", "0,6000", "0,7000", "BERKEMBANG",
+               0.9, 0.8, 0.7, 0.8, "MAJU"])
+    ws.append(["6599012002", "CONTOH DUA", "0,5000", "0,5000", "0,5000", "0,5000", "TERTINGGAL",
+               "0,5", "0,5", "0,5", "0,5", "SANGAT MAJU"])
+    wb.save(path)
+
+
+case("xlsx_ok.xlsx", "coop", xlsx_ok, expect="parses", rows=2, rejected=0,
+     values={"kode_desa": ["65.01.01.2001", "65.01.01.2002"], "members": [25, 1250],
+             "own_capital_rp": [1250000.0, 1200000.0], "assets_rp": [5000000.5, 3e9], "unit_sembako": [True, False],
+             "last_rat_date": ["2025-08-12", "2025-08-12"], "_row": [2, 3]})
+case("xlsx_title_merged_two_row_header.xlsx", "coop", xlsx_title_merged, expect="parses", rows=2, rejected=0,
+     values={"coop_id": ["KOP-001", "KOP-002"], "members": [25, 1250], "_row": [5, 6]})
+case("xlsx_excel_errors.xlsx", "coop", xlsx_errors, expect="parses", rows=2, rejected=0,
+     values={"members": [3, "<NA>"], "own_capital_rp": ["<NA>", 100.5], "assets_rp": ["<NA>", 1.125]},
+     rules=["excel_error"])
+case("xlsx_serial_dates.xlsx", "coop", xlsx_serial_dates, expect="parses", rows=3, rejected=0,
+     values={"last_rat_date": ["2025-08-12", "2024-11-01", "2025-08-12"]})
+case("xlsx_two_sheets.xlsx", "coop", xlsx_two_sheets, sheet="Data", expect="parses", rows=1, rejected=0,
+     values={"members": [10]})
+case("xlsx_empty_sheet.xlsx", "coop", xlsx_empty, expect="InputError", message=["empty"])
+case("idm_wide.xlsx", "idm_wide", xlsx_idm_wide, expect="parses", rows=3, rejected=1,
+     values={"kode_desa_kemendesa": ["65.99.01.2001", "65.99.01.2001", "65.99.01.2002"], "tahun": [2023, 2024, 2023],
+             "IKS": [0.8, 0.9, 0.5], "IDM": [0.7, 0.8, 0.5], "status": ["BERKEMBANG", "MAJU", "TERTINGGAL"]},
+     rules=["isin"], reason=["status=SANGAT MAJU"])
+
+
+# ------------------------------------------------------------------ writer
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f'"{k}" = {_toml_value(x)}' for k, x in v.items()) + " }"
+    raise TypeError(v)
+
+
+def write_corpus(folder: Path = HERE) -> list[Path]:
+    """Write every case file and EXPECTED.toml into ``folder``; return the written paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    lines = ["# Generated by make_corpus.py — expectations of the bad-input corpus (see its docstring).",
+             f"known_codes = {_toml_value(KNOWN_CODES)}", ""]
+    for c in CASES:
+        path = folder / c["file"]
+        content = c["content"]
+        if callable(content):
+            content(path)
+        else:
+            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        written.append(path)
+        lines.append("[[case]]")
+        for k, v in c.items():
+            if k != "content":
+                lines.append(f"{k} = {_toml_value(v)}")
+        lines.append("")
+    manifest = folder / "EXPECTED.toml"
+    manifest.write_text("\n".join(lines), encoding="utf-8")
+    return [*written, manifest]
+
+
+if __name__ == "__main__":
+    out = write_corpus()
+    print(f"wrote {len(out) - 1} corpus files and EXPECTED.toml to {HERE}")

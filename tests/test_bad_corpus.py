@@ -1,0 +1,161 @@
+"""The bad-input corpus: every file parses as documented in EXPECTED.toml or raises the documented
+error (InputError/DataError, never a bare traceback), and no row is lost."""
+
+from __future__ import annotations
+
+import importlib.util
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+
+from kaltara_study.errors import DataError, InputError
+from kaltara_study.io.read import read_table
+from kaltara_study.io.sources import load_source
+from kaltara_study.regions import match_names
+from kaltara_study.schema import COLUMN_ALIASES, KEYS, RAW_SCHEMAS
+
+BAD = Path(__file__).parent / "data" / "bad"
+MANIFEST = tomllib.loads((BAD / "EXPECTED.toml").read_text(encoding="utf-8"))
+CASES = MANIFEST["case"]
+KAB_REF = pd.DataFrame({"kode": ["65.01", "65.02", "65.03", "65.04", "65.71"],
+                        "nama": ["Kabupaten Bulungan", "Kabupaten Malinau", "Kabupaten Nunukan",
+                                 "Kabupaten Tana Tidung", "Kota Tarakan"]})
+
+
+def _subset(kind: str, required: list[str], optional: list[str]) -> pa.DataFrameSchema:
+    """A compact contract from the real schema's column definitions (same kinds, checks, aliases)."""
+    src = RAW_SCHEMAS[kind]
+    cols = {c: src.columns[c].set_name(c) for c in required + optional}
+    cols = {c: (col if c in required else _optional(col)) for c, col in cols.items()}
+    return pa.DataFrameSchema(cols, name=f"corpus_{kind}", coerce=True, unique=src.unique)
+
+
+def _optional(col: pa.Column) -> pa.Column:
+    out = col.set_name(col.name)
+    out.required = False
+    return out
+
+
+SCHEMAS = {
+    **RAW_SCHEMAS,
+    "coop": _subset("survey", ["coop_id", "kode_desa", "members"],
+                    ["nama_kabkota", "own_capital_rp", "assets_rp", "has_npwp", "unit_sembako", "last_rat_date",
+                     "premises"]),
+    "simk": _subset("simkopdes_village_stats", ["village_id", "district", "subdistrict", "village", "cooperatives"],
+                    ["npwp_count", "savings_total_amount"]),
+}
+ALIASES = {**COLUMN_ALIASES, "coop": COLUMN_ALIASES["survey"], "simk": COLUMN_ALIASES["simkopdes_village_stats"]}
+KEYS_ = {**KEYS, "coop": ["coop_id"], "simk": ["village_id"]}
+
+
+def load(c: dict):
+    return load_source(BAD / c["file"], c["kind"], sheet=c.get("sheet"), schemas=SCHEMAS, aliases=ALIASES, keys=KEYS_)
+
+
+def test_corpus_is_big_enough_and_complete():
+    files = {p.name for p in BAD.iterdir() if p.is_file() and p.name not in {"EXPECTED.toml", "make_corpus.py"}}
+    listed = {c["file"] for c in CASES}
+    assert len(listed) >= 40
+    assert files == listed, f"unlisted: {files - listed}; missing: {listed - files}"
+
+
+def _same(got, want) -> bool:
+    if want == "<NA>":
+        return bool(pd.isna(got))
+    if pd.isna(got):
+        return False
+    if isinstance(got, pd.Timestamp):
+        return got.strftime("%Y-%m-%d") == want
+    if isinstance(want, float):
+        return abs(float(got) - want) <= 1e-9 * max(1.0, abs(want))
+    if isinstance(want, bool):
+        return bool(got) is want
+    if isinstance(want, int):
+        return int(got) == want
+    return str(got) == want
+
+
+@pytest.mark.parametrize("c", CASES, ids=[c["file"] for c in CASES])
+def test_corpus_case(c):
+    if c["expect"] in ("InputError", "DataError"):
+        err = {"InputError": InputError, "DataError": DataError}[c["expect"]]
+        with pytest.raises(err) as ei:
+            load(c)
+        msg = str(ei.value)
+        for word in c["message"]:
+            assert word in msg, f"{word!r} not in {msg!r}"
+        return
+
+    try:
+        res = load(c)
+    except (InputError, DataError) as exc:  # pragma: no cover - shown as a clear failure
+        pytest.fail(f"{c['file']} was expected to parse but raised {type(exc).__name__}: {exc}")
+
+    # no lost row: every record read is kept or rejected, with a reason
+    assert res.n_records == len(res.frame) + len(res.rejected)
+    if c["kind"] != "idm_wide":
+        assert res.n_read == res.n_records
+    assert len(res.frame) == c["rows"], res.report.to_string()
+    assert len(res.rejected) == c["rejected"], res.rejected.to_string()
+    assert res.rejected["reason"].str.len().gt(0).all()
+    for word in c.get("reason", []):
+        assert res.rejected["reason"].str.contains(word, regex=False).all(), res.rejected["reason"].tolist()
+
+    # every report line names file, column and rule; rows named unless the problem is a whole column
+    rep = res.report
+    assert (rep["file"] == c["file"]).all()
+    assert rep["column"].notna().all() and rep["rule"].str.len().gt(0).all()
+    assert rep.loc[rep["severity"] != "info", "row"].notna().all()
+    rule_names = set(rep["rule"].str.split(":").str[0])
+    for rule in c.get("rules", []):
+        assert any(rule in r for r in rule_names), f"{rule!r} not in {rule_names}"
+    if not c.get("rules") and not c.get("rejected"):
+        assert (rep["severity"] != "error").all(), rep.to_string()
+
+    frame = res.frame.sort_values("_row", kind="stable").reset_index(drop=True)
+    for col, want in c.get("values", {}).items():
+        got = frame[col].tolist()
+        assert len(got) == len(want), (col, got, want)
+        assert all(_same(g, w) for g, w in zip(got, want)), (col, got, want)
+
+    if "kab_codes" in c:
+        m = match_names(frame["nama_kabkota"], KAB_REF, level="kabkota")
+        assert all(_same(g, w) for g, w in zip(m["code"].tolist(), c["kab_codes"])), m.to_string()
+    if "unknown_codes" in c:
+        unknown = ~frame["kode_desa"].isin(MANIFEST["known_codes"]) & frame["kode_desa"].notna()
+        assert int(unknown.sum()) == c["unknown_codes"]
+
+
+@pytest.mark.parametrize("c", [c for c in CASES if c["expect"] == "parses"], ids=lambda c: c["file"])
+def test_corpus_raw_files_unchanged_and_inputs_not_mutated(c):
+    path = BAD / c["file"]
+    before = path.read_bytes()
+    raw = read_table(path, sheet=c.get("sheet"))
+    copy = raw.frame.copy()
+    load(c)
+    assert path.read_bytes() == before
+    pd.testing.assert_frame_equal(raw.frame, copy)
+
+
+def test_corpus_regenerates_identically(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_corpus", BAD / "make_corpus.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    written = mod.write_corpus(tmp_path)
+    assert {p.name for p in written} == {c["file"] for c in CASES} | {"EXPECTED.toml"}
+    for p in written:
+        committed = BAD / p.name
+        if p.suffix == ".xlsx" and p.read_bytes()[:2] == b"PK":
+            # zip timestamps differ between runs: compare what the reader sees
+            try:
+                a, b = read_table(p), read_table(committed)
+            except InputError as exc:
+                with pytest.raises(InputError, match=str(exc).split(": ", 1)[1][:20]):
+                    read_table(committed)
+                continue
+            pd.testing.assert_frame_equal(a.frame, b.frame)
+        else:
+            assert p.read_bytes() == committed.read_bytes(), p.name
