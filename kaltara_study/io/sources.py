@@ -224,6 +224,8 @@ def idm_wide_to_long(frame: pd.DataFrame) -> pd.DataFrame:
     out = long.pivot_table(index=ids + ["tahun"], columns="_var", values="_val", aggfunc="first",
                            dropna=False, observed=True).reset_index()
     out.columns.name = None
+    cells = [c for c in out.columns if c not in ids and c != "tahun"]
+    out[cells] = out[cells].astype(object).where(out[cells].notna(), None)
     out = out.dropna(subset=[c for c in ("IKS", "IKE", "IKL", "IDM", "status") if c in out.columns], how="all")
     return out.sort_values([ROW, "tahun"] if ROW in out.columns else ["tahun"], kind="stable").reset_index(drop=True)
 
