@@ -965,10 +965,12 @@ def cronbach_alpha(X: pd.DataFrame) -> float:
 
 
 def correlation_pairs(Xn: pd.DataFrame, groups: Mapping[str, str], *,
-                      collinear: float = COLLINEAR_R) -> pd.DataFrame:
+                      collinear: float = COLLINEAR_R, negative: float = -0.1) -> pd.DataFrame:
     """Pearson correlation of every pair of (directed, normalised) indicators, pairwise complete,
-    with ``within`` (same group) and ``flag``: ``negative`` (r < 0: the pair pulls the index in
-    opposite directions) or ``collinear`` (|r| > ``collinear``: double counting)."""
+    with ``within`` (same group) and ``flag``: ``negative`` (r < ``negative``, default −0.1: the
+    pair pulls the index in opposite directions; the threshold keeps sampling noise around 0 out
+    — COINr's ``get_corr_flags`` leaves it to the user, its vignette uses −0.5) or ``collinear``
+    (|r| > ``collinear``: double counting)."""
     C = Xn.corr(method="pearson")
     rows = []
     cols = list(Xn.columns)
@@ -978,7 +980,7 @@ def correlation_pairs(Xn: pd.DataFrame, groups: Mapping[str, str], *,
             flag = ""
             if pd.notna(r) and abs(r) > collinear:
                 flag = "collinear"
-            elif pd.notna(r) and r < 0:
+            elif pd.notna(r) and r < negative:
                 flag = "negative"
             rows.append({"a": a, "b": b, "group_a": groups[a], "group_b": groups[b],
                          "within": groups[a] == groups[b], "r": r, "flag": flag})
