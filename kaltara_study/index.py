@@ -534,6 +534,8 @@ def winsorise(x: pd.Series, *, skew_thresh: float = 2.0, kurt_thresh: float = 3.
               winmax: int = 5) -> tuple[pd.Series, dict]:
     """COINr's winsorisation: while the column fails the skew/kurtosis check, set the highest
     value(s) (skew ≥ 0) or lowest (skew < 0) to the next value; stop after ``winmax`` points.
+    Difference from COINr: a step that would leave fewer than two distinct values is not taken
+    (a binary indicator is never winsorised into a constant).
 
     Returns the treated column and a record ``{n_winsorised, high, low, skew_before, kurt_before,
     skew_after, kurt_after, passes}`` where ``high``/``low`` are the caps applied (NaN if none).
@@ -549,7 +551,7 @@ def winsorise(x: pd.Series, *, skew_thresh: float = 2.0, kurt_thresh: float = 3.
     n = 0
     while n < winmax and _fails_skew_kurt(a, skew_thresh, kurt_thresh):
         obs = a[~np.isnan(a)]
-        if np.unique(obs).size < 2:
+        if np.unique(obs).size <= 2:  # one more step would leave a constant column
             break
         if skewness(a) >= 0:
             top = np.nanmax(a)
@@ -576,6 +578,7 @@ def treat_outliers(X: pd.DataFrame, *, skew_thresh: float = 2.0, kurt_thresh: fl
 
     Returns the treated frame and the treatment log (one row per indicator with ``action`` one
     of ``none``, ``winsorised``, ``log_CT``, plus the caps and skew/kurtosis before and after).
+    Binary (two-valued) indicators are left as they are: skew there measures rarity, not outliers.
     """
     out = X.copy()
     rows = []
@@ -583,6 +586,8 @@ def treat_outliers(X: pd.DataFrame, *, skew_thresh: float = 2.0, kurt_thresh: fl
         y, rec = winsorise(X[col], skew_thresh=skew_thresh, kurt_thresh=kurt_thresh, winmax=winmax)
         action = "winsorised" if rec["n_winsorised"] else "none"
         log_min = log_a = np.nan
+        if X[col].nunique() <= 2:
+            rec["passes"] = True  # binary: outlier treatment does not apply (logged as none)
         if not rec["passes"]:
             x = X[col]
             log_min, log_a = float(x.min()), 0.01 * float(x.max() - x.min())
@@ -848,7 +853,7 @@ class CompositeIndex:
         self.random_state = random_state
 
     def _m(self, key: str) -> Any:
-        val = getattr(self, key if key != "weights" else "weights")
+        val = getattr(self, key)
         return self.config.method[key] if val is None else val
 
     def _kab(self, table: pd.DataFrame) -> pd.Series | None:

@@ -504,3 +504,13 @@ def test_monte_carlo_runs_on_a_dask_backend_with_the_same_result(fitted):
         with joblib.parallel_backend("dask"):
             got = monte_carlo(t, ci, n_rep=60, seed=9, n_jobs=-1, chunk_size=10)
     np.testing.assert_array_equal(ref.ranks, got.ranks)
+
+
+def test_binary_indicator_is_never_winsorised_into_a_constant():
+    rare = pd.Series([1.0] * 5 + [0.0] * 95)          # |skew| ≈ 4.5, kurtosis ≈ 18: "fails"
+    assert abs(skewness(rare)) > 2 and kurtosis(rare) > 3.5
+    y, rec = winsorise(rare)
+    assert y.nunique() == 2 and rec["n_winsorised"] == 0
+    out, log = treat_outliers(pd.DataFrame({"b": rare}))
+    assert log.loc[0, "action"] == "none"
+    pd.testing.assert_series_equal(out["b"], rare, check_names=False)
