@@ -514,3 +514,35 @@ def test_binary_indicator_is_never_winsorised_into_a_constant():
     out, log = treat_outliers(pd.DataFrame({"b": rare}))
     assert log.loc[0, "action"] == "none"
     pd.testing.assert_series_equal(out["b"], rare, check_names=False)
+
+
+# ------------------------------------------------------------------------------- properties
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(scale=st.floats(0.01, 1000), shift=st.floats(-1000, 1000),
+       norm=st.sampled_from(["minmax", "zscore", "rank", "borda"]))
+def test_index_invariant_to_positive_affine_rescaling_of_an_indicator(scale, shift, norm):
+    cfg = parse_config({**WORKED, "method": {**WORKED["method"], "normalisation": norm}})
+    t = worked_table()
+    t2 = t.assign(health_score=t["health_score"] * scale + shift)
+    a = CompositeIndex(cfg).fit_transform(t)["index"]
+    b = CompositeIndex(cfg).fit_transform(t2)["index"]
+    np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(unit=st.integers(0, 4), bump=st.floats(0.1, 100), col=st.sampled_from(["population",
+                                                                              "distance_kab_km"]))
+def test_improving_an_indicator_never_lowers_the_units_index(unit, bump, col):
+    # population has direction +1, distance -1: "improving" means up resp. down
+    cfg = parse_config(WORKED)
+    t = worked_table()
+    ci = CompositeIndex(cfg).fit(t)
+    better = t.copy()
+    better.loc[unit, col] += bump if col == "population" else -bump
+    before = ci.transform(t)["index"].iloc[unit]
+    after = ci.transform(better)["index"].iloc[unit]
+    assert after >= before - 1e-12
