@@ -835,6 +835,11 @@ class CompositeIndex:
     ``weights_`` (within-group, summing to 1 per group), ``group_weights_``, ``weight_notes_``,
     ``reference_`` (the treated fit data, the scale of rank/Borda normalisation).
 
+    ``transform`` scores new units on the fitted scale (treatment caps, min/max/mean/sd, ranks
+    against ``reference_``) with the fitted weights. Imputation is the exception: it is a
+    cross-sectional step and is recomputed on the table being transformed (with the same
+    method), so transform a whole table, not single rows, when imputation is not ``none``.
+
     >>> ci = CompositeIndex(load_config()).fit(table)                 # doctest: +SKIP
     >>> ci.transform(table)["index"]                                  # doctest: +SKIP
     """
