@@ -201,7 +201,10 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
     valid = valid.reset_index(drop=True)
     valid[ROW] = rows[~reject_mask.to_numpy()].to_numpy()
     if len(dup_report):
-        rep = pd.concat([rep, dup_report], ignore_index=True)
+        # a key already reported by the schema's own uniqueness check is not listed twice
+        uniq = rep[rep["rule"].str.contains("uniqueness", regex=False)]
+        dup_report = dup_report[~dup_report["row"].isin(uniq["row"])]
+        rep = pd.concat([rep, dup_report], ignore_index=True) if len(dup_report) else rep
     rep = rep.sort_values(["row", "column"], key=lambda s: s.astype(str) if s.name == "column" else s,
                           kind="stable", na_position="first").reset_index(drop=True)
     return Validated(valid=valid, rejected=rejected, report=report_frame(rep))

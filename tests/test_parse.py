@@ -42,6 +42,9 @@ def rules(res):
     ("1,250,000", 1_250_000.0),   # English thousands, unambiguous
     ("1,250,000.75", 1_250_000.75),
     ("0.86857142857143", 0.86857142857143),
+    ("0.564", 0.564),             # a leading 0 is never a thousands group
+    ("0.564,5", None),
+    ("0,564", 0.564),
     ("-1.250", -1250.0),
     ("(1.250)", -1250.0),
     ("−7", -7.0),                 # unicode minus
@@ -53,6 +56,9 @@ def rules(res):
 ])
 def test_parse_number_hand_cases(text, expected):
     res = parse_number(S(text), column="x")
+    if expected is None:
+        assert np.isnan(res.values.iloc[0]) and rules(res) == ["not_a_number"]
+        return
     assert res.values.iloc[0] == pytest.approx(expected)
     assert res.errors.empty
 
@@ -128,6 +134,15 @@ def test_decimal_round_trip_indonesian_format(whole, cents):
     text = format_number_id(x, decimals=2)
     assert "," in text
     assert parse_number(S(text), column="x").values.iloc[0] == pytest.approx(x, rel=1e-12)
+
+
+@FAST
+@given(st.lists(st.integers(min_value=0, max_value=99_999), min_size=1, max_size=20), st.integers(1, 5))
+def test_machine_decimals_below_one_round_trip(ints, digits):
+    # Python/Excel machine form "0.564": never read as thousands, in any column mix
+    values = [round(i / 10**5, digits) for i in ints]
+    texts = [repr(v) for v in values]
+    assert parse_number(pd.Series(texts), column="x").values.tolist() == values
 
 
 @FAST

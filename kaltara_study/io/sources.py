@@ -218,15 +218,20 @@ def idm_wide_to_long(frame: pd.DataFrame) -> pd.DataFrame:
     if not wide:
         raise InputError("no year columns such as 'IKS 2024' or 'NILAI IDM 2024' found for the wide IDM layout")
     ids = [c for c in frame.columns if c not in wide]
-    long = frame.melt(id_vars=ids, value_vars=list(wide), var_name="_col", value_name="_val")
+    base = frame.reset_index(drop=True)
+    long = base[list(wide)].rename_axis("_pos").reset_index().melt(
+        id_vars="_pos", var_name="_col", value_name="_val")
     parts = long["_col"].str.extract(_WIDE_RX)
     long = long.assign(_var=parts["var"].map(_WIDE_CANON), tahun=parts["year"])
-    out = long.pivot_table(index=ids + ["tahun"], columns="_var", values="_val", aggfunc="first",
-                           dropna=False, observed=True).reset_index()
-    out.columns.name = None
+    # several headers may name the same variable (e.g. "IDM 2024" and "NILAI IDM 2024"): first filled wins
+    long = long.sort_values(["_pos", "tahun", "_var"], kind="stable")
+    long = long[long["_val"].notna()].drop_duplicates(["_pos", "tahun", "_var"], keep="first")
+    values = long.pivot(index=["_pos", "tahun"], columns="_var", values="_val").reset_index()
+    values.columns.name = None
+    out = values.merge(base[ids].rename_axis("_pos").reset_index(), on="_pos", how="left")
+    out = out[ids + [c for c in out.columns if c not in ids and c != "_pos"]]
     cells = [c for c in out.columns if c not in ids and c != "tahun"]
     out[cells] = out[cells].astype(object).where(out[cells].notna(), None)
-    out = out.dropna(subset=[c for c in ("IKS", "IKE", "IKL", "IDM", "status") if c in out.columns], how="all")
     return out.sort_values([ROW, "tahun"] if ROW in out.columns else ["tahun"], kind="stable").reset_index(drop=True)
 
 
