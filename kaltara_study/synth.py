@@ -443,7 +443,7 @@ def _survey_truth(rng, c: pd.DataFrame) -> pd.DataFrame:
     for j, name in enumerate(("unit_office", "unit_sembako", "unit_savings_loan", "unit_clinic", "unit_pharmacy",
                               "unit_warehouse", "unit_logistics")):
         t[name] = units[:, j]
-    active = 0.3 + units[:, 1] + 0.5 * units[:, 2] + 0.3 * units[:, 5:].sum(axis=1)
+    active = 0.8 + 0.5 * units[:, 1] + 0.3 * units[:, 2] + 0.2 * units[:, 5:].sum(axis=1)
     t["turnover_rp"] = np.round(t["assets_rp"] * P["turn"] * active * np.exp(0.2 * cap + 0.35 * rng.normal(size=n)), -4)
     t["shu_rp"] = np.round(t["turnover_rp"] * (P["margin"] + 0.01 * cap + 0.025 * rng.normal(size=n)), -3)
     docs = {k: _bern(rng, np.array([_DOC_P[a][i] for a in arch]), 0.8 * cap)
@@ -710,7 +710,7 @@ def _export_survey(rng, c: pd.DataFrame, t: pd.DataFrame, des: pd.DataFrame) -> 
             capital, cap_style = -capital, "dots"
         if i in juta_rows:
             cap_style = "juta_nounit"
-        turnover = float(r["turnover_rp"]) * (100 if i in outliers else 1)
+        turnover = float(r["turnover_rp"]) * (1000 if i in outliers else 1)  # three extra zeros typed
         rat = r["last_rat_date"]
         if i in future_rat:
             rat = pd.Timestamp("2026-03-14") + pd.Timedelta(days=int(rng.integers(0, 400)))
