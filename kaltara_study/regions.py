@@ -35,6 +35,7 @@ __all__ = [
     "LEVELS",
     "MATCH_COLUMNS",
     "bps_to_kemendagri",
+    "bps_villages_to_kemendagri",
     "bridge_gaps",
     "kemendagri_to_bps",
     "match_names",
@@ -352,3 +353,74 @@ def bridge_gaps(bridge: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     have = set(_bridge(bridge)["dagri"])
     digits = reference["kode"].astype(str).str.replace(r"\D", "", regex=True)
     return reference.loc[~digits.isin(have).to_numpy(), ["kode", "nama"]].reset_index(drop=True)
+
+
+def bps_villages_to_kemendagri(codes: pd.Series | list, names: pd.Series | list, *, bridge_kecamatan: pd.DataFrame,
+                               bridge_kabkota: pd.DataFrame, desa: pd.DataFrame, threshold: float = 90.0,
+                               low: float = 70.0) -> pd.DataFrame:
+    """Bridge BPS village codes (Podes, 10 digits) to Kemendagri village codes.
+
+    BPS and Kemendagri number villages differently inside a kecamatan, so the last digits cannot be
+    translated: the BPS kecamatan (first 7 digits) is bridged with ``bridge_kecamatan`` and the
+    village is then matched by ``names`` inside that Kemendagri kecamatan. When the kecamatan is
+    not in the bridge (the public bridge lacks Lumbis Pansiangan and Lumbis Hulu), the kabupaten
+    (first 4 digits, ``bridge_kabkota``) is bridged instead and the name is matched inside the
+    whole kabupaten; the ``note`` says so.
+
+    Parameters
+    ----------
+    codes, names : Series or list
+        BPS village codes and village names, row-aligned.
+    bridge_kecamatan, bridge_kabkota : DataFrame
+        ``kode_bps, kode_dagri`` tables (dotted or undotted Kemendagri codes).
+    desa : DataFrame
+        Kemendagri village list with ``kode, nama, kode_kecamatan, kode_kabkota``.
+
+    Returns
+    -------
+    DataFrame
+        One row per input: ``bps, name, kode_kecamatan, kode_desa, score, status, candidate, note``;
+        ``kode_desa`` only for ``exact``/``fuzzy`` matches.
+
+    Examples
+    --------
+    >>> bk = pd.DataFrame({"kode_bps": ["6501010"], "kode_dagri": ["650209"]})
+    >>> bb = pd.DataFrame({"kode_bps": ["6501"], "kode_dagri": ["6502"]})
+    >>> ds = pd.DataFrame({"kode": ["65.02.09.2001"], "nama": ["Long Contoh"], "kode_kecamatan": ["65.02.09"],
+    ...                    "kode_kabkota": ["65.02"]})
+    >>> bps_villages_to_kemendagri(["6501010001"], ["LONG CONTOH"], bridge_kecamatan=bk, bridge_kabkota=bb,
+    ...                            desa=ds)[["kode_desa", "status"]].values.tolist()
+    [['65.02.09.2001', 'exact']]
+    """
+    c = _to_series(codes).astype(object).map(lambda v: None if pd.isna(v) else re.sub(r"\D", "", str(v)))
+    nm = _to_series(names).reset_index(drop=True)
+    c = c.reset_index(drop=True)
+    kec = bps_to_kemendagri(c.str.slice(0, 7), bridge_kecamatan)["kemendagri"]
+    kab = bps_to_kemendagri(c.str.slice(0, 4), bridge_kabkota)["kemendagri"]
+    by_kec = match_names(nm, desa, level="desa", within=kec, within_col="kode_kecamatan", threshold=threshold,
+                         low=low)
+    by_kab = match_names(nm, desa, level="desa", within=kab, within_col="kode_kabkota", threshold=threshold,
+                         low=low)
+    use_kab = kec.isna().to_numpy() & kab.notna().to_numpy()
+    m = by_kec.copy()
+    m.loc[use_kab] = by_kab.loc[use_kab].to_numpy()
+    note = m["note"].astype(object).to_numpy().copy()
+    note[use_kab] = "BPS kecamatan not in the bridge: matched by name within the kabupaten" + \
+        np.where(m.loc[use_kab, "note"].astype(str) != "", "; " + m.loc[use_kab, "note"].astype(str), "")
+    no_code = kec.isna().to_numpy() & kab.isna().to_numpy()
+    note[no_code] = "BPS code not in the bridge (kabupaten unknown)"
+    status = m["status"].to_numpy().copy()
+    status[no_code & (status != "missing")] = "unmatched"
+    code = m["code"].astype(object).to_numpy().copy()
+    code[no_code] = None
+    accepted_kec = pd.Series(code, dtype=object).astype("string").str.slice(0, 8)
+    return pd.DataFrame({
+        "bps": _to_series(codes).astype(object).to_numpy(),
+        "name": nm.astype(object).to_numpy(),
+        "kode_kecamatan": kec.where(kec.notna(), accepted_kec).astype("string").to_numpy(),
+        "kode_desa": pd.array(code, dtype="string"),
+        "score": m["score"].to_numpy(),
+        "status": status,
+        "candidate": m["candidate"].to_numpy(),
+        "note": note,
+    })

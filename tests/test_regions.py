@@ -179,3 +179,25 @@ def test_real_bps_bridge(shared_kaltara):
     # every bridged kecamatan's BPS kabupaten digits map to the kabupaten of its Kemendagri code
     kab_of = bps_to_kemendagri(br_kec["kode_bps"].str.slice(0, 4), br_kab)["kemendagri"]
     assert (kab_of.to_numpy() == mapped["kemendagri"].str.slice(0, 5).to_numpy()).all()
+
+
+def test_bps_villages_bridge_by_kecamatan_then_name_with_kabupaten_fallback():
+    from kaltara_study.regions import bps_villages_to_kemendagri
+
+    bridge_kec = pd.DataFrame({"kode_bps": ["6504040"], "kode_dagri": ["650304"]})  # Lumbis only
+    bridge_kab = pd.DataFrame({"kode_bps": ["6504"], "kode_dagri": ["6503"]})
+    desa = pd.DataFrame({"kode": ["65.03.04.2001", "65.03.20.2001", "65.03.20.2002"],
+                         "nama": ["Contoh Hilir", "Contoh Hulu", "Contoh Hilir"],
+                         "kode_kecamatan": ["65.03.04", "65.03.20", "65.03.20"], "kode_kabkota": ["65.03"] * 3})
+    out = bps_villages_to_kemendagri(["6504040003", "6504160001", "6504160002", "6599010001", None],
+                                     ["CONTOH HILIR", "Contoh Hulu", "Contoh Hilir", "Contoh Hulu", "Contoh Hulu"],
+                                     bridge_kecamatan=bridge_kec, bridge_kabkota=bridge_kab, desa=desa)
+    # inside the bridged kecamatan the duplicate name is unambiguous
+    assert out.loc[0, "kode_desa"] == "65.03.04.2001" and out.loc[0, "status"] == "exact"
+    # kecamatan missing from the bridge: matched inside the kabupaten, and said so
+    assert out.loc[1, "kode_desa"] == "65.03.20.2001" and "not in the bridge" in out.loc[1, "note"]
+    # ... unless the name exists twice in the kabupaten: never guessed
+    assert pd.isna(out.loc[2, "kode_desa"]) and out.loc[2, "status"] == "low_confidence"
+    assert out.loc[3, "status"] == "unmatched" and "kabupaten unknown" in out.loc[3, "note"]
+    assert pd.isna(out.loc[4, "kode_desa"])
+    assert len(out) == 5

@@ -180,3 +180,17 @@ def test_real_boundaries(real, level, n):
     ref = {"kabkota": "kemendagri_kabkota", "kecamatan": "kemendagri_kecamatan", "desa": "kemendagri_desa"}[level]
     codes = load_source(real[ref], ref).frame["kode"]
     assert set(g["kode"]) == set(codes)
+
+
+def test_synthetic_raw_sources_load_with_rows_conserved(root):
+    folder = root / "data" / "raw" / "synthetic"
+    files = real_source_files(folder)
+    if not files:
+        pytest.skip("no synthetic raw files yet (written by kaltara_study.synth)")
+    for kind, path in files.items():
+        if kind.startswith("boundaries"):
+            continue
+        res = load_source(path, kind)
+        assert res.n_records == len(res.frame) + len(res.rejected), kind
+        assert len(res.frame) > 0, kind
+        assert res.report["file"].eq(path.name).all()
