@@ -173,24 +173,16 @@ def match_names(names: pd.Series | list[str], reference: pd.DataFrame, *, level:
     }, index=s.index)
     if n == 0:
         return out.reset_index(drop=True)
-    valid_ref = ref["key"].notna().to_numpy()
-    choices = ref["key"].fillna("").tolist()
-    queries = keys.fillna("").tolist()
-    scores = process.cdist(queries, choices, scorer=fuzz.token_sort_ratio, dtype=np.float32, workers=1)
-    scores = np.asarray(scores, dtype=float)
-    scores[:, ~valid_ref] = -1
+    missing = keys.isna().to_numpy()
     if within is not None:
         par_s = _to_series(within).astype(object)
-        par = par_s.where(par_s.notna(), "\x00none").astype(str).to_numpy()
-        allowed = par[:, None] == ref["parent"].astype(str).to_numpy()[None, :]
-        scores[~allowed] = -1
-    exact = (np.asarray(queries, dtype=object)[:, None] == np.asarray(choices, dtype=object)[None, :]) & (scores >= 0)
-    scores = np.where(exact, 100.0, scores)
-    best = scores.argmax(axis=1)
-    best_score = scores[np.arange(n), best]
-    n_best = (scores >= best_score[:, None] - 1e-9).sum(axis=1)
-    n_exact = exact.sum(axis=1)
-    missing = keys.isna().to_numpy()
+        parents = par_s.where(par_s.notna(), None).map(lambda v: None if v is None or pd.isna(v) else str(v))
+        parents = parents.to_numpy(dtype=object)
+    else:
+        parents = np.full(n, "", dtype=object)
+    best_score, n_best, n_exact, best_pos, no_candidate = _best_matches(
+        keys.fillna("").to_numpy(dtype=object), parents, ref, use_parent=within is not None)
+    best_score = np.where(missing, -1.0, best_score)
 
     status = np.full(n, "unmatched", dtype=object)
     status[(best_score >= low)] = "low_confidence"
@@ -202,10 +194,10 @@ def match_names(names: pd.Series | list[str], reference: pd.DataFrame, *, level:
     note[(n_best > 1) & (best_score >= low) & ~missing] = "several reference names score equally; give the parent region"
     note[missing] = "no name given"
     if within is not None:
-        note[(scores.max(axis=1) < 0) & ~missing] = "no reference unit inside the given parent code"
+        note[no_candidate & ~missing] = "no reference unit inside the given parent code"
 
-    cand = ref["code"].to_numpy()[best]
-    cand_name = ref["name"].to_numpy()[best]
+    cand = ref["code"].to_numpy()[best_pos]
+    cand_name = ref["name"].to_numpy()[best_pos]
     has_cand = (best_score >= low) & ~missing
     accepted = np.isin(status, ["exact", "fuzzy"])
     out["score"] = np.where(missing, np.nan, np.clip(best_score, 0, 100)).round(1)
@@ -215,6 +207,42 @@ def match_names(names: pd.Series | list[str], reference: pd.DataFrame, *, level:
     out["matched_name"] = pd.array(np.where(has_cand, cand_name, None), dtype="string")
     out["code"] = pd.array(np.where(accepted, cand, None), dtype="string")
     return out.reset_index(drop=True)
+
+
+def _best_matches(queries: np.ndarray, parents: np.ndarray, ref: pd.DataFrame, *, use_parent: bool):
+    """Best reference row per query, scoring each distinct (name, parent) pair once against the
+    reference units of that parent only (so national-scale inputs stay small)."""
+    n = len(queries)
+    best_score = np.full(n, -1.0)
+    n_best = np.zeros(n, dtype=int)
+    n_exact = np.zeros(n, dtype=int)
+    best_pos = np.zeros(n, dtype=int)
+    no_candidate = np.zeros(n, dtype=bool)
+    pairs = pd.DataFrame({"q": queries, "p": parents})
+    ref_keys = ref["key"].to_numpy(dtype=object)
+    ref_ok = ref["key"].notna().to_numpy()
+    ref_parent = ref["parent"].astype(str).to_numpy() if use_parent else np.full(len(ref), "", dtype=object)
+    for parent, grp in pairs.groupby("p", sort=True, dropna=False):
+        rows = grp.index.to_numpy()
+        if parent is None or (isinstance(parent, float) and np.isnan(parent)):
+            no_candidate[rows] = True
+            continue
+        cand = np.flatnonzero(ref_ok & (ref_parent == parent))
+        if cand.size == 0:
+            no_candidate[rows] = True
+            continue
+        uq, inv = np.unique(grp["q"].to_numpy(dtype=str), return_inverse=True)
+        scores = np.asarray(process.cdist(list(uq), list(ref_keys[cand]), scorer=fuzz.token_sort_ratio,
+                                          dtype=np.float32, workers=1), dtype=float)
+        exact = uq[:, None] == ref_keys[cand].astype(str)[None, :]
+        scores = np.where(exact, 100.0, scores)
+        b = scores.argmax(axis=1)
+        bs = scores[np.arange(len(uq)), b]
+        best_score[rows] = bs[inv]
+        n_best[rows] = (scores >= bs[:, None] - 1e-9).sum(axis=1)[inv]
+        n_exact[rows] = exact.sum(axis=1)[inv]
+        best_pos[rows] = cand[b][inv]
+    return best_score, n_best, n_exact, best_pos, no_candidate
 
 
 def match_report(matches: pd.DataFrame, *, by: str = "status") -> pd.DataFrame:
