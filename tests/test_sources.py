@@ -194,3 +194,14 @@ def test_synthetic_raw_sources_load_with_rows_conserved(root):
         assert res.n_records == len(res.frame) + len(res.rejected), kind
         assert len(res.frame) > 0, kind
         assert res.report["file"].eq(path.name).all()
+
+
+@pytest.mark.parametrize("module", ["kaltara_study.parse", "kaltara_study.io.read", "kaltara_study.io.sources",
+                                    "kaltara_study.validate", "kaltara_study.regions"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(module)
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0
