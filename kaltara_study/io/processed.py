@@ -1,0 +1,78 @@
+"""Read and write the processed analysis tables under ``data/processed/<source>/``.
+
+Files: ``cooperatives.parquet`` + ``cooperatives.csv``, ``villages.parquet``, ``audit.csv``,
+``validation.csv``, ``load_summary.csv`` and ``inputs.json`` (the input hash that keys the cache).
+CSV copies of SYNTHETIC builds carry a ``data_status = SYNTHETIC`` first column.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from kaltara_study.io.write import write_table
+
+__all__ = ["PROCESSED_FILES", "read_answers", "read_inputs_manifest", "read_processed", "write_processed"]
+
+PROCESSED_FILES = ("cooperatives.parquet", "cooperatives.csv", "villages.parquet", "audit.csv", "validation.csv",
+                   "load_summary.csv", "inputs.json")
+
+
+def _to_parquet(df: pd.DataFrame, path: Path) -> None:
+    df.to_parquet(path, index=False, engine="pyarrow")
+
+
+def write_processed(folder: str | Path, *, table: pd.DataFrame, villages: pd.DataFrame, audit: pd.DataFrame,
+                    validation: pd.DataFrame, load_summary: pd.DataFrame, manifest: dict,
+                    synthetic: bool) -> list[Path]:
+    """Write every processed file of one source; ``inputs.json`` last (it marks a complete build)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stale = folder / "inputs.json"
+    if stale.exists():
+        stale.unlink()
+    _to_parquet(table, folder / "cooperatives.parquet")
+    _to_parquet(villages, folder / "villages.parquet")
+    write_table(table, folder / "cooperatives.csv", synthetic=synthetic)
+    write_table(audit, folder / "audit.csv", synthetic=synthetic)
+    write_table(validation, folder / "validation.csv", synthetic=synthetic)
+    write_table(load_summary, folder / "load_summary.csv", synthetic=synthetic)
+    (folder / "inputs.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return [folder / f for f in PROCESSED_FILES]
+
+
+def read_inputs_manifest(folder: str | Path) -> dict | None:
+    """The ``inputs.json`` of a previous build, or None when absent/unreadable."""
+    p = Path(folder) / "inputs.json"
+    if not p.is_file():
+        return None
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def read_processed(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """Read the processed tables back (parquet keeps the dtypes; the CSV logs are read as text).
+
+    Returns ``{"table", "villages", "audit", "validation", "load_summary"}``.
+    """
+    folder = Path(folder)
+
+    def _csv(name: str) -> pd.DataFrame:
+        df = pd.read_csv(folder / name, dtype=str, keep_default_na=False, na_values=[""])
+        return df.drop(columns=["data_status"], errors="ignore")
+
+    return {"table": pd.read_parquet(folder / "cooperatives.parquet"),
+            "villages": pd.read_parquet(folder / "villages.parquet"),
+            "audit": _csv("audit.csv"), "validation": _csv("validation.csv"),
+            "load_summary": _csv("load_summary.csv")}
+
+
+def read_answers(path: str | Path) -> pd.DataFrame:
+    """The SYNTHETIC answer file (``coop_id, kode_desa, archetype``), sorted by ``coop_id``."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    cols = [c for c in ("coop_id", "kode_desa", "archetype") if c in df.columns]
+    return df[cols].sort_values("coop_id", kind="stable").reset_index(drop=True)
