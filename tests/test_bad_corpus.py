@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kaltara_study.errors import DataError, InputError
 from kaltara_study.io.read import read_table
@@ -159,3 +161,48 @@ def test_corpus_regenerates_identically(tmp_path):
             pd.testing.assert_frame_equal(a.frame, b.frame)
         else:
             assert p.read_bytes() == committed.read_bytes(), p.name
+
+
+CELLS = ["KOP-1", "6501012001", "65.01.01.2001", "6501", "1.250", "-5", "Rp 1,2 juta", "3 M", "#DIV/0!", "#N/A", "",
+         "-", "Ya", "tidak ada", "mungkin", "12 Agustus 2025", "31-02-2025", "45881", "Milik Sendiri", "gubuk", '"',
+         "a;b", "x,y", "Désa", "\t", "NIK 6501xxxx", "0.564", "1,250,000.50"]
+HEADS = ["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Modal Sendiri (Rp)", "NPWP", "Tanggal RAT Terakhir",
+         "Status Tempat Usaha", "Lain-lain", ""]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(HEADS), min_size=1, max_size=7),
+       st.lists(st.lists(st.sampled_from(CELLS), min_size=0, max_size=8), min_size=0, max_size=8),
+       st.sampled_from([",", ";", "\t"]), st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+       st.integers(0, 2))
+def test_any_messy_table_loads_or_fails_cleanly(tmp_path, head, body, sep, encoding, titles):
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=sep, lineterminator="\n")
+    for _ in range(titles):
+        w.writerow(["LAPORAN"])
+    w.writerow(head)
+    w.writerows(body)
+    path = tmp_path / "messy.csv"
+    path.write_bytes(buf.getvalue().encode(encoding))
+    try:
+        res = load_source(path, "coop", schemas=SCHEMAS, aliases=ALIASES, keys=KEYS_)
+    except (InputError, DataError) as exc:
+        assert str(exc).startswith("messy.csv") or "messy.csv" in str(exc)
+        return
+    assert res.n_records == len(res.frame) + len(res.rejected)
+    assert res.report["file"].eq("messy.csv").all()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300), st.sampled_from([".csv", ".xlsx", ".txt"]))
+def test_random_bytes_never_give_a_bare_traceback(tmp_path, data, suffix):
+    path = tmp_path / f"junk{suffix}"
+    path.write_bytes(data)
+    try:
+        res = load_source(path, "coop", schemas=SCHEMAS, aliases=ALIASES, keys=KEYS_)
+    except (InputError, DataError):
+        return
+    assert res.n_records == len(res.frame) + len(res.rejected)
