@@ -361,7 +361,7 @@ def _idm(rng, v: pd.DataFrame, years=(2021, 2022, 2023, 2024)) -> tuple[pd.DataF
             sums[dim] = s.sum(axis=1)
             long_parts.append(pd.DataFrame({
                 "kode": np.repeat(desa["kode"].to_numpy(), k), "tahun": y, "dimensi": dim,
-                "no": np.tile(np.arange(1, k + 1) + {"IKS": 0, "IKE": 35, "IKL": 47}[dim], n),
+                "no": np.tile(np.arange(1, k + 1), n),  # numbered within the dimension, as Kemendesa does
                 "skor_0_5": s.ravel()}))
         iks, ike, ikl = sums["IKS"] / 175, sums["IKE"] / 60, sums["IKL"] / 15
         idm = (iks + ike + ikl) / 3
@@ -618,7 +618,8 @@ def _export_idm(summ, long, des) -> dict[str, pd.DataFrame]:
         "no": tt["no"].to_numpy(),
         "indikator": [f"Indikator sintetis {dm} {n:02d}" for dm, n in zip(tt["dimensi"], tt["no"])],
         "skor_0_5": tt["skor_0_5"].to_numpy(), "keterangan": "SYNTHETIC rule text", "catatan": NOTE,
-    }).sort_values(["kode_desa_kemendesa", "tahun", "no"], kind="stable").reset_index(drop=True)
+    "_d": tt["dimensi"].map({"IKS": 0, "IKE": 1, "IKL": 2}).to_numpy(),
+    }).sort_values(["kode_desa_kemendesa", "tahun", "_d", "no"], kind="stable").drop(columns="_d").reset_index(drop=True)
     # Kemendesa wide layout (2023 and 2024), one row per desa
     wide = pd.DataFrame({"NO": np.arange(1, (des["jenis"] == "desa").sum() + 1)})
     dd = des[des["jenis"] == "desa"].reset_index(drop=True)
