@@ -11,7 +11,9 @@ from kaltara_study.io.read import read_table
 from kaltara_study.io.sources import (
     SOURCE_PATTERNS,
     idm_wide_to_long,
+    load_folder,
     load_source,
+    load_summary,
     parse_category,
     read_boundaries,
     real_source_files,
@@ -187,13 +189,16 @@ def test_synthetic_raw_sources_load_with_rows_conserved(root):
     files = real_source_files(folder)
     if not files:
         pytest.skip("no synthetic raw files yet (written by kaltara_study.synth)")
-    for kind, path in files.items():
-        if kind.startswith("boundaries"):
-            continue
-        res = load_source(path, kind)
+    results = load_folder(folder)
+    assert set(results) == {k for k in files if not k.startswith("boundaries")}
+    for kind, res in results.items():
         assert res.n_records == len(res.frame) + len(res.rejected), kind
         assert len(res.frame) > 0, kind
-        assert res.report["file"].eq(path.name).all()
+        assert res.report["file"].eq(files[kind].name).all()
+    summary = load_summary(results)
+    assert (summary["records"] == summary["kept"] + summary["rejected"]).all()
+    with pytest.raises(InputError, match="no file for source kind"):
+        load_folder(folder / "nowhere", kinds=["survey"])
 
 
 @pytest.mark.parametrize("module", ["kaltara_study.parse", "kaltara_study.io.read", "kaltara_study.io.sources",

@@ -22,7 +22,7 @@ from kaltara_study.errors import DataError, InputError
 from kaltara_study.io.read import RawTable, normalise_header, read_table
 from kaltara_study.validate import ROW, report_frame, validate
 
-__all__ = ["KIND_PARSERS", "LoadResult", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source",
+__all__ = ["KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source",
            "parse_frame", "read_boundaries", "real_source_files"]
 
 
@@ -381,6 +381,47 @@ def real_source_files(folder: str | Path) -> dict[str, Path]:
                 out[kind] = hits[0]
                 break
     return out
+
+
+def load_folder(folder: str | Path, *, kinds: list[str] | None = None, **options) -> dict[str, LoadResult]:
+    """Load every tabular source found in ``folder`` (see :func:`real_source_files`).
+
+    Parameters
+    ----------
+    folder : str or Path
+    kinds : list of str, optional
+        Restrict to these kinds (a kind whose file is absent raises :class:`InputError`).
+    **options
+        Passed to :func:`load_source`.
+
+    Returns
+    -------
+    dict
+        kind → :class:`LoadResult`, in :data:`SOURCE_PATTERNS` order (boundaries excluded).
+
+    Examples
+    --------
+    >>> res = load_folder(paths().synthetic_raw)  # doctest: +SKIP
+    >>> load_summary(res)[["kind", "read", "kept", "rejected"]].head(2)  # doctest: +SKIP
+    """
+    files = real_source_files(folder)
+    if kinds is not None:
+        absent = [k for k in kinds if k not in files]
+        if absent:
+            raise InputError(f"no file for source kind(s) {absent} in {Path(folder).name}/; expected names like "
+                             + ", ".join(SOURCE_PATTERNS[k][0] for k in absent if k in SOURCE_PATTERNS))
+        files = {k: files[k] for k in kinds}
+    return {k: load_source(p, k, **options) for k, p in files.items() if not k.startswith("boundaries")}
+
+
+def load_summary(results: dict[str, LoadResult]) -> pd.DataFrame:
+    """One row per loaded source: file, kind, read, records, kept, rejected, errors, warnings.
+
+    >>> load_summary({}).columns.tolist()
+    ['file', 'kind', 'read', 'records', 'kept', 'rejected', 'errors', 'warnings']
+    """
+    cols = ["file", "kind", "read", "records", "kept", "rejected", "errors", "warnings"]
+    return pd.DataFrame([r.summary() for r in results.values()], columns=cols)
 
 
 # ------------------------------------------------------------------------------ boundaries
