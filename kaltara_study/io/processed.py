@@ -14,7 +14,8 @@ import pandas as pd
 
 from kaltara_study.io.write import write_table
 
-__all__ = ["PROCESSED_FILES", "read_answers", "read_inputs_manifest", "read_processed", "write_processed"]
+__all__ = ["PROCESSED_FILES", "read_answers", "read_inputs_manifest", "read_processed", "write_data_dictionary",
+           "write_processed"]
 
 PROCESSED_FILES = ("cooperatives.parquet", "cooperatives.csv", "villages.parquet", "audit.csv", "validation.csv",
                    "load_summary.csv", "inputs.json")
@@ -76,3 +77,14 @@ def read_answers(path: str | Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     cols = [c for c in ("coop_id", "kode_desa", "archetype") if c in df.columns]
     return df[cols].sort_values("coop_id", kind="stable").reset_index(drop=True)
+
+
+def write_data_dictionary(path: str | Path | None = None) -> Path:
+    """Write ``docs/data_dictionary.md`` from :func:`kaltara_study.schema.data_dictionary_markdown`."""
+    from kaltara_study.config import paths
+    from kaltara_study.schema import data_dictionary_markdown
+
+    path = Path(path) if path is not None else paths().root / "docs" / "data_dictionary.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(data_dictionary_markdown(), encoding="utf-8", newline="\n")
+    return path
