@@ -110,7 +110,8 @@ def test_every_file_is_named_and_marked_synthetic():
         assert "SYNTHETIC" in p.name
         if p.suffix == ".csv":
             df = pd.read_csv(p, dtype=str, sep=";" if "podes" in p.name else ",", encoding="utf-8-sig")
-            assert (df["catatan"] == "SYNTHETIC").all(), p.name
+            note = "catatan" if "catatan" in df.columns else "Catatan"
+            assert (df[note] == "SYNTHETIC").all(), p.name
         else:
             from openpyxl import load_workbook
 
