@@ -115,8 +115,11 @@ def test_every_file_is_named_and_marked_synthetic():
         else:
             from openpyxl import load_workbook
 
-            ws = load_workbook(p, read_only=True).active
-            top = " ".join(str(c) for row in ws.iter_rows(max_row=3, values_only=True) for c in row if c)
+            wb = load_workbook(p, read_only=True)
+            try:
+                top = " ".join(str(c) for row in wb.active.iter_rows(max_row=3, values_only=True) for c in row if c)
+            finally:
+                wb.close()
             assert "SYNTHETIC" in top and "SINTETIS" in top, p.name
 
 
