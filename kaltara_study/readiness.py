@@ -612,9 +612,10 @@ def blocking_gaps(
     long["sole"] = long["sole"].astype(bool)
     keys = ["partner", "criterion"] if by_partner else ["criterion"]
     reason = {}
-    for p in config.partners.values():
+    for p in config.partners.values():  # across partners: the shortest (most generic) wording
         for c in p.criteria:
-            reason.setdefault(c.id, c.reason(lang))
+            if c.id not in reason or len(c.reason(lang)) < len(reason[c.id]):
+                reason[c.id] = c.reason(lang)
             reason[(p.key, c.id)] = c.reason(lang)
     if long.empty:
         return pd.DataFrame(columns=[*keys, "reason", "n_blocked", "n_coops", "n_sole", "partners"])
