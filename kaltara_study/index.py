@@ -85,6 +85,7 @@ __all__ = [
     "correlation_pairs",
     "cronbach_alpha",
     "compute_index",
+    "idm_crosstab",
     "default_config_path",
     "derive_weights",
     "diagnostics",
@@ -1373,3 +1374,26 @@ def compute_index(table: pd.DataFrame, config_path: Path | str | IndexConfig | N
     return IndexResult(scores=scores, diagnostics=diagnostics(ci, table), uncertainty=unc_table,
                        sensitivity=sens, framework=framework_table(cfg, lang=lang, dropped=ci.dropped_),
                        estimator=ci, config=cfg, log=log, monte_carlo=mc)
+
+
+def idm_crosstab(scores: pd.DataFrame, status: pd.Series, *, q: int = 5) -> pd.DataFrame:
+    """Cooperatives by index quantile (Q1 = lowest … Q``q`` = highest; ties broken by order) and
+    official IDM status (ordered Sangat Tertinggal → Mandiri, then ``(NA)`` for units without IDM,
+    e.g. kelurahan, which IDM does not cover), with totals. ``status`` is aligned with ``scores``.
+
+    >>> s = pd.DataFrame({"index": [10.0, 20, 30, 40]})
+    >>> idm_crosstab(s, pd.Series(["MAJU", "TERTINGGAL", None, "MAJU"]), q=2).loc["Q2"].tolist()
+    [0, 0, 0, 1, 0, 1, 2]
+    """
+    from kaltara_study.idm import STATUS_ORDER
+
+    labels = [f"Q{i}" for i in range(1, q + 1)]
+    quant = pd.qcut(scores["index"].rank(method="first"), q, labels=labels)
+    st = pd.Series(status).astype("string").str.upper().fillna("(NA)").to_numpy()
+    tab = pd.crosstab(pd.Series(quant.to_numpy(), name="index_quantile"),
+                      pd.Series(st, name="idm_status"))
+    cols = [*STATUS_ORDER, "(NA)"]
+    tab = tab.reindex(index=labels, columns=cols, fill_value=0)
+    tab["total"] = tab.sum(axis=1)
+    tab.loc["total"] = tab.sum(axis=0)
+    return tab

@@ -546,3 +546,16 @@ def test_improving_an_indicator_never_lowers_the_units_index(unit, bump, col):
     before = ci.transform(t)["index"].iloc[unit]
     after = ci.transform(better)["index"].iloc[unit]
     assert after >= before - 1e-12
+
+
+def test_idm_crosstab_orders_status_and_counts_na():
+    from kaltara_study.index import idm_crosstab
+
+    s = pd.DataFrame({"index": [10.0, 20, 30, 40, 50, 60]})
+    st = pd.Series(["maju", "Tertinggal", None, "MAJU", "MANDIRI", None])
+    tab = idm_crosstab(s, st, q=3)
+    assert list(tab.columns) == ["SANGAT TERTINGGAL", "TERTINGGAL", "BERKEMBANG", "MAJU",
+                                 "MANDIRI", "(NA)", "total"]
+    assert tab.loc["Q1"].tolist() == [0, 1, 0, 1, 0, 0, 2]
+    assert tab.loc["Q3"].tolist() == [0, 0, 0, 0, 1, 1, 2]
+    assert tab.loc["total", "total"] == 6
