@@ -559,3 +559,14 @@ def test_idm_crosstab_orders_status_and_counts_na():
     assert tab.loc["Q1"].tolist() == [0, 1, 0, 1, 0, 0, 2]
     assert tab.loc["Q3"].tolist() == [0, 0, 0, 0, 1, 1, 2]
     assert tab.loc["total", "total"] == 6
+
+
+def test_index_on_the_synthetic_default():
+    pipeline = pytest.importorskip("kaltara_study.pipeline", reason="data layer not merged yet")
+    data = pipeline.load_analysis_table("synthetic")
+    res = compute_index(data.table, source="synthetic", seed=20251, n_rep=50)
+    assert res.estimator.indicators_ == load_config().indicator_names  # every indicator exists
+    assert res.scores["index"].notna().all() and res.scores["coop_id"].is_unique
+    assert len(res.scores) == len(data.table)
+    # directions are applied: the index rises with the market-access group it contains
+    assert res.diagnostics["group_index_correlation"].set_index("group")["r_with_index"].gt(0).all()
