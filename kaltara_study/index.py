@@ -1377,9 +1377,11 @@ def compute_index(table: pd.DataFrame, config_path: Path | str | IndexConfig | N
 
 
 def idm_crosstab(scores: pd.DataFrame, status: pd.Series, *, q: int = 5) -> pd.DataFrame:
-    """Cooperatives by index quantile (Q1 = lowest … Q``q`` = highest; ties broken by order) and
-    official IDM status (ordered Sangat Tertinggal → Mandiri, then ``(NA)`` for units without IDM,
-    e.g. kelurahan, which IDM does not cover), with totals. ``status`` is aligned with ``scores``.
+    """Cooperatives by index quantile group (Q1 = lowest) and official IDM status (ordered Sangat
+    Tertinggal → Mandiri, then ``(NA)`` for units without IDM, e.g. kelurahan, which IDM does not
+    cover), with totals. ``status`` is aligned with ``scores``. Quantile cut points are taken on
+    the index values, so tied values stay in one group: heavily tied data (the real registry-only
+    index) give fewer than ``q`` groups rather than groups split arbitrarily.
 
     >>> s = pd.DataFrame({"index": [10.0, 20, 30, 40]})
     >>> idm_crosstab(s, pd.Series(["MAJU", "TERTINGGAL", None, "MAJU"]), q=2).loc["Q2"].tolist()
@@ -1387,13 +1389,13 @@ def idm_crosstab(scores: pd.DataFrame, status: pd.Series, *, q: int = 5) -> pd.D
     """
     from kaltara_study.idm import STATUS_ORDER
 
-    labels = [f"Q{i}" for i in range(1, q + 1)]
-    quant = pd.qcut(scores["index"].rank(method="first"), q, labels=labels)
+    codes = pd.qcut(scores["index"].to_numpy(float), q, labels=False, duplicates="drop")
+    labels = [f"Q{i}" for i in range(1, int(np.nanmax(codes)) + 2)]
+    quant = pd.Series([labels[int(c)] if c == c else "(NA)" for c in codes], name="index_quantile")
     st = pd.Series(status).astype("string").str.upper().fillna("(NA)").to_numpy()
-    tab = pd.crosstab(pd.Series(quant.to_numpy(), name="index_quantile"),
-                      pd.Series(st, name="idm_status"))
-    cols = [*STATUS_ORDER, "(NA)"]
-    tab = tab.reindex(index=labels, columns=cols, fill_value=0)
+    tab = pd.crosstab(quant, pd.Series(st, name="idm_status"))
+    rows = labels + (["(NA)"] if (quant == "(NA)").any() else [])
+    tab = tab.reindex(index=rows, columns=[*STATUS_ORDER, "(NA)"], fill_value=0)
     tab["total"] = tab.sum(axis=1)
     tab.loc["total"] = tab.sum(axis=0)
     return tab

@@ -570,3 +570,13 @@ def test_index_on_the_synthetic_default():
     assert len(res.scores) == len(data.table)
     # directions are applied: the index rises with the market-access group it contains
     assert res.diagnostics["group_index_correlation"].set_index("group")["r_with_index"].gt(0).all()
+
+
+def test_idm_crosstab_keeps_ties_together():
+    from kaltara_study.index import idm_crosstab
+
+    s = pd.DataFrame({"index": [25.0] * 8 + [50.0, 75.0]})
+    tab = idm_crosstab(s, pd.Series([None] * 10), q=5)
+    # the eight tied values cannot be split: one group holds all of them
+    assert tab.drop(index="total")["total"].max() == 8
+    assert tab.loc["total", "total"] == 10
