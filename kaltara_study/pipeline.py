@@ -37,8 +37,9 @@ from kaltara_study.config import paths, source_dirs
 from kaltara_study.errors import DataError, InputError
 from kaltara_study.validate import REPORT_COLUMNS
 
-__all__ = ["AnalysisData", "build_analysis_table", "find_sources", "input_hash", "load_analysis_table",
-           "load_raw", "health_rating"]
+__all__ = ["AnalysisData", "build_analysis_table", "count_by", "find_sources", "health_rating", "input_hash",
+           "join_coverage", "load_analysis_table", "load_boundaries", "load_raw", "load_report", "source_table",
+           "validation_report"]
 
 #: code files whose change invalidates the cache
 _CODE_FILES = ("schema.py", "clean.py", "pipeline.py", "parse.py", "validate.py", "regions.py",
@@ -535,3 +536,66 @@ def load_analysis_table(source: str = "synthetic", *, root: Path | str | None = 
     write_processed(out, table=data.table, villages=data.villages, audit=data.audit, validation=data.validation,
                     load_summary=data.load_summary, manifest=manifest, synthetic=source == "synthetic")
     return data
+
+
+# ============================================================================ notebook helpers
+def source_table(files: dict[str, Path]) -> pd.DataFrame:
+    """Kind, file name and short sha256 of each raw input (no absolute paths).
+
+    >>> source_table({"survey": Path("data/raw/synthetic/SYNTHETIC_survey.xlsx")})  # doctest: +SKIP
+    """
+    from kaltara_study.io.write import sha256_file
+
+    return pd.DataFrame([{"kind": k, "file": p.name, "sha256": sha256_file(p)[:12]} for k, p in sorted(files.items())])
+
+
+def load_report(loaded: dict[str, object]) -> pd.DataFrame:
+    """One row per loaded source: read, kept, rejected, errors, warnings (from ``LoadResult.summary``)."""
+    rows = []
+    for kind, res in loaded.items():
+        s = res.summary()
+        rows.append({"kind": kind, "file": s["file"], "read": s["read"], "kept": s["kept"], "rejected": s["rejected"],
+                     "errors": s["errors"], "warnings": s["warnings"]})
+    return pd.DataFrame(rows)
+
+
+def validation_report(loaded: dict[str, object]) -> pd.DataFrame:
+    """Every problem found while loading, with the source kind: ``kind, file, row, column, value, rule, severity``."""
+    parts = [res.report.assign(kind=kind) for kind, res in loaded.items() if len(res.report)]
+    if not parts:
+        return _report([])
+    out = pd.concat(parts, ignore_index=True)
+    return out[["kind"] + REPORT_COLUMNS].astype({"row": "Int64"})
+
+
+def count_by(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Counts of rows per combination of ``by`` (zero-row frames give an empty table with ``n``).
+
+    >>> count_by(pd.DataFrame({"rule": ["a", "a", "b"]}), ["rule"])["n"].tolist()
+    [2, 1]
+    """
+    if frame.empty:
+        return pd.DataFrame(columns=by + ["n"])
+    return frame.groupby(by, sort=True, dropna=False).size().rename("n").reset_index()
+
+
+def join_coverage(data: AnalysisData) -> pd.DataFrame:
+    """How many cooperatives got each block of columns (registry, Podes, IDM, survey) after the joins."""
+    t = data.table
+    blocks = {"registry": "reg_accounts", "kemendagri": "kode_desa", "podes": "population", "idm": "idm",
+              "survey": "members", "health_assessment": "health_score"}
+    rows = [{"block": b, "column": c, "n_cooperatives": len(t), "n_with_value": int(t[c].notna().sum()),
+             "share": round(float(t[c].notna().mean()), 4)} for b, c in blocks.items()]
+    return pd.DataFrame(rows)
+
+
+def load_boundaries(source: str = "synthetic", *, level: str = "desa", root: Path | str | None = None):
+    """Village/kabupaten boundaries of ``source`` when its folder has them (real data), else None."""
+    from kaltara_study.io.sources import read_boundaries, real_source_files
+
+    key = {"desa": "boundaries_desa", "kabkota": "boundaries_kabkota", "kecamatan": "boundaries_kecamatan"}[level]
+    for folder in source_dirs(source, root=Path(root) if root else None):
+        f = real_source_files(folder).get(key)
+        if f is not None:
+            return read_boundaries(f, level)
+    return None

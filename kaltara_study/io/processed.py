@@ -8,6 +8,7 @@ CSV copies of SYNTHETIC builds carry a ``data_status = SYNTHETIC`` first column.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +22,19 @@ PROCESSED_FILES = ("cooperatives.parquet", "cooperatives.csv", "villages.parquet
                    "load_summary.csv", "inputs.json")
 
 
+def _atomic(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename (readers never see half a file;
+    two notebooks building the same table at once both leave a complete file)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _to_parquet(df: pd.DataFrame, path: Path) -> None:
-    df.to_parquet(path, index=False, engine="pyarrow")
+    _atomic(path, lambda p: df.to_parquet(p, index=False, engine="pyarrow"))
 
 
 def write_processed(folder: str | Path, *, table: pd.DataFrame, villages: pd.DataFrame, audit: pd.DataFrame,
@@ -31,16 +43,14 @@ def write_processed(folder: str | Path, *, table: pd.DataFrame, villages: pd.Dat
     """Write every processed file of one source; ``inputs.json`` last (it marks a complete build)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    stale = folder / "inputs.json"
-    if stale.exists():
-        stale.unlink()
+    (folder / "inputs.json").unlink(missing_ok=True)  # marks the build incomplete until the end
     _to_parquet(table, folder / "cooperatives.parquet")
     _to_parquet(villages, folder / "villages.parquet")
-    write_table(table, folder / "cooperatives.csv", synthetic=synthetic)
-    write_table(audit, folder / "audit.csv", synthetic=synthetic)
-    write_table(validation, folder / "validation.csv", synthetic=synthetic)
-    write_table(load_summary, folder / "load_summary.csv", synthetic=synthetic)
-    (folder / "inputs.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    for name, df in (("cooperatives.csv", table), ("audit.csv", audit), ("validation.csv", validation),
+                     ("load_summary.csv", load_summary)):
+        _atomic(folder / name, lambda p, df=df: write_table(df, p, synthetic=synthetic))
+    text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    _atomic(folder / "inputs.json", lambda p: p.write_text(text, encoding="utf-8"))
     return [folder / f for f in PROCESSED_FILES]
 
 
