@@ -74,6 +74,7 @@ class ModelFit:
     n_dropped_rows: int = 0
     scale: pd.DataFrame | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def fitted(self) -> bool:
@@ -86,9 +87,10 @@ class ModelFit:
                     else f"{self.kind} ({self.outcome}): not estimated — {self.reason}")
         used = ", ".join(self.covariates)
         dropped = "; ".join(f"{r.covariate} ({r.reason})" for r in self.dropped.itertuples()) or "-"
+        notes = "".join(f"; {n}" for n in self.notes)
         if lang == "en":
-            return f"{self.kind} ({self.outcome}): n = {self.n}; covariates: {used}; dropped: {dropped}"
-        return f"{self.kind} ({self.outcome}): n = {self.n}; kovariat: {used}; dibuang: {dropped}"
+            return f"{self.kind} ({self.outcome}): n = {self.n}; covariates: {used}; dropped: {dropped}{notes}"
+        return f"{self.kind} ({self.outcome}): n = {self.n}; kovariat: {used}; dibuang: {dropped}{notes}"
 
 
 # -------------------------------------------------------------------------------------- design
@@ -178,11 +180,14 @@ def fit_mnlogit(
     base: Any = None,
     standardize: bool = True,
     min_per_param: int = 5,
+    min_level_n: int = 10,
     maxiter: int = 200,
 ) -> ModelFit:
     """Multinomial logit of ``outcome`` (e.g. the segment) on ``covariates`` (with a constant).
 
-    ``base`` is the reference level (default: the most frequent, ties by sort order). Returns a
+    ``base`` is the reference level (default: the most frequent, ties by sort order). Outcome
+    levels with fewer than ``min_level_n`` complete rows are left out (noted in ``fit.notes``):
+    they would give separated, meaningless odds ratios. Returns a
     :class:`ModelFit`; ``status == "skipped"`` with a reason when fewer than ``min_per_param``
     complete rows per parameter remain or fewer than two outcome levels.
     """
@@ -193,6 +198,14 @@ def fit_mnlogit(
     fit = ModelFit(kind="MNLogit", outcome=outcome, dropped=dropped, n=len(y), n_dropped_rows=nd,
                    covariates=list(X.columns), scale=scale)
     counts = y.astype(str).value_counts()
+    small = sorted(v for v in counts.index if counts[v] < min_level_n)
+    if small:  # a level with a handful of rows gives separated, meaningless odds ratios
+        keep = ~y.astype(str).isin(small).to_numpy()
+        y, X = y[keep], X[keep]
+        fit.n, fit.n_dropped_rows = len(y), nd + int((~keep).sum())
+        fit.notes.append(f"levels with fewer than {min_level_n} rows left out: "
+                         + ", ".join(f"{v} (n={counts[v]})" for v in small))
+        counts = counts.drop(small)
     if len(counts) < 2:
         fit.status, fit.reason = "skipped", f"outcome {outcome!r} has fewer than two levels among complete rows"
         return fit

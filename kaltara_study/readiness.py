@@ -748,7 +748,7 @@ def report_sheets(
     sheets["Blocking gaps" if en else "Penghambat"] = translate_columns(gaps, lang=lang)
     sheets["Criteria" if en else "Kriteria"] = translate_columns(config.criteria_table(lang=lang), lang=lang)
     crit = evaluate_criteria(table, config)
-    sheets["Assessability" if en else "Keterdugaan data"] = translate_columns(assessability(crit, config), lang=lang)
+    sheets["Assessability" if en else "Ketersediaan data"] = translate_columns(assessability(crit, config), lang=lang)
     sheets["Audit"] = summarise_log(audit)
     sheets["Validation" if en else "Validasi"] = summarise_log(validation)
     return sheets

@@ -166,3 +166,12 @@ def test_sparse_covariate_is_dropped_before_complete_cases():
     fit = fit_ordered_logit(df, outcome="y", covariates=["x1", "idm"])
     assert fit.fitted and fit.n == 300 and fit.covariates == ["x1"]
     assert fit.dropped.set_index("covariate").reason["idm"].startswith("observed for 2%")
+
+
+def test_mnlogit_leaves_out_tiny_levels_and_says_so():
+    df, _ = _simulate_mnl(n=3000, seed=9)
+    df.loc[:2, "y"] = "D"                                    # a 3-cooperative segment
+    fit = fit_mnlogit(df, outcome="y", covariates=["x1", "x2"], base="A")
+    assert fit.fitted and "D" not in fit.levels and fit.n == len(df) - 3
+    assert "D (n=3)" in fit.summary_text(lang="en")
+    assert not odds_ratio_table(fit).outcome_level.str.contains("D").any()
