@@ -146,3 +146,21 @@ def test_real_boundaries_join_the_real_codes(shared_kaltara):
     fig = plot_index_map(t, boundaries=desa)
     faces = [to_hex(c) for c in fig.axes[0].collections[0].get_facecolor()]
     assert sum(f != NO_DATA_COLOR.lower() for f in faces) == 10
+
+
+@pytest.mark.realdata
+def test_real_build_maps_every_real_cooperative(shared_kaltara):
+    from kaltara_study.io.workbook import read_boundaries
+    from kaltara_study.pipeline import load_analysis_table
+
+    table = load_analysis_table("kaltara").table
+    res = assess_readiness(table, load_config())
+    desa = read_boundaries("desa", folder=shared_kaltara)
+    fig = plot_readiness_map(table, res, partner="bank", boundaries=desa)
+    faces = [to_hex(c) for c in fig.axes[0].collections[0].get_facecolor()]
+    assert len(faces) == 482
+    coloured = sum(f != NO_DATA_COLOR.lower() for f in faces)
+    assert coloured == table.kode_desa.nunique() == 410                   # Binanun holds two cooperatives
+    kab = plot_readiness_map(table, res, partner="bank", boundaries=read_boundaries("kabkota", folder=shared_kaltara),
+                             level="kabkota")
+    assert len(kab.axes[0].collections[0].get_facecolor()) == 5

@@ -422,3 +422,24 @@ def test_verdict_counts(result):
     assert list(tab.columns) == ["Ready", "Nearly ready", "Not ready", "Not assessable", "Total"]
     assert (tab["Total"] == result.coop_id.nunique()).all()
     assert tab.loc["Bank (PMK 49/2025)", "Ready"] == ((result.partner == "bank") & (result.verdict == "ready")).sum()
+
+
+@pytest.mark.realdata
+def test_real_registry_readiness_for_all_411_cooperatives(shared_kaltara, cfg):
+    """The real data: every cooperative gets a verdict per partner; survey-only criteria are listed as
+    not assessable; NIB is assessed from the registry and matches its own count (311 of 411 with NIB)."""
+    from kaltara_study.pipeline import load_analysis_table
+
+    table = load_analysis_table("kaltara").table
+    assert len(table) == 411
+    res = assess_readiness(study_table(table), cfg)
+    assert len(res) == 411 * len(PARTNERS)
+    assert set(res.verdict) <= {"not_ready", "not_assessable"}      # nothing is guessed as ready
+    na = res[res.verdict == "not_assessable"]
+    assert na.not_assessed.str.contains("legal_entity [has_legal_entity]", regex=False).all()
+    crit = evaluate_criteria(table, cfg)
+    nib = crit[(crit.partner == "bank") & (crit.criterion == "nib")]
+    assert (nib.basis == "fallback").all()
+    assert (nib.status == "met").sum() == int((table.reg_nib >= 1).sum())
+    gaps = blocking_gaps(res, cfg).set_index("criterion")
+    assert gaps.loc["nib", "n_coops"] == int((table.reg_nib < 1).sum())
