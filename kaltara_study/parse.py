@@ -32,6 +32,7 @@ Conventions (Indonesian first):
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -203,6 +204,38 @@ def _excel_error(text: pd.Series) -> pd.Series:
     return text.str.upper().isin(EXCEL_ERRORS).fillna(False).astype(bool)
 
 
+def _per_unique(fn):
+    """Run a parser once per distinct cell and map the results (and error rows) back.
+
+    Exports repeat the same cells ("Ya", "-", "Rp 0") thousands of times; the string work is done
+    once per distinct value. Results are identical to the direct call (column-wide rules see the
+    same set of values); small or mostly-distinct inputs take the direct path.
+    """
+    @functools.wraps(fn)
+    def wrapper(values: pd.Series, *, column: str, file: str | None = None, **kw) -> ParseResult:
+        if len(values) < 512 or not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            return fn(values, column=column, file=file, **kw)
+        codes, uniq = pd.factorize(values.astype(object), use_na_sentinel=False)
+        if len(uniq) > len(values) // 4:
+            return fn(values, column=column, file=file, **kw)
+        res = fn(pd.Series(np.asarray(uniq, dtype=object), dtype=object), column=column, file=file, **kw)
+        out = pd.Series(res.values.to_numpy()[codes], index=values.index, name=values.name)
+        out = out.astype(res.values.dtype)
+        errs = res.errors
+        if len(errs):
+            hit = np.flatnonzero(np.isin(codes, errs["row"].to_numpy()))
+            expanded = pd.DataFrame({"_code": codes[hit], "_pos": hit, "row": values.index.to_numpy()[hit]})
+            block = pd.factorize(errs["rule"])[0]
+            errs = (errs.rename(columns={"row": "_code"}).assign(_block=block)
+                    .merge(expanded, on="_code", how="inner")
+                    .sort_values(["_block", "_pos"], kind="stable"))
+            # keep the direct call's grouping: by rule block, then by row
+            errs = errs[ERROR_COLUMNS].reset_index(drop=True)
+        return ParseResult(out, errs)
+
+    return wrapper
+
+
 # ---------------------------------------------------------------------------- numbers
 _RE_PLAIN = r"\d+"
 _RE_ID_FULL = r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"   # 1.250.000 / 1.250.000,50 / 1.250,5
@@ -284,6 +317,7 @@ def _number_core(values: pd.Series, *, column: str, file: str | None, decimal: s
     return ParseResult(out, errs)
 
 
+@_per_unique
 def parse_number(values: pd.Series, *, column: str, file: str | None = None,
                  decimal: str | None = None) -> ParseResult:
     """Parse Indonesian (and unambiguous English/machine) number strings to float.
@@ -324,6 +358,7 @@ def parse_float(values: pd.Series, *, column: str, file: str | None = None) -> P
     return parse_number(values, column=column, file=file)
 
 
+@_per_unique
 def parse_int(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
     """Parse whole numbers to nullable ``Int64``; non-integral values are errors (``not_an_integer``).
 
@@ -358,6 +393,7 @@ _RE_MONEY = re.compile(
 )
 
 
+@_per_unique
 def parse_rupiah(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
     """Parse rupiah amounts to float rupiah.
 
@@ -403,6 +439,7 @@ def parse_rupiah(values: pd.Series, *, column: str, file: str | None = None) -> 
 
 
 # ---------------------------------------------------------------------------- yes / no
+@_per_unique
 def parse_bool_id(values: pd.Series, *, column: str, file: str | None = None,
                   dash: bool | None = None) -> ParseResult:
     """Parse Indonesian/English yes-no cells to pandas nullable ``boolean``.
@@ -468,6 +505,7 @@ _WEEKDAY = r"^(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|monday|t
            r"thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\s*,?\s*"
 
 
+@_per_unique
 def parse_date_id(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
     """Parse Indonesian dates, ISO dates and Excel serials to ``datetime64``.
 
@@ -534,6 +572,7 @@ _CODE_SHAPES = {  # level -> (digit groups, example)
 }
 
 
+@_per_unique
 def parse_code(values: pd.Series, *, column: str, file: str | None = None, level: str = "desa",
                dotted: bool = True) -> ParseResult:
     """Normalise Kemendagri codes of a given ``level`` ("prov", "kab", "kec", "desa").
@@ -585,6 +624,7 @@ def parse_code_desa(values: pd.Series, *, column: str, file: str | None = None) 
     return parse_code(values, column=column, file=file, level="desa")
 
 
+@_per_unique
 def parse_text(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
     """Strip and collapse whitespace; empty and "-" cells become NA. Never fails.
 

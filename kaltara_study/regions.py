@@ -222,6 +222,15 @@ def _best_matches(queries: np.ndarray, parents: np.ndarray, ref: pd.DataFrame, *
     ref_keys = ref["key"].to_numpy(dtype=object)
     ref_ok = ref["key"].notna().to_numpy()
     ref_parent = ref["parent"].astype(str).to_numpy() if use_parent else np.full(len(ref), "", dtype=object)
+    # fast path: a name equal to exactly one reference name inside its parent needs no fuzzy scoring
+    refs = pd.DataFrame({"q": ref_keys, "p": ref_parent, "pos": np.arange(len(ref))})[ref_ok]
+    hits = pairs.reset_index().merge(refs, on=["q", "p"], how="inner")
+    n_hit = hits.groupby("index")["pos"].agg(["size", "first"])
+    single = n_hit[n_hit["size"] == 1]
+    rows1 = single.index.to_numpy()
+    best_score[rows1], n_best[rows1], n_exact[rows1] = 100.0, 1, 1
+    best_pos[rows1] = single["first"].to_numpy()
+    pairs = pairs.drop(index=rows1)
     for parent, grp in pairs.groupby("p", sort=True, dropna=False):
         rows = grp.index.to_numpy()
         if parent is None or (isinstance(parent, float) and np.isnan(parent)):

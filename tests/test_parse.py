@@ -300,3 +300,17 @@ def test_parse_code_levels():
 def test_parse_text():
     res = parse_text(S("  Bunyu   Barat ", "-", "", None, "NA"), column="desa")
     assert res.values.tolist() == ["Bunyu Barat", pd.NA, pd.NA, pd.NA, "NA"]
+
+
+@pytest.mark.parametrize("parser", [parse_number, parse_int, parse_rupiah, parse_bool_id, parse_date_id,
+                                    parse_code, parse_text])
+def test_per_unique_fast_path_equals_direct_call(parser):
+    pool = ["1.250", "Rp 1,2 juta", "Ya", "tidak", "-", "", None, "#DIV/0!", "abc", "12 Agustus 2025", "45881",
+            "6501012001", "0.564", "x y", "3 M"]
+    rng = np.random.default_rng(7)
+    s = pd.Series(rng.choice(np.array(pool, dtype=object), 3000), index=np.arange(3000) * 2 + 5, name="c")
+    fast = parser(s, column="c", file="f.csv")
+    direct = parser.__wrapped__(s, column="c", file="f.csv")
+    pd.testing.assert_series_equal(fast.values, direct.values)
+    pd.testing.assert_frame_equal(fast.errors.reset_index(drop=True), direct.errors.reset_index(drop=True),
+                                  check_dtype=False)
