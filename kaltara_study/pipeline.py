@@ -131,7 +131,7 @@ def input_hash(files: dict[str, Path]) -> dict:
 
 # ============================================================================ loading
 def _load_one(path: Path, kind: str):
-    """TEMPORARY fallback removed: the data layer's loader is used for every source."""
+    """Load one raw file through the data layer's loader (:func:`kaltara_study.io.sources.load_source`)."""
     from kaltara_study.io.sources import load_source
 
     return load_source(path, kind)
@@ -141,13 +141,11 @@ def load_raw(source: str = "synthetic", *, root: Path | str | None = None,
              files: dict[str, Path] | None = None) -> dict[str, object]:
     """Load (read, parse, validate) every raw file of ``source``; kind → ``LoadResult``.
 
-    The wide Kemendesa IDM workbook is loaded only when no IDM summary file exists.
+    The wide Kemendesa IDM workbook is reshaped to one row per village and year by the loader.
     """
     files = files or find_sources(source, root=root)
     out = {}
     for kind, path in files.items():
-        if kind == "idm_wide" and "idm_summary" in files:
-            continue
         out[kind] = _load_one(path, kind)
     return out
 
@@ -156,9 +154,9 @@ def clean_all(loaded: dict[str, object]) -> dict[str, CleanResult]:
     """Clean every loaded source (audit + row conservation)."""
     out = {}
     for kind, res in loaded.items():
-        n = getattr(res, "n_records", None) if kind == "idm_wide" else None
-        n_read = n if n is not None else (len(res.frame) + len(res.rejected))
-        if kind != "idm_wide" and n_read != res.n_read:
+        # the wide IDM layout has several records (village-years) per spreadsheet row
+        n_read = getattr(res, "n_records", None) if kind == "idm_wide" else res.n_read
+        if n_read is None or n_read != len(res.frame) + len(res.rejected):
             raise DataError(f"{res.file}: loader kept {len(res.frame)} + rejected {len(res.rejected)} "
                             f"≠ read {res.n_read}", problems=[])
         out[kind] = clean_source(res.frame, kind, file=res.file, n_read=n_read, rejected_at_load=res.rejected)
@@ -281,8 +279,10 @@ def _latest_idm(cleaned: dict[str, CleanResult]) -> pd.DataFrame:
     cols = ["kode_desa", "idm_year", "iks", "ike", "ikl", "idm", "idm_status"]
     if not parts:
         return pd.DataFrame(columns=cols)
-    idm = pd.concat(parts, ignore_index=True)
-    idm = idm.dropna(subset=["IDM"]).sort_values(["kode_desa_kemendesa", "tahun"], kind="stable")
+    # the summary (full precision) wins over the wide workbook (rounded) for the same village-year
+    idm = pd.concat(parts, ignore_index=True).dropna(subset=["IDM"])
+    idm = idm.drop_duplicates(["kode_desa_kemendesa", "tahun"], keep="first")
+    idm = idm.sort_values(["kode_desa_kemendesa", "tahun"], kind="stable")
     latest = idm.drop_duplicates("kode_desa_kemendesa", keep="last")
     return pd.DataFrame({"kode_desa": latest["kode_desa_kemendesa"].astype("string").to_numpy(),
                          "idm_year": pd.array(latest["tahun"].to_numpy(), dtype="Int64"),

@@ -181,3 +181,14 @@ def test_real_data_build(shared_kaltara):
     assert t["population_kabkota"].notna().all()
     assert t["reg_accounts"].sum() == 411
     assert not (data.validation["severity"] == "error").any()
+
+
+def test_idm_from_the_wide_kemendesa_workbook_alone(tmp_path, syn):
+    root = _copy_project(tmp_path)
+    (root / "data" / "raw" / "synthetic" / synth.FILES["idm_summary"]).unlink()
+    data = load_analysis_table("synthetic", root=root)
+    a = data.table.set_index("coop_id")["idm"]
+    b = syn.table.set_index("coop_id")["idm"]
+    assert (a.isna() == b.isna()).all()
+    assert ((a - b).abs().dropna() <= 5e-5 + 1e-12).all()  # the workbook holds 4 decimals
+    assert (data.table["idm_status"].fillna("-") == syn.table["idm_status"].fillna("-")).mean() > 0.97
