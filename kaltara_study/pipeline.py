@@ -550,12 +550,13 @@ def source_table(files: dict[str, Path]) -> pd.DataFrame:
 
 
 def load_report(loaded: dict[str, object]) -> pd.DataFrame:
-    """One row per loaded source: read, kept, rejected, errors, warnings (from ``LoadResult.summary``)."""
+    """One row per loaded source: rows read, records (village-years for the wide IDM workbook, else the
+    rows), kept, rejected, errors, warnings (from ``LoadResult.summary``). ``records = kept + rejected``."""
     rows = []
     for kind, res in loaded.items():
         s = res.summary()
-        rows.append({"kind": kind, "file": s["file"], "read": s["read"], "kept": s["kept"], "rejected": s["rejected"],
-                     "errors": s["errors"], "warnings": s["warnings"]})
+        rows.append({"kind": kind, "file": s["file"], "read": s["read"], "records": s.get("records", s["read"]),
+                     "kept": s["kept"], "rejected": s["rejected"], "errors": s["errors"], "warnings": s["warnings"]})
     return pd.DataFrame(rows)
 
 
