@@ -91,3 +91,11 @@ def test_long_and_duplicate_sheet_names_are_made_valid(tmp_path):
     with pd.ExcelFile(p, engine="openpyxl") as xl:
         names = xl.sheet_names
     assert len(names) == 4 and len(set(n.lower() for n in names)) == 4 and all(len(n) <= 31 for n in names)
+
+
+def test_english_workbook_starts_with_readme(tmp_path):
+    p = write_workbook({"a": pd.DataFrame({"x": [1]})}, tmp_path / "w.xlsx", synthetic=True, lang="en")[0]
+    with pd.ExcelFile(p, engine="openpyxl") as xl:
+        assert xl.sheet_names == ["README", "a"]
+        first = pd.read_excel(xl, sheet_name=0, header=None)[0].fillna("").astype(str).tolist()
+    assert first[0].startswith("SYNTHETIC") and "Sheets:" in first

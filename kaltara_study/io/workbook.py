@@ -130,13 +130,15 @@ def write_workbook(
     *,
     synthetic: bool = False,
     readme: Sequence[str] = (),
-    readme_sheet: str = "Catatan",
+    lang: str = "id",
+    readme_sheet: str | None = None,
     csv_folder: Path | str | None = None,
     csv_prefix: str = "",
 ) -> list[Path]:
     """Write ``sheets`` (name → DataFrame, in order) to one XLSX at ``path``, plus CSV copies.
 
-    The first sheet is ``readme_sheet`` ("Catatan"): the lines of ``readme``, preceded on synthetic
+    The first sheet is ``readme_sheet`` (default "Catatan", or "README" with ``lang="en"``): the
+    lines of ``readme``, preceded on synthetic
     data by a line saying SYNTHETIC DATA plainly. Headers are written as given (translate them with
     :func:`kaltara_study.labels.rename_columns` first). Each sheet is also written as
     ``<csv_folder>/<csv_prefix><sheet>.csv`` (default folder: next to the workbook), with the
@@ -151,12 +153,12 @@ def write_workbook(
     wb = Workbook()
     ws = wb.active
     used: set[str] = set()
-    ws.title = _sheet_name(readme_sheet, used)
+    ws.title = _sheet_name(readme_sheet or ("README" if lang == "en" else "Catatan"), used)
     lines = []
     if synthetic:
         lines += [f"{SYNTHETIC_NOTE} DATA / DATA SINTETIS — bukan temuan penelitian (not study findings).", ""]
     lines += list(readme)
-    lines += ["", "Lembar / sheets:"] + [f"- {name}" for name in sheets]
+    lines += ["", "Sheets:" if lang == "en" else "Lembar:"] + [f"- {name}" for name in sheets]
     for i, line in enumerate(lines, start=1):
         ws.cell(row=i, column=1, value=str(line))
     ws.column_dimensions["A"].width = 110
