@@ -292,8 +292,13 @@ def _fit_one(name: str, X: np.ndarray, k: int, ss: np.random.SeedSequence, o: di
         return ClusterFit(f.labels, f.centers, f)
     if name == "gmm":
         from sklearn.mixture import GaussianMixture
-        m = GaussianMixture(k, covariance_type=o["gmm_covariance"], n_init=o["gmm_n_init"],
-                            random_state=_int_seed(ss), reg_covar=1e-5).fit(X)
+        from threadpoolctl import threadpool_limits
+
+        # scikit-learn's OpenMP k-means initialisation is ~100x slower than needed on small data
+        # when its threads compete with numba's pool; one thread is fastest at this size
+        with threadpool_limits(1):
+            m = GaussianMixture(k, covariance_type=o["gmm_covariance"], n_init=o["gmm_n_init"],
+                                random_state=_int_seed(ss), reg_covar=1e-5).fit(X)
         lab = m.predict(X).astype(np.int64)
         return ClusterFit(lab, m.means_, m, {"bic": float(m.bic(X))})
     if name == "pam":
