@@ -788,7 +788,7 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     Examples
     --------
     >>> d = generate(20251)
-    >>> d["answers"]["archetype"].value_counts().index.isin(ARCHETYPES).all()
+    >>> bool(d["answers"]["archetype"].isin(ARCHETYPES).all())
     True
     """
     rng = np.random.default_rng(seed)
