@@ -198,7 +198,14 @@ def _read_excel_rows(path: Path, file: str, sheet: str | int | None) -> tuple[li
     try:
         names = wb.sheetnames
         if sheet is None:
-            name = names[0]
+            name, rows = names[0], None
+            for candidate in names:  # the first sheet holding a table (skips "Petunjuk"/instructions)
+                cand_rows = [[_cell_text(v) for v in r] for r in wb[candidate].iter_rows(min_row=1, values_only=True)]
+                if any(sum(c is not None for c in r) >= 2 for r in cand_rows):
+                    name, rows = candidate, cand_rows
+                    break
+            if rows is None:
+                rows = [[_cell_text(v) for v in r] for r in wb[name].iter_rows(min_row=1, values_only=True)]
         elif isinstance(sheet, int):
             if not 0 <= sheet < len(names):
                 raise InputError(f"has no sheet number {sheet}; sheets: {names}", file=file)
@@ -207,8 +214,8 @@ def _read_excel_rows(path: Path, file: str, sheet: str | int | None) -> tuple[li
             if sheet not in names:
                 raise InputError(f"has no sheet {sheet!r}; sheets: {names}", file=file)
             name = sheet
-        ws = wb[name]
-        rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(min_row=1, values_only=True)]
+        if sheet is not None:
+            rows = [[_cell_text(v) for v in r] for r in wb[name].iter_rows(min_row=1, values_only=True)]
     finally:
         wb.close()
     if not any(any(c is not None for c in r) for r in rows):
@@ -290,7 +297,8 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
     path : str or Path
         ``.csv``, ``.tsv``, ``.txt`` (delimited text) or ``.xlsx``.
     sheet : str or int, optional
-        Worksheet name or 0-based position (XLSX); default the first sheet.
+        Worksheet name or 0-based position (XLSX); default the first sheet holding a table (a row
+        with at least two filled cells), so an instructions sheet in front is skipped.
     header_rows : {"auto", 1, 2}
         Number of header rows below any title rows; "auto" detects a two-row (merged-cell) header:
         a row of labels under a header row that has empty (merged) cells. Pass 1 when the first

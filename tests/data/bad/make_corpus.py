@@ -1,8 +1,7 @@
 """Write the bad-input corpus (tests/data/bad/*) and its manifest EXPECTED.toml.
 
-Run from anywhere: ``.venv/bin/python tests/data/bad/make_corpus.py``. Deterministic: text files
-are byte-identical on every run; XLSX files have fixed document properties (their zip timestamps
-still vary, so tests compare their content, not their bytes).
+Run from anywhere: ``.venv/bin/python tests/data/bad/make_corpus.py``. Deterministic: every file
+is byte-identical on every run (XLSX files get fixed document properties and zip timestamps).
 
 Every file is small and made up (codes and names are invented or public region names; no rows of
 ``../shared/data/kaltara`` are copied). Each case lists how it must load:
@@ -23,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -327,6 +327,8 @@ case("xlsx_serial_dates.xlsx", "coop", xlsx_serial_dates, expect="parses", rows=
      values={"last_rat_date": ["2025-08-12", "2024-11-01", "2025-08-12"]})
 case("xlsx_two_sheets.xlsx", "coop", xlsx_two_sheets, sheet="Data", expect="parses", rows=1, rejected=0,
      values={"members": [10]})
+case("xlsx_instructions_sheet_first.xlsx", "coop", xlsx_two_sheets, expect="parses", rows=1, rejected=0,
+     values={"members": [10], "_row": [2]})  # no sheet given: the first sheet holding a table is read
 case("xlsx_empty_sheet.xlsx", "coop", xlsx_empty, expect="InputError", message=["empty"])
 case("idm_wide.xlsx", "idm_wide", xlsx_idm_wide, expect="parses", rows=3, rejected=1,
      values={"kode_desa_kemendesa": ["65.99.01.2001", "65.99.01.2001", "65.99.01.2002"], "tahun": [2023, 2024, 2023],
@@ -349,6 +351,22 @@ def _toml_value(v) -> str:
     raise TypeError(v)
 
 
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite an XLSX (a zip) with fixed entry timestamps so regeneration is byte-identical."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        entries = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            zout.writestr(fixed, data)
+
+
 def write_corpus(folder: Path = HERE) -> list[Path]:
     """Write every case file and EXPECTED.toml into ``folder``; return the written paths."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -360,6 +378,7 @@ def write_corpus(folder: Path = HERE) -> list[Path]:
         content = c["content"]
         if callable(content):
             content(path)
+            _fix_zip_times(path)
         else:
             path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         written.append(path)
