@@ -220,7 +220,34 @@ def _read_excel_rows(path: Path, file: str, sheet: str | int | None) -> tuple[li
         wb.close()
     if not any(any(c is not None for c in r) for r in rows):
         raise InputError(f"sheet {name!r} is empty (no header, no rows); export the table again", file=file)
+    _check_uncached_formulas(path, file, name, rows)
     return rows, name
+
+
+def _check_uncached_formulas(path: Path, file: str, sheet: str, rows: list[list[str | None]]) -> None:
+    """Raise when formula cells have no saved result (workbooks written by scripts, never opened in
+    Excel): reading them would silently give empty cells."""
+    with zipfile.ZipFile(path) as zf:
+        if not any(n.startswith("xl/worksheets/") and b"<f" in zf.read(n) for n in zf.namelist()):
+            return
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        bad = []
+        for i, r in enumerate(wb[sheet].iter_rows(min_row=1, values_only=True)):
+            for j, v in enumerate(r):
+                if isinstance(v, str) and v.startswith("=") and (i >= len(rows) or j >= len(rows[i])
+                                                                 or rows[i][j] is None):
+                    bad.append(f"{openpyxl.utils.get_column_letter(j + 1)}{i + 1}")
+    finally:
+        wb.close()
+    if bad:
+        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        raise InputError(
+            f"sheet {sheet!r} has formula cells without a saved result ({', '.join(bad[:5])}{more}): the file was "
+            "written by a program and never calculated; open it in Excel, let it calculate and save it, or "
+            "export it as CSV", file=file)
 
 
 # ----------------------------------------------------------------------------------- header

@@ -314,6 +314,17 @@ def xlsx_idm_wide(path: Path) -> None:
     wb.save(path)
 
 
+def xlsx_uncached_formulas(path: Path) -> None:
+    wb = _wb()
+    ws = wb.active
+    ws.append(["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Total Aset (Rp)"])
+    ws.append(["A", "6501012001", 3, "=D3*2"])
+    ws.append(["B", "6501012001", 4, 1000])
+    wb.save(path)
+
+
+case("xlsx_uncached_formulas.xlsx", "coop", xlsx_uncached_formulas, expect="InputError",
+     message=["formula cells without a saved result", "D2", "open it in Excel"])
 case("xlsx_ok.xlsx", "coop", xlsx_ok, expect="parses", rows=2, rejected=0,
      values={"kode_desa": ["65.01.01.2001", "65.01.01.2002"], "members": [25, 1250],
              "own_capital_rp": [1250000.0, 1200000.0], "assets_rp": [5000000.5, 3e9], "unit_sembako": [True, False],
