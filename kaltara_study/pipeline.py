@@ -422,11 +422,25 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
         sres = cleaned["survey"]
         sv = sres.frame.copy()
         known = set(table["coop_id"])
-        not_found = ~sv["coop_id"].isin(known)
+        # a survey row with an unknown id but the village code of a village with exactly one
+        # cooperative is that cooperative (documented fallback, audited)
+        single = table.groupby("kode_desa")["coop_id"].agg(lambda s: s.iloc[0] if len(s) == 1 else None).dropna()
+        by_village = ~sv["coop_id"].isin(known) & sv["kode_desa"].isin(single.index)
+        taken = set(sv.loc[~by_village, "coop_id"])
+        for i in sv.index[by_village.to_numpy()]:
+            new = single[sv.at[i, "kode_desa"]]
+            if new in taken:
+                continue
+            audit.add("coop_id_from_village", file=sres.file, row_key=sv.at[i, "coop_id"], row=sv.at[i, "_row"],
+                      column="coop_id", old=sv.at[i, "coop_id"], new=new,
+                      reason="id not in the registry; the village code has exactly one cooperative")
+            sv.at[i, "coop_id"] = new
+            taken.add(new)
+        not_found = ~sv["coop_id"].isin(known) | sv["coop_id"].duplicated(keep="first")
         for i in sv.index[not_found.to_numpy()]:
             problems.append({"kind": "survey", "file": sres.file, "row": sv.at[i, "_row"], "column": "coop_id",
-                             "value": sv.at[i, "coop_id"], "rule": "survey cooperative not in the registry",
-                             "severity": "error"})
+                             "value": sv.at[i, "coop_id"], "rule": "survey cooperative not in the registry (or "
+                             "a second survey row for it): not joined", "severity": "error"})
         sv = sv[~not_found].set_index("coop_id")
         wrong_village = sv["kode_desa"].notna() & (sv["kode_desa"] != table.set_index("coop_id")["kode_desa"]
                                                    .reindex(sv.index))

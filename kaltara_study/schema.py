@@ -360,7 +360,10 @@ RAW_SCHEMAS["podes"] = _schema({
 
 # ============================================================================== raw: survey + assessment
 _SURVEY: dict[str, pa.Column] = {
-    "coop_id": _text("ID koperasi (kode studi)", "Cooperative id (study code)", nullable=False),
+    "coop_id": _text("ID koperasi (kode studi KDMP-<kode desa tanpa titik>-<urutan>; bila lain, dipadankan lewat "
+                     "kode desa yang hanya punya satu koperasi)", "Cooperative id (study code KDMP-<village code "
+                     "without dots>-<n>; otherwise matched through a village code with exactly one cooperative)",
+                     nullable=False),
     "coop_name": _text("Nama koperasi", "Cooperative name"),
     "legal_number": _text("No. badan hukum (AHU)", "Legal-entity number (AHU)", required=False),
     "kode_desa": _desa(nullable=True, desc_id="Kode desa Kemendagri (bertitik atau tanpa titik)",

@@ -192,3 +192,25 @@ def test_idm_from_the_wide_kemendesa_workbook_alone(tmp_path, syn):
     assert (a.isna() == b.isna()).all()
     assert ((a - b).abs().dropna() <= 5e-5 + 1e-12).all()  # the workbook holds 4 decimals
     assert (data.table["idm_status"].fillna("-") == syn.table["idm_status"].fillna("-")).mean() > 0.97
+
+
+@pytest.mark.realdata
+def test_real_data_with_a_survey_drop_in(shared_kaltara, tmp_path, monkeypatch):
+    from kaltara_study.io.synth_write import write_csv
+
+    monkeypatch.setenv("KALTARA_SHARED_DATA", str(shared_kaltara))
+    (tmp_path / ".kaltara-root").write_text("")
+    real = load_analysis_table("kaltara").table
+    single = real.groupby("kode_desa").filter(lambda g: len(g) == 1)["kode_desa"].iloc[:2].tolist()
+    rows = synth.generate(synth.DEFAULT_SEED)["survey"].drop_duplicates("ID Koperasi").head(3).copy()
+    rows["ID Koperasi"] = ["SURVEI-A", "SURVEI-B", "SURVEI-C"]
+    rows["Kode Desa"] = single + ["65.99.99.2999"]
+    write_csv(rows, tmp_path / "data" / "raw" / "survey_dropin_SYNTHETIC.csv")
+    data = load_analysis_table("kaltara", root=tmp_path)
+    t = data.table.set_index("coop_id")
+    joined = t[t["members"].notna()]
+    assert sorted(joined["kode_desa"]) == sorted(single)
+    assert (data.audit["rule"] == "coop_id_from_village").sum() == 2
+    bad = data.validation[(data.validation["kind"] == "survey") & (data.validation["severity"] == "error")]
+    assert bad["value"].tolist() == ["SURVEI-C"]
+    assert "chair_nik" not in data.table.columns
