@@ -188,8 +188,9 @@ def _plot_schematic(vals, table, *, level, categorical, order, colors, value_lab
             name = str(getattr(r, "name", r.kode)).replace("Kabupaten ", "Kab. ")
             ax.text(i * 1.2 + 0.5, -0.15, name, ha="center", va="top", fontsize=8)
             if not categorical and pd.notna(r.value):
+                dark = sm is None or sm.norm(float(r.value)) < 0.6      # viridis: light at the top
                 ax.text(i * 1.2 + 0.5, 0.5, f"{float(r.value):.2f}", ha="center", va="center", fontsize=9,
-                        color="white")
+                        color="white" if dark else "black")
         ax.set_xlim(-0.2, 1.2 * len(vals))
         ax.set_ylim(-0.6, 1.2)
     ax.add_collection(PatchCollection(rects, facecolors=fc, edgecolors="white", linewidths=0.3))
