@@ -443,3 +443,39 @@ def test_real_registry_readiness_for_all_411_cooperatives(shared_kaltara, cfg):
     assert (nib.status == "met").sum() == int((table.reg_nib >= 1).sum())
     gaps = blocking_gaps(res, cfg).set_index("criterion")
     assert gaps.loc["nib", "n_coops"] == int((table.reg_nib < 1).sum())
+
+
+# ------------------------------------------------------------------------------ properties
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_ORDER = {"ready": 0, "nearly_ready": 1, "not_ready": 2}
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), partner=st.sampled_from(PARTNERS), na_share=st.floats(0, 0.6))
+def test_verdict_properties_under_missing_data(seed, partner, na_share):
+    """(1) Knowing more never contradicts a 'not_ready' verdict; (2) a not-assessable verdict becomes
+    a definite one once the data are complete; (3) a definite verdict reached without missing
+    required data is the full-data verdict; (4) with full coverage the score is the full-data score."""
+    cfg = load_config()
+    full = contract_frame(30, seed=seed)
+    rng = np.random.default_rng(seed)
+    holed = full.copy()
+    for c in cfg.partner(partner).criteria:
+        mask = rng.random(len(holed)) < na_share
+        s = holed[c.column]
+        holed[c.column] = s.mask(mask) if not isinstance(s.dtype, pd.BooleanDtype) else s.where(~pd.Series(mask, index=s.index), pd.NA)
+        if c.fallback:
+            holed[c.fallback[0]] = np.nan
+    a_full = assess_readiness(full, cfg, partners=[partner]).set_index("coop_id")
+    a_hole = assess_readiness(holed, cfg, partners=[partner]).set_index("coop_id")
+    nr = a_hole.verdict == "not_ready"
+    assert (a_full.loc[nr[nr].index, "verdict"] == "not_ready").all()
+    na = a_hole.verdict == "not_assessable"
+    assert (a_full.loc[na[na].index, "verdict"] != "not_assessable").all()
+    assert (a_hole.loc[na, "n_required_na"] > 0).all()
+    ok = a_hole.verdict.isin(list(_ORDER))
+    # a definite verdict reached with missing data equals the verdict with full data
+    definite = ok & (a_hole.n_required_na == 0)
+    assert (a_hole.loc[definite, "verdict"] == a_full.loc[definite[definite].index, "verdict"]).all()
+    assert ((a_hole.coverage < 1) | (a_hole.score.fillna(-1) == a_full.score.fillna(-1))).all()
