@@ -308,3 +308,21 @@ def test_real_kaltara_data_segments_gracefully(shared_kaltara):
     assert (dropped["reason"] == "all values missing").any()       # survey/Podes columns absent
     assert set(r.prepared.features) <= {"reg_accounts", "reg_tx_volume", "reg_tx_value_rp",
                                         "reg_savings_rp", "population", "idm", "n_banks", "members"}
+
+
+def test_figures_build_in_both_languages():
+    from matplotlib.figure import Figure
+
+    from kaltara_study.figures import segments as fs
+    t, _ = small_table()
+    r = segment(t, fast_config(), seed=2)
+    names = dict(zip(r.sizes["segment"], r.sizes["segment_name"]))
+    for lang in ("id", "en"):
+        figs = [fs.plot_k_selection(r.k_selection, r.gap, k=r.k, lang=lang),
+                fs.plot_silhouette(r.silhouette, names=names, lang=lang),
+                fs.plot_biplot(r.pca, names=names, lang=lang),
+                fs.plot_stability(r.stability, lang=lang),
+                fs.plot_profiles_heatmap(r.profiles, lang=lang),
+                fs.plot_segment_by_kabupaten(r.composition_kabupaten, lang=lang)]
+        assert all(isinstance(f, Figure) for f in figs)
+    assert figs[0].axes[0].get_xlabel() == "Number of segments (k)"
