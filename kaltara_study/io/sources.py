@@ -141,6 +141,24 @@ def _schema_parts():
     return S.RAW_SCHEMAS, getattr(S, "COLUMN_ALIASES", {}), getattr(S, "KEYS", {})
 
 
+def _candidate_targets(columns: list[str], schema, aliases: dict[str, str]) -> dict[str, str]:
+    """Every renamed header → the schema column it names (before duplicates are resolved)."""
+    out = {}
+    for c in columns:
+        if c == ROW:
+            continue
+        base = re.sub(r"_\d+$", "", c) if re.search(r"_\d+$", c) and c not in schema.columns else c
+        for name in dict.fromkeys([c, base]):  # "npwp_2": the second "NPWP" header of the file
+            hit = _rename_map([name], schema, aliases)
+            if hit:
+                out[c] = hit[name]
+                break
+            if name in schema.columns:
+                out[c] = name
+                break
+    return out
+
+
 def _rename_map(columns: list[str], schema, aliases: dict[str, str]) -> dict[str, str]:
     """Raw normalised header → schema column: explicit aliases first, then normalised names."""
     by_norm = {normalise_header(name): name for name in schema.columns}
@@ -292,12 +310,20 @@ def load_source(path: str | Path, kind: str, *, sheet: str | int | None = None, 
     text = raw.frame
     if kind == "idm_wide":
         text = idm_wide_to_long(text)
+    notes = []
+    by_target = {}
+    for raw_name, target in _candidate_targets(list(text.columns), schema, aliases.get(kind, {})).items():
+        by_target.setdefault(target, []).append(raw_name)
+    for target, raws in by_target.items():
+        if len(raws) > 1:
+            notes.append({"file": file, "row": raw.header_row, "column": ", ".join(raws), "value": None,
+                          "rule": f"several headers mean {target!r}: the first ({raws[0]!r}) is used, the others "
+                                  "are kept as extra text columns", "severity": "warning"})
     rename = _rename_map(list(text.columns), schema, aliases.get(kind, {}))
     text = text.rename(columns=rename)
-    notes = []
     extra = [c for c in text.columns if c != ROW and c not in schema.columns]
     if extra and schema.strict:
-        notes.append({"file": file, "row": pd.NA, "column": ", ".join(extra), "value": None,
+        notes.append({"file": file, "row": raw.header_row, "column": ", ".join(extra), "value": None,
                       "rule": "not in the data contract: column ignored", "severity": "info"})
         text = text.drop(columns=extra)
     missing = [n for n, c in schema.columns.items() if c.required and n not in text.columns]

@@ -107,7 +107,7 @@ case("quoted_fields.csv", "coop", csv_text([COOP_HEAD, *rows]), expect="parses",
      values={"coop_id": ['KOP-001 "Maju, Jaya"', "KOP-002"], "own_capital_rp": [1250000.0, 1500000.0]})
 case("extra_columns_kept.csv", "coop", csv_text([COOP_HEAD + ["NPWP", "Catatan Surveyor"],
                                                  *[r + ["x", "catatan"] for r in coop_rows(2)]]),
-     expect="parses", rows=2, rejected=0, values={"has_npwp": [True, False]})
+     expect="parses", rows=2, rejected=0, values={"has_npwp": [True, False]}, rules=["several headers"])
 
 # ------------------------------------------------------------------ values
 num_rows = [["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Modal Sendiri (Rp)", "Total Aset (Rp)"],
