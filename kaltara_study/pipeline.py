@@ -15,7 +15,10 @@
 
 Registry counts of a village with several cooperatives are split only where unambiguous (0, or
 equal to the number of cooperatives → 0/1 each); otherwise the per-cooperative value is NA (audit
-rule ``registry_split``). Nothing is invented: missing information stays NA.
+rule ``registry_split``). Survey rows join on ``coop_id`` (``KDMP-<village code without dots>-<n>``);
+a row with another id is joined through its village code when that village has exactly one
+cooperative (audit rule ``coop_id_from_village``), else reported and left out. Nothing is invented:
+missing information stays NA.
 
 >>> data = load_analysis_table("synthetic")  # doctest: +SKIP
 >>> len(data.table), data.table["coop_id"].is_unique  # doctest: +SKIP
@@ -179,9 +182,6 @@ def _match_registry(reg: pd.DataFrame, cleaned: dict[str, CleanResult], audit: A
         m = cleaned["simkopdes_match"].frame.drop_duplicates("simkopdes_village_id")
         lut = m.set_index("simkopdes_village_id")["kode_kemendagri"]
         codes = reg["village_id"].map(lut).astype("string")
-        how = "match file"
-    else:
-        how = "names"
     todo = codes.isna()
     if todo.any():
         mv = R.match_villages(reg[todo], desa=cleaned["kemendagri_desa"].frame,
@@ -199,7 +199,6 @@ def _match_registry(reg: pd.DataFrame, cleaned: dict[str, CleanResult], audit: A
                 audit.add("name_match", file=file, row_key=reg.at[i, "village_id"], row=row, column="village",
                           old=reg.at[i, "village"], new=f"{r['matched_name_desa']} ({r['kode_desa']})",
                           reason=f"matched by name: {r['match_status']} (score {r['score_desa']})")
-        how += " + names" if how == "match file" else ""
     return codes
 
 
@@ -232,8 +231,7 @@ def _split_registry(reg: pd.DataFrame, audit: Audit, file: str) -> pd.DataFrame:
                           "split per cooperative: NA")
         out[dst] = per.to_numpy()
     for dst in counts.values():
-        out[dst] = pd.array(out[dst].round().astype("Int64"), dtype="Int64") if False else \
-            pd.array([pd.NA if pd.isna(x) else int(round(x)) for x in out[dst]], dtype="Int64")
+        out[dst] = pd.array([pd.NA if pd.isna(x) else int(round(x)) for x in out[dst]], dtype="Int64")
     out["kode_desa"] = rep["kode_desa"].to_numpy()
     out["_seq"] = rep["_seq"].to_numpy()
     out["coop_id"] = ["KDMP-" + str(c).replace(".", "") + f"-{s}" for c, s in zip(out["kode_desa"], out["_seq"])]
