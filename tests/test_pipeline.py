@@ -126,6 +126,8 @@ def test_raw_unchanged_by_a_build_and_cache_reused(tmp_path):
     second = load_analysis_table("synthetic", root=root)
     assert second.from_cache and not first.from_cache
     pd.testing.assert_frame_equal(first.table, second.table, check_dtype=False)
+    assert second.audit["row"].dtype == "Int64" and len(second.audit) == len(first.audit)
+    assert (second.load_summary["read"].to_numpy() == first.load_summary["read"].to_numpy()).all()
     assert [str(d) for d in first.table.dtypes] == [str(d) for d in second.table.dtypes]
     # a changed input invalidates the cache
     f = root / "data" / "raw" / "synthetic" / synth.FILES["podes"]

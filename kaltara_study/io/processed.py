@@ -74,7 +74,11 @@ def read_processed(folder: str | Path) -> dict[str, pd.DataFrame]:
 
     def _csv(name: str) -> pd.DataFrame:
         df = pd.read_csv(folder / name, dtype=str, keep_default_na=False, na_values=[""])
-        return df.drop(columns=["data_status"], errors="ignore")
+        df = df.drop(columns=["data_status"], errors="ignore")
+        for col in ("row", "read", "kept", "rejected", "audit_entries", "rejected_at_load"):
+            if col in df.columns:
+                df[col] = pd.to_numeric(df[col], errors="coerce").round().astype("Int64")
+        return df
 
     return {"table": pd.read_parquet(folder / "cooperatives.parquet"),
             "villages": pd.read_parquet(folder / "villages.parquet"),
