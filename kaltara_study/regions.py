@@ -37,6 +37,7 @@ __all__ = [
     "bps_to_kemendagri",
     "bps_villages_to_kemendagri",
     "bridge_gaps",
+    "unknown_codes",
     "kemendagri_to_bps",
     "match_names",
     "match_report",
@@ -461,3 +462,42 @@ def bps_villages_to_kemendagri(codes: pd.Series | list, names: pd.Series | list,
         "candidate": m["candidate"].to_numpy(),
         "note": note,
     })
+
+
+def unknown_codes(frame: pd.DataFrame, *, column: str, reference: pd.DataFrame | pd.Series, file: str,
+                  level: str = "desa") -> pd.DataFrame:
+    """Report rows whose (well-formed) code is not in the Kemendagri list; nothing is dropped.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows with the code column and, ideally, ``_row`` (spreadsheet row numbers).
+    column : str
+        Code column (dotted codes, as the parsers return them).
+    reference : DataFrame or Series
+        The Kemendagri list (its ``kode`` column) or the codes themselves.
+    file, level : str
+        For the report.
+
+    Returns
+    -------
+    DataFrame
+        ``file, row, column, value, rule, severity`` (severity ``"error"``: the row cannot be joined).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"kode_desa": ["65.01.01.2001", "65.99.99.2999", None], "_row": [2, 3, 4]})
+    >>> unknown_codes(f, column="kode_desa", reference=pd.Series(["65.01.01.2001"]), file="s.xlsx")[
+    ...     ["row", "value"]].values.tolist()
+    [[3, '65.99.99.2999']]
+    """
+    ref = reference["kode"] if isinstance(reference, pd.DataFrame) else reference
+    codes = frame[column]
+    bad = codes.notna() & ~codes.isin(set(ref.dropna().astype(str)))
+    rows = frame["_row"] if "_row" in frame.columns else pd.Series(frame.index + 1, index=frame.index)
+    return pd.DataFrame({
+        "file": file, "row": rows[bad].to_numpy(), "column": column,
+        "value": codes[bad].astype(object).to_numpy(),
+        "rule": f"unknown_code: not a {level} code of the Kemendagri 2025 list; check the code or the list",
+        "severity": "error",
+    }, columns=["file", "row", "column", "value", "rule", "severity"])

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kaltara_study.errors import DataError, InputError
 from kaltara_study.io.read import read_table
 from kaltara_study.io.sources import load_source
-from kaltara_study.regions import match_names
+from kaltara_study.regions import match_names, unknown_codes
 from kaltara_study.schema import COLUMN_ALIASES, KEYS, RAW_SCHEMAS
 
 BAD = Path(__file__).parent / "data" / "bad"
@@ -127,8 +127,10 @@ def test_corpus_case(c):
         m = match_names(frame["nama_kabkota"], KAB_REF, level="kabkota")
         assert all(_same(g, w) for g, w in zip(m["code"].tolist(), c["kab_codes"])), m.to_string()
     if "unknown_codes" in c:
-        unknown = ~frame["kode_desa"].isin(MANIFEST["known_codes"]) & frame["kode_desa"].notna()
-        assert int(unknown.sum()) == c["unknown_codes"]
+        unknown = unknown_codes(frame, column="kode_desa", reference=pd.Series(MANIFEST["known_codes"]),
+                                file=c["file"])
+        assert len(unknown) == c["unknown_codes"]
+        assert unknown["row"].isin(frame["_row"]).all() and unknown["rule"].str.contains("Kemendagri").all()
 
 
 @pytest.mark.parametrize("c", [c for c in CASES if c["expect"] == "parses"], ids=lambda c: c["file"])
