@@ -79,12 +79,13 @@ class SegmentationConfig:
     gap_method: str = "firstSEmax"
     gap_se_factor: float = 1.0
     gap_n_init: int = 25
-    gap_max_n: int = 1000
+    gap_max_n: int = 500
     boot_B: int = 100
     boot_n_init: int = 10
     prediction_strength: bool = True
     ps_M: int = 10
     ps_cutoff: float = 0.8
+    ps_max_n: int = 2000
     large_n: int = 20000
     n_init_large: int = 3
     ward_max_n: int = 5000
@@ -122,7 +123,7 @@ _SECTIONS = {
             "n_init": "gap_n_init", "max_n": "gap_max_n"},
     "stability": {"B": "boot_B", "n_init": "boot_n_init",
                   "prediction_strength": "prediction_strength", "ps_M": "ps_M",
-                  "ps_cutoff": "ps_cutoff"},
+                  "ps_cutoff": "ps_cutoff", "ps_max_n": "ps_max_n"},
     "scale": {"large_n": "large_n", "n_init_large": "n_init_large", "ward_max_n": "ward_max_n",
               "ward_micro_clusters": "ward_micro_clusters", "pam_max_n": "pam_max_n",
               "clara_samples": "clara_samples", "clara_sample_size": "clara_sample_size"},
@@ -543,7 +544,12 @@ def _segment(table, cfg, *, seed, n_jobs, progress, index, k, lang) -> Segmentat
                      n_jobs=n_jobs, progress=progress)
     ps_table, ps_k = None, None
     if cfg.prediction_strength:
-        ps_table, ps_k = prediction_strength(X, fit_fn, ks=ks, M=cfg.ps_M,
+        Xp = X
+        if n > cfg.ps_max_n:
+            sub = np.sort(np.random.default_rng(s_ps.spawn(1)[0]).choice(n, cfg.ps_max_n, replace=False))
+            Xp = X[sub]
+            log.append(f"prediction strength on a seeded sample of {cfg.ps_max_n} of {n} rows")
+        ps_table, ps_k = prediction_strength(Xp, fit_fn, ks=ks, M=cfg.ps_M,
                                              seed=int(s_ps.generate_state(1)[0]),
                                              cutoff=cfg.ps_cutoff, n_jobs=n_jobs)
     # canonical order and names

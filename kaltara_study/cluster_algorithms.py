@@ -129,7 +129,7 @@ def ward_labels(X: np.ndarray, ks: Sequence[int], *, seed: np.random.SeedSequenc
         Z = linkage(X, method="ward")
         return {k: fcluster(Z, k, criterion="maxclust") - 1 for k in ks}
     m = min(micro, n)
-    fit = kmeans(X, m, n_init=1, seed=seed, max_iter=30)
+    fit = kmeans(X, m, n_init=1, seed=seed, max_iter=30, hartigan=False)
     w = np.bincount(fit.labels, minlength=m).astype(float)
     keep = w > 0
     idx = np.cumsum(keep) - 1
