@@ -678,7 +678,7 @@ def partner_label(key: str, *, lang: str = "id") -> str:
 
 # ------------------------------------------------------------------------------ report workbook
 RESULT_COLUMNS = ("coop_id", "kode_kabkota", "nama_kabkota", "nama_kecamatan", "kode_desa", "nama_desa",
-                  "segment", "segment_name", "confidence", "index", "rank_p05", "rank_p95")
+                  "segment", "segment_name", "confidence", "index", "rank", "rank_p05", "rank_p95")
 
 
 def summarise_log(log: pd.DataFrame | None) -> pd.DataFrame:
