@@ -33,6 +33,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -144,9 +145,9 @@ def clusterboot(X: np.ndarray, labels: np.ndarray, fit: FitFn, *, B: int = 100, 
     jac = np.vstack([r[0] for r in reps])
     drawn = np.vstack([r[1] for r in reps]).sum(axis=0)
     inseg = np.vstack([r[2] for r in reps]).sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        conf = np.where(drawn > 0, inseg / np.maximum(drawn, 1), np.nan)
-        mean = np.nanmean(np.where(np.isnan(jac), np.nan, jac), axis=0) if B else np.full(k, np.nan)
+    conf = np.where(drawn > 0, inseg / np.maximum(drawn, 1), np.nan)
+    n_ok = np.isfinite(jac).sum(axis=0)
+    mean = np.where(n_ok > 0, np.nansum(jac, axis=0) / np.maximum(n_ok, 1), np.nan)
     summary = pd.DataFrame({
         "cluster": np.arange(k),
         "size": np.bincount(labels, minlength=k),
@@ -198,8 +199,10 @@ def prediction_strength(X: np.ndarray, fit: FitFn, *, ks: Sequence[int] = range(
     jobs = [(k, s) for k, c in zip(ks, children) for s in c.spawn(M)]
     res = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(_ps_once)(X, k, fit, s) for k, s in jobs)
     vals = np.array(res, float).reshape(len(ks), M)
-    table = pd.DataFrame({"k": ks, "prediction_strength": np.nanmean(vals, axis=1),
-                          "sd": np.nanstd(vals, axis=1, ddof=1) if M > 1 else np.nan})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # a k whose splits all failed: NaN
+        table = pd.DataFrame({"k": ks, "prediction_strength": np.nanmean(vals, axis=1),
+                              "sd": np.nanstd(vals, axis=1, ddof=1) if M > 1 else np.nan})
     ok = table.loc[table["prediction_strength"] >= cutoff, "k"]
     return table, int(ok.max()) if len(ok) else 1
 
