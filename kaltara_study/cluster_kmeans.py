@@ -140,36 +140,58 @@ def _lloyd(X, XT, C0, max_iter, tol_abs, labels):
 
 
 @njit(cache=True, nogil=True)
-def _hartigan(X, C, labels, max_sweeps):
+def _hartigan(X, XT, C, labels, max_sweeps):
     """Hartigan's single-point transfers after Lloyd (the "optimal transfer" idea of R's
     Hartigan–Wong): move x_i from a to b when n_b/(n_b+1)·d²(x_i, c_b) < n_a/(n_a-1)·d²(x_i, c_a),
     updating both means at once. Every move lowers the within SS strictly, so it stops; the result
-    is a Lloyd fixed point too, and escapes many of Lloyd's poor local optima."""
+    is a Lloyd fixed point too, and escapes many of Lloyd's poor local optima.
+
+    Each sweep first computes all point–centre distances in the vectorised layout; during the
+    sweep only the distances to the (few) centres moved since then are recomputed, so a sweep
+    without moves costs one vectorised pass."""
     n, p = X.shape
     k = C.shape[0]
     counts = np.zeros(k, np.int64)
     for i in range(n):
         counts[labels[i]] += 1
+    D = np.empty((k, n))
+    dirty = np.zeros(k, np.bool_)
     moved_any = False
     for sweep in range(max_sweeps):
+        for j in range(k):
+            row = D[j]
+            row[:] = 0.0
+            for f in range(p):
+                c = C[j, f]
+                xr = XT[f]
+                for i in range(n):
+                    t = xr[i] - c
+                    row[i] += t * t
+        dirty[:] = False
         moved = False
         for i in range(n):
             a = labels[i]
             if counts[a] <= 1:
                 continue
-            da = 0.0
-            for f in range(p):
-                t = X[i, f] - C[a, f]
-                da += t * t
+            if dirty[a]:
+                da = 0.0
+                for f in range(p):
+                    t = X[i, f] - C[a, f]
+                    da += t * t
+            else:
+                da = D[a, i]
             best = da * counts[a] / (counts[a] - 1.0)
             bb = a
             for b in range(k):
                 if b == a:
                     continue
-                db = 0.0
-                for f in range(p):
-                    t = X[i, f] - C[b, f]
-                    db += t * t
+                if dirty[b]:
+                    db = 0.0
+                    for f in range(p):
+                        t = X[i, f] - C[b, f]
+                        db += t * t
+                else:
+                    db = D[b, i]
                 db = db * counts[b] / (counts[b] + 1.0)
                 if db < best * (1.0 - 1e-12):
                     best = db
@@ -183,6 +205,8 @@ def _hartigan(X, C, labels, max_sweeps):
                 counts[a] -= 1
                 counts[bb] += 1
                 labels[i] = bb
+                dirty[a] = True
+                dirty[bb] = True
                 moved = True
                 moved_any = True
         if not moved:
@@ -256,7 +280,7 @@ def _best_of(X, k, U, max_iter, tol_abs, hartigan):
         C0 = _kmeanspp(X, k, U[s])
         C, inertia, it = _lloyd(X, XT, C0, max_iter, tol_abs, lab)
         if hartigan:
-            inertia = _hartigan(X, C, lab, 50)
+            inertia = _hartigan(X, XT, C, lab, 50)
         if inertia < best_in:
             best_in = inertia
             best_lab[:] = lab
@@ -280,7 +304,7 @@ def _best_of_parallel(X, k, U, max_iter, tol_abs, hartigan):
         C0 = _kmeanspp(X, k, U[s])
         C, inertia, it = _lloyd(X, XT, C0, max_iter, tol_abs, lab)
         if hartigan:
-            inertia = _hartigan(X, C, lab, 50)
+            inertia = _hartigan(X, XT, C, lab, 50)
         labs[s, :] = lab
         Cs[s] = C
         ins[s] = inertia
