@@ -588,6 +588,14 @@ def _segment(table, cfg, *, seed, n_jobs, progress, index, k, lang) -> Segmentat
     sizes["share"] = sizes["n"] / n
     sizes["mean_ordering"] = [float(prep.ordering.to_numpy()[seg == s].mean()) for s in names]
     sizes["mean_confidence"] = [float(np.nanmean(cb.confidence[seg == s])) for s in names]
+    tiny = sizes[sizes["share"] < 0.02]
+    if len(tiny):
+        msg = (f"{len(tiny)} of {k_final} segments hold < 2 % of the cooperatives "
+               f"({', '.join(str(int(v)) for v in tiny['n'])} cooperatives): outliers rather than "
+               "segments — with few informative features (e.g. the real registry alone) the "
+               "partition mostly separates a handful of active cooperatives from the rest")
+        reasons.append(msg)
+        log.append(msg)
     pca = _pca2(prep.X)
     pca["scores"]["segment"] = seg
     return SegmentationResult(
