@@ -20,7 +20,7 @@ result does not depend on threads.
 >>> import numpy as np
 >>> X = np.r_[np.zeros((5, 2)), np.ones((5, 2)) * 10]
 >>> fit = kmeans(X, 2, n_init=3, seed=1)
->>> sorted(np.bincount(fit.labels))
+>>> sorted(np.bincount(fit.labels).tolist())
 [5, 5]
 """
 
