@@ -329,3 +329,15 @@ def test_figures_build_in_both_languages():
                 fs.plot_segment_by_kabupaten(r.composition_kabupaten, lang=lang)]
         assert all(isinstance(f, Figure) for f in figs)
     assert figs[0].axes[0].get_xlabel() == "Number of segments (k)"
+
+
+def test_pca_option_and_drop_missing_rows():
+    t, arch = small_table()
+    t.loc[:9, "health_score"] = np.nan
+    p = prepare(t, fast_config(pca=True, pca_variance=0.8))
+    assert p.pca_loadings is not None and p.X.shape[1] == p.pca_loadings.shape[1] < len(p.features)
+    assert list(p.X.columns[:1]) == ["PC1"]
+    d = prepare(t, fast_config(missing="drop"))
+    assert len(d.X) == len(t) - 10 and any("dropped 10 rows" in m for m in d.log)
+    r = segment(t, fast_config(pca=True, pca_variance=0.8), seed=1)
+    assert adjusted_rand_score(arch, r.labels["segment"]) > 0.9
