@@ -341,3 +341,10 @@ def test_pca_option_and_drop_missing_rows():
     assert len(d.X) == len(t) - 10 and any("dropped 10 rows" in m for m in d.log)
     r = segment(t, fast_config(pca=True, pca_variance=0.8), seed=1)
     assert adjusted_rand_score(arch, r.labels["segment"]) > 0.9
+
+
+def test_minibatch_option():
+    t, arch = small_table(n=1500, seed=8)
+    r = segment(t, fast_config(minibatch=True, boot_B=5, gap=False, prediction_strength=False), seed=1)
+    assert r.k == 3 and adjusted_rand_score(arch, r.labels["segment"]) > 0.9
+    assert r.gap is None
