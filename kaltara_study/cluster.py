@@ -381,15 +381,22 @@ def order_by_potential(labels: np.ndarray, ordering: np.ndarray) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- profiles
 def profiles(raw: pd.DataFrame, segments: pd.Series, *, ordering: pd.Series | None = None,
-             names: Mapping[int, str] | None = None) -> pd.DataFrame:
+             names: Mapping[int, str] | None = None,
+             scaled: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per segment and variable: n, median, q25, q75, IQR, and the median z-score (for heatmaps).
 
-    ``raw``: unscaled feature values (one row per cooperative); ``segments``: segment numbers.
+    ``raw``: unscaled feature values (one row per cooperative); ``segments``: segment numbers;
+    ``scaled``: the clustering features as clustered (logged, z-scored) — their medians are the
+    ``z_median`` of those columns (a z-score of a raw skewed money column would put every segment's
+    median below the mean); other columns are z-scored here.
     """
     df = raw.copy()
     if ordering is not None and "index" not in df.columns:
         df["index"] = ordering.to_numpy()
     z = (df - df.mean()) / df.std(ddof=1).replace(0, np.nan)
+    if scaled is not None:
+        for c in scaled.columns.intersection(z.columns):
+            z[c] = scaled[c].to_numpy()
     seg = pd.Series(np.asarray(segments), index=df.index, name="segment")
     rows = []
     for s in sorted(seg.unique()):
@@ -582,7 +589,8 @@ def _segment(table, cfg, *, seed, n_jobs, progress, index, k, lang) -> Segmentat
         sil_df = pd.DataFrame({"segment": seg[sub], "silhouette": silhouette_values(X[sub], seg[sub])})
         log.append(f"silhouette plot on a seeded sample of {cfg.silhouette_sample} rows")
     prof = profiles(prep.raw, pd.Series(seg, index=prep.raw.index),
-                    ordering=prep.ordering if prep.ordering_source == "index" else None, names=names)
+                    ordering=prep.ordering if prep.ordering_source == "index" else None, names=names,
+                    scaled=None if cfg.pca else prep.X)
     sizes = pd.DataFrame({"segment": list(names), "segment_name": list(names.values())})
     sizes["n"] = [int((seg == s).sum()) for s in names]
     sizes["share"] = sizes["n"] / n

@@ -231,6 +231,13 @@ def test_segment_end_to_end_and_determinism():
     prof = r1.profiles
     assert {"segment", "segment_name", "variable", "median", "q25", "q75"} <= set(prof.columns)
     assert r1.composition_kabupaten.groupby("segment")["share"].sum().round(9).eq(1).all()
+    # heatmap z-scores of a logged feature are medians of the clustered (log, z) values
+    zt = r1.prepared.X["turnover_rp"].groupby(r1.labels["segment"].to_numpy()).median()
+    got = prof[prof["variable"] == "turnover_rp"].set_index("segment")["z_median"]
+    np.testing.assert_allclose(got.sort_index().to_numpy(), zt.sort_index().to_numpy())
+    raw_med = t.assign(s=r1.labels["segment"].to_numpy()).groupby("s")["turnover_rp"].median()
+    np.testing.assert_allclose(prof[prof["variable"] == "turnover_rp"].set_index("segment")["median"]
+                               .sort_index().to_numpy(), raw_med.sort_index().to_numpy())
     assert r1.sizes["n"].sum() == len(t)
     assert t["signal_4g"].dtype == "boolean"                           # input not mutated
 
