@@ -41,7 +41,7 @@ from kaltara_study.labels import label
 
 __all__ = ["SegmentationConfig", "load_config", "default_config_path", "Prepared", "prepare",
            "scale", "segment_names", "order_by_potential", "profiles", "composition",
-           "SegmentationResult", "segment"]
+           "SegmentationResult", "segment", "segment_table", "ari_vs_answers"]
 
 
 # ------------------------------------------------------------------------------ config
@@ -616,10 +616,9 @@ def _segment(table, cfg, *, seed, n_jobs, progress, index, k, lang) -> Segmentat
         partitions=partitions)
 
 
-def segment_table(result: SegmentationResult, *, lang: str = "id") -> pd.DataFrame:
-    """Per segment: name, size, share, mean potential, bootstrap Jaccard + reading, confidence."""
-    s = result.sizes.merge(result.stability[["segment", "mean_jaccard", "reading"]], on="segment")
-    return s.rename(columns={"segment_name": "segment_name"})
+def segment_table(result: SegmentationResult) -> pd.DataFrame:
+    """Per segment: name, size, share, mean potential, mean confidence, bootstrap Jaccard + reading."""
+    return result.sizes.merge(result.stability[["segment", "mean_jaccard", "reading"]], on="segment")
 
 
 def ari_vs_answers(result: SegmentationResult, answers: pd.DataFrame, *,
