@@ -288,7 +288,8 @@ def _fit_one(name: str, X: np.ndarray, k: int, ss: np.random.SeedSequence, o: di
             from sklearn.cluster import MiniBatchKMeans
             m = MiniBatchKMeans(k, n_init=3, random_state=_int_seed(ss), batch_size=4096).fit(X)
             return ClusterFit(m.labels_.astype(np.int64), m.cluster_centers_, m)
-        f = kmeans(X, k, n_init=o["kmeans_n_init"], seed=ss, max_iter=o["kmeans_max_iter"])
+        f = kmeans(X, k, n_init=o["kmeans_n_init"], seed=ss, max_iter=o["kmeans_max_iter"],
+                   parallel=o.get("parallel"))
         return ClusterFit(f.labels, f.centers, f)
     if name == "gmm":
         from sklearn.mixture import GaussianMixture
@@ -311,8 +312,12 @@ def _fit_one(name: str, X: np.ndarray, k: int, ss: np.random.SeedSequence, o: di
 
 
 def fit_labels(name: str, **opts: Any):
-    """A ``fit(X, k, seedseq) -> labels`` function for resampling (clusterboot, prediction strength)."""
-    o = {**DEFAULTS, **opts}
+    """A ``fit(X, k, seedseq) -> labels`` function for resampling (clusterboot, prediction strength).
+
+    The replications already run in parallel (joblib threads), so the k-means starts inside one
+    replication run serially: no nested numba parallel region (the ``workqueue`` threading layer,
+    numba's fallback where OpenMP/TBB are missing, does not allow nesting)."""
+    o = {**DEFAULTS, **opts, "parallel": False}
 
     def fit(X: np.ndarray, k: int, ss: np.random.SeedSequence) -> np.ndarray:
         return _fit_one(name, np.ascontiguousarray(X, dtype=np.float64), int(k), ss, o).labels
