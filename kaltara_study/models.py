@@ -58,6 +58,20 @@ READINESS_LEVELS = ("not_ready", "nearly_ready", "ready")
 Z95 = stats.norm.ppf(0.975)
 
 
+#: Indonesian wording of the recorded reasons (kept in English in ``fit.dropped``/``fit.reason``).
+_ID_WORDS = (
+    ("(all NA)", "(semua NA)"), ("(absent)", "(kolom tidak ada)"), ("(constant)", "(konstan)"),
+    ("observed for ", "teramati pada "), (" of rows", " baris"),
+    ("levels with fewer than ", "kategori dengan kurang dari "), (" rows left out", " baris dikeluarkan"),
+    ("has fewer than two observed levels", "punya kurang dari dua kategori teramati"),
+    ("has fewer than two levels among complete rows", "punya kurang dari dua kategori pada baris lengkap"),
+    ("no usable covariate (all absent, all NA or constant)",
+     "tidak ada kovariat yang dapat dipakai (tidak ada, semua NA atau konstan)"),
+    ("too few complete rows", "terlalu sedikit baris lengkap"), ("parameters", "parameter"),
+    ("outcome ", "variabel respons "),
+)
+
+
 @dataclass
 class ModelFit:
     """A fitted (or skipped) model with what was used and what was dropped."""
@@ -82,6 +96,13 @@ class ModelFit:
 
     def summary_text(self, *, lang: str = "id") -> str:
         """One line for the notebooks: n, covariates used/dropped, or why it was skipped."""
+        text = self._summary(lang)
+        if lang == "id":
+            for en, id_ in _ID_WORDS:
+                text = text.replace(en, id_)
+        return text
+
+    def _summary(self, lang: str) -> str:
         if not self.fitted:
             return (f"{self.kind} ({self.outcome}): tidak diestimasi — {self.reason}" if lang == "id"
                     else f"{self.kind} ({self.outcome}): not estimated — {self.reason}")

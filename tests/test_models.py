@@ -175,3 +175,11 @@ def test_mnlogit_leaves_out_tiny_levels_and_says_so():
     assert fit.fitted and "D" not in fit.levels and fit.n == len(df) - 3
     assert "D (n=3)" in fit.summary_text(lang="en")
     assert not odds_ratio_table(fit).outcome_level.str.contains("D").any()
+
+
+def test_summary_text_in_indonesian():
+    df = pd.DataFrame({"y": list("ab") * 20, "x": np.nan, "z": 1.0, "v": np.arange(40.0) % 7})
+    fit = fit_mnlogit(df, outcome="y", covariates=["x", "v", "z"], min_per_param=1)
+    assert fit.fitted
+    assert "x (semua NA)" in fit.summary_text() and "z (konstan)" in fit.summary_text()
+    assert "x (all NA)" in fit.summary_text(lang="en")
