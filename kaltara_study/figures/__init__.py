@@ -70,3 +70,32 @@ def mark_synthetic(fig: Figure, *, lang: str = "id") -> Figure:
     )
     fig._kaltara_synthetic_mark = True
     return fig
+
+
+def _figure_png(fig: Figure) -> bytes:
+    """PNG bytes of ``fig`` for notebook display (no Software stamp, so outputs are reproducible)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def register_notebook_display() -> bool:
+    """Let IPython show pyplot-free Figures as PNG when a cell returns one (no-op outside IPython).
+
+    Figures here are built without pyplot, so the inline backend never draws them twice; this
+    formatter is what makes ``fig`` as a cell's last expression render. Returns True if registered.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the stack
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.display_formatter.formatters["image/png"].for_type(Figure, _figure_png)
+    return True
+
+
+register_notebook_display()
