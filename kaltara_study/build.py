@@ -315,7 +315,7 @@ def build(
     if hasattr(stages, "precompute"):
         log("[raw → processed] data layer and analysis stages (cached by input and code hash) …")
         t = time.perf_counter()
-        for line in stages.precompute(source, seed=seed):
+        for line in stages.precompute(source, seed=seed, lang=lang):
             log(f"[raw → processed] {line}")
         log(f"[raw → processed] done in {time.perf_counter() - t:.1f} s")
         processed_outputs = [f for f in _files_under(p.processed / source) if "cache" not in f.parts]

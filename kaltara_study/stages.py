@@ -53,3 +53,67 @@ def memory(source: str) -> Memory:
 
 def _key(source: str) -> str:
     return f"{inputs_hash(source)}:{code_hash()}"
+
+
+# ------------------------------------------------------------------------------------ the stages
+def analysis_data(source: str = "synthetic"):
+    """The processed analysis table with its audit and validation (``pipeline`` caches it itself)."""
+    from kaltara_study.pipeline import load_analysis_table
+
+    return load_analysis_table(source)
+
+
+def _index(source: str, seed: int, lang: str, n_rep: int, key: str):
+    from kaltara_study.index import compute_index
+
+    table = analysis_data(source).table
+    return compute_index(table, source=source, seed=seed, n_rep=n_rep, progress=False, lang=lang)
+
+
+def _segmentation(source: str, seed: int, lang: str, key: str):
+    from kaltara_study.cluster import segment
+
+    table = analysis_data(source).table
+    index = potential_index(source, seed=seed, lang=lang)
+    return segment(table, seed=seed, index=index.scores, n_jobs=2, progress=False, lang=lang)
+
+
+def potential_index(source: str = "synthetic", *, seed: int, lang: str = "id", n_rep: int = 500):
+    """The composite economic-potential index with its Monte-Carlo rank intervals (cached).
+
+    Same arguments, inputs and code → the stored result; see :func:`kaltara_study.index.compute_index`.
+    """
+    return memory(source).cache(_index)(source, seed, lang, n_rep, _key(source))
+
+
+def segmentation(source: str = "synthetic", *, seed: int, lang: str = "id"):
+    """The segmentation of the cooperatives, ordered by the index (cached); see
+    :func:`kaltara_study.cluster.segment` and ``config/segmentation.toml``."""
+    return memory(source).cache(_segmentation)(source, seed, lang, _key(source))
+
+
+def study_table(source: str = "synthetic", *, seed: int, lang: str = "id"):
+    """One row per cooperative: the analysis table + index, rank interval, segment and confidence."""
+    from kaltara_study.readiness import study_table as join
+
+    return join(
+        analysis_data(source).table,
+        index_scores=potential_index(source, seed=seed, lang=lang).scores,
+        segments=segmentation(source, seed=seed, lang=lang).labels,
+    )
+
+
+def precompute(source: str = "synthetic", *, seed: int, lang: str = "id"):
+    """Compute (or load) every stage once, in order, before notebooks run; yields progress lines."""
+    import time
+
+    for name, fn in (
+        ("analysis table", lambda: analysis_data(source)),
+        ("economic-potential index (500 Monte-Carlo replications)",
+         lambda: potential_index(source, seed=seed, lang=lang)),
+        ("segmentation", lambda: segmentation(source, seed=seed, lang=lang)),
+    ):
+        t = time.perf_counter()
+        out = fn()
+        n = len(getattr(out, "table", getattr(out, "scores", getattr(out, "labels", []))))
+        yield f"{name}: {n} cooperatives ({time.perf_counter() - t:.1f} s)"
