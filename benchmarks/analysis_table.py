@@ -7,8 +7,9 @@ watch, not a timed test.
 
 from __future__ import annotations
 
+from _machine import machine  # benchmarks/_machine.py
+
 import os
-import platform
 import shutil
 import tempfile
 import time
@@ -19,16 +20,6 @@ from kaltara_study.config import paths
 from kaltara_study.pipeline import load_analysis_table
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def best(fn, repeat: int = 3) -> float:

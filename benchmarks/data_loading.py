@@ -7,8 +7,8 @@ times with the machine. Numbers are figures to watch, not a timed test.
 
 from __future__ import annotations
 
-import os
-import platform
+from _machine import machine  # benchmarks/_machine.py
+
 import tempfile
 import time
 from pathlib import Path
@@ -21,16 +21,6 @@ from kaltara_study.io.sources import load_source
 from kaltara_study.regions import match_names
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, pandas {pd.__version__}"
 
 
 def messy_survey(n: int, rng: np.random.Generator) -> pd.DataFrame:

@@ -14,6 +14,8 @@ data layer is present, else a 411 × 10 Gaussian stand-in of the same shape.
 
 from __future__ import annotations
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 import os
 import platform
 import sys
@@ -25,15 +27,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def data_411x10() -> tuple[np.ndarray, str]:

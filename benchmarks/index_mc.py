@@ -12,6 +12,8 @@ with the framework's columns (the timing depends on the shape, 411 × 19, not on
 
 from __future__ import annotations
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 import argparse
 import os
 import platform
@@ -23,15 +25,6 @@ import pandas as pd
 from kaltara_study.index import CompositeIndex, load_config, monte_carlo
 
 
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def stand_in(n: int = 411, seed: int = 1) -> pd.DataFrame:

@@ -18,6 +18,8 @@ at national size (the generator itself makes Kaltara's 411).
 
 from __future__ import annotations
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 import argparse
 import json
 import os
@@ -31,15 +33,6 @@ import numpy as np
 import pandas as pd
 
 
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def table_of_size(n: int, seed: int = 1) -> pd.DataFrame:

@@ -37,6 +37,7 @@ from importlib import metadata
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from kaltara_study.config import DEFAULT_SEED, paths, source_dirs
 from kaltara_study.errors import KaltaraError
@@ -78,10 +79,8 @@ def discover_notebooks(folder: Path, only: list[str] | None = None) -> list[Path
     return found
 
 
-def notebook_outline(folder: Path | None = None) -> "pd.DataFrame":
+def notebook_outline(folder: Path | None = None) -> pd.DataFrame:
     """The pipeline as a table: each notebook's file name and the title of its first heading."""
-    import pandas as pd
-
     rows = []
     for nb_path in discover_notebooks(folder or paths().notebooks):
         nb = nbformat.read(nb_path, as_version=4)

@@ -33,7 +33,7 @@ import pandas as pd
 from kaltara_study.cluster_algorithms import ALGORITHMS, fit_labels, fit_range
 from kaltara_study.cluster_select import (MAXSE_METHODS, gap_statistic, internal_indices,
                                           recommend_k, silhouette_values, vote_table)
-from kaltara_study.cluster_stability import (ari_matrix, clusterboot, match_labels,
+from kaltara_study.cluster_stability import (ari_matrix, clusterboot,
                                              prediction_strength)
 from kaltara_study.config import ConfigError, paths
 from kaltara_study.errors import InputError

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.spatial.distance import cdist, pdist, squareform
+from scipy.spatial.distance import pdist, squareform
 from sklearn.metrics import calinski_harabasz_score, silhouette_samples
 
 from kaltara_study.cluster_kmeans import kmeans_batch, within_dispersion

@@ -679,7 +679,6 @@ def _export_podes(rng, v: pd.DataFrame) -> pd.DataFrame:
 def _export_survey(rng, c: pd.DataFrame, t: pd.DataFrame, des: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     H = FORM_HEADERS["survey"]
     n = len(t)
-    truth = t.copy()
     money_styles = np.array(["rp", "plain", "juta", "dots"])
     rows = []
     road_raw = {"all_weather": "Sepanjang tahun", "seasonal": "Musiman", "river_only": "Hanya lewat sungai"}

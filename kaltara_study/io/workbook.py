@@ -14,22 +14,19 @@ bytes.
 from __future__ import annotations
 
 import datetime as dt
-import io as _io
 import re
 import tomllib
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from kaltara_study.io.write import SYNTHETIC_NOTE, write_table
+from kaltara_study.io.write import SYNTHETIC_NOTE, save_xlsx, write_table
 
 __all__ = ["FIXED_TIME", "read_boundaries", "read_toml", "write_workbook"]
 
 #: The timestamp written into every workbook (created/modified and zip member times).
 FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_SHEET_NAME = 31
 
 
@@ -104,26 +101,6 @@ def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _normalise_zip(raw: bytes) -> bytes:
-    """Rewrite an XLSX archive with fixed member times and fixed core-properties timestamps."""
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-    buf = _io.BytesIO()
-    with zipfile.ZipFile(_io.BytesIO(raw)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = data.decode("utf-8")
-                text = re.sub(r"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)", rf"\g<1>{stamp}\g<2>", text)
-                text = re.sub(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rf"\g<1>{stamp}\g<2>", text)
-                data = text.encode("utf-8")
-            zi = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            zi.create_system = 3
-            dst.writestr(zi, data, compresslevel=6)
-    return buf.getvalue()
-
-
 def write_workbook(
     sheets: Mapping[str, pd.DataFrame],
     path: Path | str,
@@ -178,11 +155,7 @@ def write_workbook(
             sh.column_dimensions[get_column_letter(j)].width = width
         sh.freeze_panes = "A2"
     wb.properties.creator = "kaltara-study"
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    buf = _io.BytesIO()
-    wb.save(buf)
-    path.write_bytes(_normalise_zip(buf.getvalue()))
+    save_xlsx(wb, path, fixed_time=FIXED_TIME)
     out = [path]
     folder = Path(csv_folder) if csv_folder is not None else path.parent
     for name, df in sheets.items():

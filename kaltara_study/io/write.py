@@ -53,3 +53,37 @@ def write_table(
         out.insert(0, "data_status", SYNTHETIC_NOTE)
     out.to_csv(path, index=index, lineterminator="\n", float_format="%.10g")
     return path
+
+
+def save_xlsx(wb, path: Path | str, *, fixed_time) -> Path:
+    """Save an openpyxl workbook byte-reproducibly: ``fixed_time`` (a datetime) replaces the
+    document's created/modified stamps and every zip member's time; members are written sorted
+    with fixed attributes, so the same sheets always give the same bytes."""
+    import io
+    import re
+    import zipfile
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.properties.created = fixed_time
+    wb.properties.modified = fixed_time
+    raw = io.BytesIO()
+    wb.save(raw)
+    stamp = fixed_time.strftime("%Y-%m-%dT%H:%M:%SZ")
+    zip_time = fixed_time.timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist()):
+            payload = src.read(name)
+            if name == "docProps/core.xml":
+                text = payload.decode("utf-8")
+                for tag in ("modified", "created"):
+                    text = re.sub(rf"(<dcterms:{tag}[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{stamp}\g<2>", text)
+                payload = text.encode("utf-8")
+            info = zipfile.ZipInfo(name, date_time=zip_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, payload)
+    path.write_bytes(out.getvalue())
+    return path
