@@ -17,10 +17,15 @@ Each village has one of four archetypes, plus a continuous development score ``u
 ``urban``       urban kelurahan (every kelurahan; Tarakan, Tanjung Selor, Nunukan towns): dense,
                 many shops/banks/markets, 4G, all-weather roads, large well-capitalised cooperatives
                 running many units, more bank debt, higher health scores.
-``coastal``     coastal/trade desa: fishing and trade, markets, LPG bases, mid-size cooperatives,
-                sembako and warehouse/cold storage units, some bank links.
-``plantation``  plantation/river desa (oil palm, rubber): mid population, seasonal roads, average
-                cooperatives with sembako and logistics.
+``coastal``     coastal/trade desa: fishing and trade — many markets, shops and micro industries
+                (fish processing), access often by river/sea, mid-size cooperatives with high asset
+                turnover and little debt, warehouse/cold-storage and logistics units.
+``plantation``  plantation desa (oil palm, rubber): plantation roads (mostly all-weather), few
+                shops and markets, more BUMDes units, larger cooperatives (smallholder members) with
+                plantation credit (high debt ratio, low turnover), savings-and-loan units.
+
+Coastal and plantation villages sit at a similar development level; they differ in kind (trade vs
+plantation credit), which is what a segmentation should pick up beyond the level ``u``.
 ``remote``      remote interior/border desa (Malinau and Nunukan interior): small, river-only or
                 seasonal access, rarely 4G, few facilities, small young cooperatives with few units,
                 few legal documents and low health scores.
@@ -105,8 +110,8 @@ _BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
 _VP = {
     #            log-weight mu, sd, hh size, markets, shops/1000, banks, micro/100hh, bumdes, lpg, health, pharm, 4g, road(all, seas, river)
     "urban":      (8.7, 0.40, 3.7, 2.0, 22.0, 2.5, 3.0, 0.0, 0.95, 0.97, 0.85, 0.99, (0.97, 0.03, 0.00)),
-    "coastal":    (7.3, 0.55, 3.9, 0.8, 15.0, 0.35, 2.0, 1.8, 0.70, 0.85, 0.35, 0.80, (0.55, 0.30, 0.15)),
-    "plantation": (7.1, 0.50, 4.0, 0.5, 11.0, 0.20, 1.4, 1.4, 0.55, 0.75, 0.20, 0.60, (0.45, 0.47, 0.08)),
+    "coastal":    (7.3, 0.55, 3.9, 1.3, 19.0, 0.35, 3.2, 0.9, 0.70, 0.85, 0.35, 0.85, (0.30, 0.25, 0.45)),
+    "plantation": (7.1, 0.50, 4.0, 0.3, 7.0, 0.25, 0.7, 2.4, 0.55, 0.75, 0.20, 0.50, (0.80, 0.20, 0.00)),
     "remote":     (6.2, 0.55, 4.2, 0.12, 5.0, 0.02, 0.7, 0.9, 0.15, 0.50, 0.04, 0.12, (0.08, 0.42, 0.50)),
 }
 # IDM dimension means of indicator scores (IKS, IKE, IKL) per archetype (desa only)
@@ -116,15 +121,15 @@ _IDM_MEAN = {"urban": (4.2, 3.8, 3.4), "coastal": (3.9, 3.3, 3.2), "plantation":
 _CP = {
     #            log members, capital/member (Rp), debt ratio, asset turnover, margin, health mean
     "urban":      (5.6, 380_000, 0.35, 2.0, 0.045, 62.0),
-    "coastal":    (5.0, 260_000, 0.24, 1.5, 0.030, 54.0),
-    "plantation": (4.8, 230_000, 0.20, 1.2, 0.025, 52.0),
+    "coastal":    (4.8, 260_000, 0.10, 2.2, 0.020, 54.0),
+    "plantation": (5.3, 230_000, 0.40, 0.8, 0.045, 52.0),
     "remote":     (4.1, 150_000, 0.07, 0.6, 0.000, 41.0),
 }
 #               office sembako s&l  clinic pharm wareh logist
 _UNIT_P = {
     "urban":      (0.97, 0.92, 0.72, 0.30, 0.35, 0.30, 0.38),
-    "coastal":    (0.92, 0.78, 0.45, 0.14, 0.14, 0.42, 0.30),
-    "plantation": (0.88, 0.68, 0.40, 0.10, 0.08, 0.28, 0.33),
+    "coastal":    (0.92, 0.80, 0.35, 0.14, 0.14, 0.70, 0.60),
+    "plantation": (0.88, 0.66, 0.60, 0.10, 0.08, 0.20, 0.18),
     "remote":     (0.72, 0.42, 0.14, 0.03, 0.02, 0.05, 0.05),
 }
 #               nib, npwp, bank account, rat 12m, board trained

@@ -288,20 +288,24 @@ def test_dask_backend_runs_the_same_job():
 
 # --------------------------------------------------------------- synthetic and real data
 def test_synthetic_archetypes_recovered():
-    """The synthetic generator's four archetypes overlap by design (coastal and plantation differ
-    little; every variable is shifted by a continuous development score u), so a perfect recovery
-    is impossible. We assert ARI >= 0.2 at the recommended k — measured ≈ 0.25–0.40 across k = 2..5
-    for the configured features — and that it is far above chance (permuted answers: |ARI| < 0.05)."""
+    """The generator's four archetypes share a continuous development score u that shifts every
+    variable, and coastal/plantation villages sit at a similar level (they differ in kind: trade vs
+    plantation credit), so perfect recovery is impossible. Measured on seed 20251 with the configured
+    features: the vote recommends k = 3 (urban merged) with ARI ≈ 0.32; forced to the true k = 4 the
+    ARI is ≈ 0.67. We assert ARI >= 0.25 at the recommended k, >= 0.55 at k = 4, and that both are far
+    above chance (permuted answers: |ARI| < 0.05)."""
     pipeline = pytest.importorskip("kaltara_study.pipeline")
     d = pipeline.load_analysis_table("synthetic")
     cfg = load_config().with_options(algorithms=("kmeans", "ward"), gap_B=20, boot_B=20, ps_M=3)
-    r = segment(d.table, cfg, seed=20251)
-    m = r.labels.merge(d.answers[["coop_id", "archetype"]], on="coop_id")
-    ari = adjusted_rand_score(m["archetype"], m["segment"])
-    assert ari >= 0.2
     rng = np.random.default_rng(0)
-    null = [adjusted_rand_score(rng.permutation(m["archetype"].to_numpy()), m["segment"]) for _ in range(20)]
-    assert max(abs(v) for v in null) < 0.05
+    for k, floor in ((None, 0.25), (4, 0.55)):
+        r = segment(d.table, cfg, seed=20251, k=k)
+        m = r.labels.merge(d.answers[["coop_id", "archetype"]], on="coop_id")
+        ari = adjusted_rand_score(m["archetype"], m["segment"])
+        assert ari >= floor, (k, ari)
+        null = [adjusted_rand_score(rng.permutation(m["archetype"].to_numpy()), m["segment"])
+                for _ in range(20)]
+        assert max(abs(v) for v in null) < 0.05
 
 
 @pytest.mark.realdata
