@@ -15,6 +15,7 @@ SOURCE ?= synthetic
 OUT    ?= $(if $(filter synthetic,$(SOURCE)),reports,build/$(SOURCE))
 LANG_ID ?= id
 SEED   ?= 20251
+USE_UV ?= 1
 # Quiet, reproducible kernels: no Jupyter path-migration warning, no debugger frozen-module note.
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -25,14 +26,14 @@ export PYTHONHASHSEED := 0
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
-	@echo "  variables: SOURCE=synthetic|kaltara|<folder>  LANG_ID=id|en  SEED=$(SEED)"
+	@echo "  variables: SOURCE=synthetic|kaltara|<folder>  LANG_ID=id|en  SEED=$(SEED)  USE_UV=1|0 (0: plain pip)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(PY) pyproject.toml $(LOCK)
 	@echo ">> installing the pinned stack into $(VENV)"
-	@if $(PY) -m pip install -q uv >/dev/null 2>&1 && [ -x $(VENV)/bin/uv ]; then \
+	@if [ "$(USE_UV)" = 1 ] && $(PY) -m pip install -q uv >/dev/null 2>&1 && [ -x $(VENV)/bin/uv ]; then \
 	  $(VENV)/bin/uv pip install -q --python $(PY) -r $(LOCK) && \
 	  $(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e . ; \
 	else \
