@@ -2,8 +2,9 @@
 
 ``kaltara-study build`` (or ``make report``) runs, for one data source:
 
-1. the data layer (``pipeline.load_analysis_table``), so the processed tables exist before any
-   notebook starts (each notebook can still build them itself when run alone);
+1. the data layer and the analysis stages (``stages.precompute``: analysis table, index,
+   segmentation, cached by input and code hash), so they exist before any notebook starts (each
+   notebook can still build them itself when run alone);
 2. every ``notebooks/NN_*.ipynb`` in numeric order with papermill, parameters (source, output
    folder, language, seed) injected into the cell tagged ``parameters`` — only when they differ
    from that cell's defaults, so the committed notebooks carry no injected cell;
@@ -308,16 +309,14 @@ def build(
 
     log(f"kaltara-study build: source={source} output={output} lang={lang} seed={seed}")
     t0 = time.perf_counter()
-    processed_outputs: list[Path] = []
     from kaltara_study import stages
 
-    if hasattr(stages, "precompute"):
-        log("[raw → processed] data layer and analysis stages (cached by input and code hash) …")
-        t = time.perf_counter()
-        for line in stages.precompute(source, seed=seed, lang=lang):
-            log(f"[raw → processed] {line}")
-        log(f"[raw → processed] done in {time.perf_counter() - t:.1f} s")
-        processed_outputs = [f for f in _files_under(p.processed / source) if "cache" not in f.parts]
+    log("[raw → processed] data layer and analysis stages (cached by input and code hash) …")
+    t = time.perf_counter()
+    for line in stages.precompute(source, seed=seed, lang=lang):
+        log(f"[raw → processed] {line}")
+    log(f"[raw → processed] done in {time.perf_counter() - t:.1f} s")
+    processed_outputs = [f for f in _files_under(p.processed / source) if "cache" not in f.parts]
 
     notebooks = discover_notebooks(p.notebooks, only)
     if not only:  # a full build starts from empty output folders, so nothing stale survives

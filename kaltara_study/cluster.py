@@ -21,7 +21,6 @@ name in every run, whatever labels the algorithm produced.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -191,10 +190,9 @@ def load_config(path: Path | str | None = None) -> SegmentationConfig:
     >>> load_config().k_max
     10
     """
-    p = Path(path) if path else default_config_path()
-    if not p.is_file():
-        raise ConfigError(f"segmentation config {p} not found; restore config/segmentation.toml")
-    return parse_config(tomllib.loads(p.read_text(encoding="utf-8")))
+    from kaltara_study.io.read import read_toml
+
+    return parse_config(read_toml(Path(path) if path else default_config_path()))
 
 
 # ------------------------------------------------------------------------- preparation

@@ -351,7 +351,7 @@ def default_config_path(source: str = "synthetic") -> Path:
 
 def load_config(path: Path | str | None = None, *, source: str = "synthetic") -> IndexConfig:
     """Read and validate the framework file (default: :func:`default_config_path`)."""
-    from kaltara_study.io.workbook import read_toml
+    from kaltara_study.io.read import read_toml
 
     path = Path(path) if path else default_config_path(source)
     return parse_config(read_toml(path), source=path.name)

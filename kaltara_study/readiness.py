@@ -311,7 +311,7 @@ def default_config_path() -> Path:
 
 def load_config(path: Path | str | None = None, **kw) -> ReadinessConfig:
     """Read and validate ``config/readiness.toml`` (or ``path``). See :func:`parse_config`."""
-    from kaltara_study.io.workbook import read_toml
+    from kaltara_study.io.read import read_toml
 
     path = Path(path) if path else default_config_path()
     return parse_config(read_toml(path), source=str(path.name), **kw)

@@ -134,10 +134,10 @@ def test_odds_ratio_plot_and_empty_model():
 
 @pytest.mark.realdata
 def test_real_boundaries_join_the_real_codes(shared_kaltara):
-    from kaltara_study.io.workbook import read_boundaries
+    from kaltara_study.pipeline import load_boundaries
 
-    kab = read_boundaries("kabkota", folder=shared_kaltara)
-    desa = read_boundaries("desa", folder=shared_kaltara)
+    kab = load_boundaries("kaltara", level="kabkota")
+    desa = load_boundaries("kaltara", level="desa")
     assert len(kab) == 5 and len(desa) == 482
     assert desa.kode.str.match(r"^65\.\d\d\.\d\d\.[12]\d{3}$").all()
     t = contract_frame(10, seed=3)
@@ -150,17 +150,16 @@ def test_real_boundaries_join_the_real_codes(shared_kaltara):
 
 @pytest.mark.realdata
 def test_real_build_maps_every_real_cooperative(shared_kaltara):
-    from kaltara_study.io.workbook import read_boundaries
-    from kaltara_study.pipeline import load_analysis_table
+    from kaltara_study.pipeline import load_analysis_table, load_boundaries
 
     table = load_analysis_table("kaltara").table
     res = assess_readiness(table, load_config())
-    desa = read_boundaries("desa", folder=shared_kaltara)
+    desa = load_boundaries("kaltara", level="desa")
     fig = plot_readiness_map(table, res, partner="bank", boundaries=desa)
     faces = [to_hex(c) for c in fig.axes[0].collections[0].get_facecolor()]
     assert len(faces) == 482
     coloured = sum(f != NO_DATA_COLOR.lower() for f in faces)
     assert coloured == table.kode_desa.nunique() == 410                   # Binanun holds two cooperatives
-    kab = plot_readiness_map(table, res, partner="bank", boundaries=read_boundaries("kabkota", folder=shared_kaltara),
+    kab = plot_readiness_map(table, res, partner="bank", boundaries=load_boundaries("kaltara", level="kabkota"),
                              level="kabkota")
     assert len(kab.axes[0].collections[0].get_facecolor()) == 5

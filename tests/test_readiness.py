@@ -29,7 +29,7 @@ from kaltara_study.readiness import (
     study_table,
     translate_columns,
 )
-from kaltara_study.io.workbook import read_toml
+from kaltara_study.io.read import read_toml
 from kaltara_study.config import paths
 
 KABS = [("65.01", "Kabupaten Bulungan"), ("65.02", "Kabupaten Malinau"), ("65.03", "Kabupaten Nunukan"),

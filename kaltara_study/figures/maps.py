@@ -2,7 +2,7 @@
 
 With ``boundaries`` (a GeoDataFrame with a ``kode`` column holding Kemendagri codes — ``65.01``
 for kabupaten, ``65.01.01.2001`` for villages; read them with
-:func:`kaltara_study.io.workbook.read_boundaries`) the functions draw real choropleths; villages
+:func:`kaltara_study.pipeline.load_boundaries`) the functions draw real choropleths; villages
 without a cooperative are grey ("no data").
 
 The synthetic data has no real boundaries, so with ``boundaries=None`` a **schematic** is drawn

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import re
+import tomllib
 import unicodedata
 import zipfile
 from collections import Counter
@@ -23,7 +24,7 @@ import pandas as pd
 
 from kaltara_study.errors import InputError
 
-__all__ = ["RawTable", "normalise_header", "read_table", "SEPARATORS"]
+__all__ = ["RawTable", "normalise_header", "read_table", "read_toml", "SEPARATORS"]
 
 SEPARATORS = (",", ";", "\t", "|")
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
@@ -403,3 +404,16 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
     original = {n: str(c) for n, c in zip(names, header) if n not in drop_cols and c is not None}
     return RawTable(frame=frame, file=file, encoding=encoding, sep=sep, header_row=last_header + 1,
                     header_rows=n_head, original_headers=original, sheet=sheet_name)
+
+
+def read_toml(path: Path | str) -> dict:
+    """Parse a TOML file; a missing or malformed file raises a ConfigError naming it."""
+    from kaltara_study.config import ConfigError
+
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {path} not found; restore it from git (config/ is tracked)")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name}: not valid TOML ({exc}); fix the line it names") from exc

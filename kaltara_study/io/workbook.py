@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -23,59 +22,11 @@ import pandas as pd
 
 from kaltara_study.io.write import SYNTHETIC_NOTE, save_xlsx, write_table
 
-__all__ = ["FIXED_TIME", "read_boundaries", "read_toml", "write_workbook"]
+__all__ = ["FIXED_TIME", "write_workbook"]
 
 #: The timestamp written into every workbook (created/modified and zip member times).
 FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
 MAX_SHEET_NAME = 31
-
-
-def read_toml(path: Path | str) -> dict:
-    """Parse a TOML file; a missing or malformed file raises a ConfigError naming it."""
-    from kaltara_study.config import ConfigError
-
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"config file {path} not found; restore it from git (config/ is tracked)")
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path.name}: not valid TOML ({exc}); fix the line it names") from exc
-
-
-def read_boundaries(level: str = "kabkota", *, folder: Path | str | None = None):
-    """The real Kaltara boundaries as a GeoDataFrame (EPSG:4326) with a dotted ``kode`` column.
-
-    ``level``: ``"kabkota"``, ``"kecamatan"`` or ``"desa"``; the file is
-    ``<folder>/kaltara_boundaries_<level>.geojson`` (``folder`` defaults to ``../shared/data/kaltara``).
-    Reads through the data layer's :func:`kaltara_study.io.sources.read_boundaries` (which checks
-    the codes) when it is available, else with geopandas directly. Sorted by ``kode``.
-    """
-    from kaltara_study.config import paths
-    from kaltara_study.errors import InputError
-
-    name = {"kabkota": "kabkota", "kecamatan": "kecamatan", "desa": "desa_kelurahan",
-            "desa_kelurahan": "desa_kelurahan"}.get(level)
-    if name is None:
-        raise ValueError(f"level must be 'kabkota', 'kecamatan' or 'desa', got {level!r}")
-    folder = Path(folder) if folder else paths().shared_kaltara
-    path = folder / f"kaltara_boundaries_{name}.geojson"
-    if not path.is_file():
-        raise InputError("boundary file not found; the real data folder ../shared/data/kaltara is needed "
-                         "for maps (synthetic runs draw a schematic instead)", file=path.name)
-    try:
-        from kaltara_study.io.sources import read_boundaries as _read
-    except ImportError:  # data layer not there: plain geopandas
-        _read = None
-    if _read is not None:
-        gdf = _read(path, "desa" if name == "desa_kelurahan" else level)
-    else:
-        import geopandas as gpd
-
-        gdf = gpd.read_file(path)
-        if "kode" not in gdf.columns:
-            raise InputError(f"no 'kode' column in {list(gdf.columns)}", file=path.name)
-    return gdf.sort_values("kode").reset_index(drop=True)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
