@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from kaltara_study import synth
-from kaltara_study.config import paths
-from kaltara_study.pipeline import load_analysis_table
+from kaltara_study.data import synth
+from kaltara_study.study import paths
+from kaltara_study.data.pipeline import load_analysis_table
 
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from kaltara_study import build
-from kaltara_study.config import paths
+from kaltara_study.report import build
+from kaltara_study.study import paths
 
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kaltara_study.io.read import read_table
-from kaltara_study.io.sources import load_source
-from kaltara_study.regions import match_names
+from kaltara_study.data.read import read_table
+from kaltara_study.data.sources import load_source
+from kaltara_study.data.regions import match_names
 
 
 
@@ -40,7 +40,7 @@ def messy_survey(n: int, rng: np.random.Generator) -> pd.DataFrame:
 def main() -> None:
     import pandera.pandas as pa
 
-    from kaltara_study.schema import COLUMN_ALIASES, RAW_SCHEMAS
+    from kaltara_study.data.schema import COLUMN_ALIASES, RAW_SCHEMAS
 
     rng = np.random.default_rng(20251)
     n = 80_000

@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 def data_411x10() -> tuple[np.ndarray, str]:
     try:
-        from kaltara_study.cluster import load_config, prepare
-        from kaltara_study.pipeline import load_analysis_table
+        from kaltara_study.segmentation.segment import load_config, prepare
+        from kaltara_study.data.pipeline import load_analysis_table
 
         cfg = load_config()
         prep = prepare(load_analysis_table("synthetic").table, cfg)
@@ -44,9 +44,9 @@ def data_411x10() -> tuple[np.ndarray, str]:
 def run(X: np.ndarray, *, n_jobs: int = 2) -> dict[str, float]:
     from threadpoolctl import threadpool_limits
 
-    from kaltara_study.cluster_algorithms import fit_labels, fit_range
-    from kaltara_study.cluster_select import gap_statistic, internal_indices
-    from kaltara_study.cluster_stability import clusterboot
+    from kaltara_study.segmentation.algorithms import fit_labels, fit_range
+    from kaltara_study.segmentation.select import gap_statistic, internal_indices
+    from kaltara_study.segmentation.stability import clusterboot
 
     t = {}
     with threadpool_limits(1, user_api="blas"):
@@ -84,8 +84,8 @@ def main() -> None:
     # same k as R on USArrests
     from test_cluster_reference import US  # noqa: E402
 
-    from kaltara_study.cluster import scale
-    from kaltara_study.cluster_select import gap_statistic, max_se
+    from kaltara_study.segmentation.segment import scale
+    from kaltara_study.segmentation.select import gap_statistic, max_se
     import pandas as pd
 
     rows = [line.split() for line in US.splitlines()]

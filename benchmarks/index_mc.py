@@ -4,7 +4,7 @@ n_jobs = 1 and 2 (the first parallel call includes starting the joblib/loky work
 warm call is shown too).
 
 Data: the processed synthetic analysis table when the data layer is present
-(``kaltara_study.pipeline.load_analysis_table("synthetic")``), else a generated 411-row stand-in
+(``kaltara_study.data.pipeline.load_analysis_table("synthetic")``), else a generated 411-row stand-in
 with the framework's columns (the timing depends on the shape, 411 × 19, not on the values).
 
     .venv/bin/python benchmarks/index_mc.py [--n-rep 500]
@@ -22,7 +22,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from kaltara_study.index import CompositeIndex, load_config, monte_carlo
+from kaltara_study.index.composite import CompositeIndex, load_config, monte_carlo
 
 
 
@@ -44,7 +44,7 @@ def main() -> None:
     ap.add_argument("--n-rep", type=int, default=500)
     args = ap.parse_args()
     try:
-        from kaltara_study.pipeline import load_analysis_table
+        from kaltara_study.data.pipeline import load_analysis_table
 
         table, what = load_analysis_table("synthetic").table, "synthetic analysis table"
     except Exception as exc:  # data layer absent or failing: use the stand-in

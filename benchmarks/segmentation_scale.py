@@ -36,7 +36,7 @@ import pandas as pd
 
 
 def table_of_size(n: int, seed: int = 1) -> pd.DataFrame:
-    from kaltara_study.pipeline import load_analysis_table
+    from kaltara_study.data.pipeline import load_analysis_table
 
     base = load_analysis_table("synthetic").table
     if n == len(base):
@@ -52,8 +52,8 @@ def table_of_size(n: int, seed: int = 1) -> pd.DataFrame:
 
 
 def one(n: int, all_algorithms: bool) -> dict:
-    from kaltara_study.cluster import load_config, segment
-    from kaltara_study.index import compute_index
+    from kaltara_study.segmentation.segment import load_config, segment
+    from kaltara_study.index.composite import compute_index
 
     table = table_of_size(n)
     algs = ("kmeans", "ward", "gmm", "pam") if all_algorithms else ("kmeans", "ward")

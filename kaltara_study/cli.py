@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--only", nargs="*", default=None, help="notebook name prefixes, e.g. 04 05")
     args = parser.parse_args(argv)
     if args.command == "build":
-        from kaltara_study.build import main_build
+        from kaltara_study.report.build import main_build
 
         return main_build(args)
     return 2

@@ -25,3 +25,7 @@ class DataError(KaltaraError, ValueError):
     def __init__(self, message: str, *, problems: list[dict] | None = None):
         self.problems = list(problems or [])
         super().__init__(message)
+
+
+class ConfigError(KaltaraError, ValueError):
+    """A setting, parameter or config file is unusable; the message says what to change."""

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from joblib import Memory
 
-from kaltara_study.config import paths, source_dirs
-from kaltara_study.io.write import sha256_file
+from kaltara_study.study import paths, source_dirs
+from kaltara_study.data.write import sha256_file
 
 
 @lru_cache(maxsize=1)
@@ -58,20 +58,20 @@ def _key(source: str) -> str:
 # ------------------------------------------------------------------------------------ the stages
 def analysis_data(source: str = "synthetic"):
     """The processed analysis table with its audit and validation (``pipeline`` caches it itself)."""
-    from kaltara_study.pipeline import load_analysis_table
+    from kaltara_study.data.pipeline import load_analysis_table
 
     return load_analysis_table(source)
 
 
 def _index(source: str, seed: int, lang: str, n_rep: int, key: str):
-    from kaltara_study.index import compute_index
+    from kaltara_study.index.composite import compute_index
 
     table = analysis_data(source).table
     return compute_index(table, source=source, seed=seed, n_rep=n_rep, progress=False, lang=lang)
 
 
 def _segmentation(source: str, seed: int, lang: str, key: str):
-    from kaltara_study.cluster import segment
+    from kaltara_study.segmentation.segment import segment
 
     table = analysis_data(source).table
     index = potential_index(source, seed=seed, lang=lang)
@@ -81,20 +81,20 @@ def _segmentation(source: str, seed: int, lang: str, key: str):
 def potential_index(source: str = "synthetic", *, seed: int, lang: str = "id", n_rep: int = 500):
     """The composite economic-potential index with its Monte-Carlo rank intervals (cached).
 
-    Same arguments, inputs and code → the stored result; see :func:`kaltara_study.index.compute_index`.
+    Same arguments, inputs and code → the stored result; see :func:`kaltara_study.index.composite.compute_index`.
     """
     return memory(source).cache(_index)(source, seed, lang, n_rep, _key(source))
 
 
 def segmentation(source: str = "synthetic", *, seed: int, lang: str = "id"):
     """The segmentation of the cooperatives, ordered by the index (cached); see
-    :func:`kaltara_study.cluster.segment` and ``config/segmentation.toml``."""
+    :func:`kaltara_study.segmentation.segment.segment` and ``config/segmentation.toml``."""
     return memory(source).cache(_segmentation)(source, seed, lang, _key(source))
 
 
 def study_table(source: str = "synthetic", *, seed: int, lang: str = "id"):
     """One row per cooperative: the analysis table + index, rank interval, segment and confidence."""
-    from kaltara_study.readiness import study_table as join
+    from kaltara_study.readiness.criteria import study_table as join
 
     return join(
         analysis_data(source).table,

@@ -11,7 +11,7 @@ import pytest
 matplotlib.use("Agg")
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
-from kaltara_study.config import paths  # noqa: E402
+from kaltara_study.study import paths  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaltara_study.errors import DataError, InputError
-from kaltara_study.io.read import read_table
-from kaltara_study.io.sources import load_source
-from kaltara_study.regions import match_names, unknown_codes
-from kaltara_study.schema import COLUMN_ALIASES, KEYS, RAW_SCHEMAS
+from kaltara_study.data.read import read_table
+from kaltara_study.data.sources import load_source
+from kaltara_study.data.regions import match_names, unknown_codes
+from kaltara_study.data.schema import COLUMN_ALIASES, KEYS, RAW_SCHEMAS
 
 BAD = Path(__file__).parent / "data" / "bad"
 MANIFEST = tomllib.loads((BAD / "EXPECTED.toml").read_text(encoding="utf-8"))

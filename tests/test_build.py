@@ -13,8 +13,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from kaltara_study import build
-from kaltara_study.io.write import sha256_file
+from kaltara_study.report import build
+from kaltara_study.data.write import sha256_file
 
 PARAMS = 'source = "synthetic"\noutput_dir = "reports"\nlang = "id"\nseed = 20251'
 
@@ -84,8 +84,8 @@ def test_missing_parameters_cell_is_an_error(tmp_path):
 
 FIGURE_SCRIPT = """
 import sys
-from kaltara_study.config import RunContext
-from kaltara_study.figures import new_figure
+from kaltara_study.study import RunContext
+from kaltara_study.report.figures import new_figure
 fig, ax = new_figure()
 ax.plot([0, 1, 2], [2, 0, 1], label="a"); ax.set_title("Determinism ünïcode"); ax.legend()
 RunContext(output_dir=sys.argv[1]).save_figure(fig, "det")
@@ -107,8 +107,8 @@ def test_same_figure_saved_twice_gives_same_bytes_across_processes(tmp_path):
 
 
 def test_synthetic_mark_is_drawn_only_on_synthetic_runs(tmp_path):
-    from kaltara_study.config import RunContext
-    from kaltara_study.figures import new_figure
+    from kaltara_study.study import RunContext
+    from kaltara_study.report.figures import new_figure
 
     texts = {}
     for source in ("synthetic", "kaltara"):

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaltara_study import clean as C
-from kaltara_study import synth
+from kaltara_study.data import clean as C
+from kaltara_study.data import synth
 from kaltara_study.errors import DataError
-from kaltara_study.io.sources import load_source, real_source_files
-from kaltara_study.config import paths
+from kaltara_study.data.sources import load_source, real_source_files
+from kaltara_study.study import paths
 
 
 @pytest.fixture(scope="module")

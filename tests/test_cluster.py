@@ -13,13 +13,13 @@ from sklearn.cluster import KMeans
 from sklearn.datasets import load_iris
 from sklearn.metrics import adjusted_rand_score
 
-from kaltara_study.cluster import (SegmentationConfig, load_config, order_by_potential, parse_config,
+from kaltara_study.segmentation.segment import (SegmentationConfig, load_config, order_by_potential, parse_config,
                                    prepare, segment, segment_names)
-from kaltara_study.cluster_algorithms import fit_range, pam, ward_labels
-from kaltara_study.cluster_kmeans import kmeans, kmeans_from_init
-from kaltara_study.cluster_select import dunn, recommend_k, vote_table
-from kaltara_study.cluster_stability import clusterboot, hennig_reading, prediction_strength
-from kaltara_study.config import ConfigError
+from kaltara_study.segmentation.algorithms import fit_range, pam, ward_labels
+from kaltara_study.segmentation.kmeans import kmeans, kmeans_from_init
+from kaltara_study.segmentation.select import dunn, recommend_k, vote_table
+from kaltara_study.segmentation.stability import clusterboot, hennig_reading, prediction_strength
+from kaltara_study.study import ConfigError
 from kaltara_study.errors import InputError
 
 
@@ -129,7 +129,7 @@ def test_vote_majority_and_tie_rule():
 
 def test_vote_table_on_blobs_picks_the_true_k():
     X, _ = blobs(k=4, n_per=30, sep=8)
-    from kaltara_study.cluster_select import internal_indices
+    from kaltara_study.segmentation.select import internal_indices
     rows = []
     fits = fit_range("kmeans", X, range(2, 8), seed=np.random.SeedSequence(0))
     for k, f in fits.items():
@@ -294,7 +294,7 @@ def test_synthetic_archetypes_recovered():
     features: the vote recommends k = 3 (urban merged) with ARI ≈ 0.32; forced to the true k = 4 the
     ARI is ≈ 0.67. We assert ARI >= 0.25 at the recommended k, >= 0.55 at k = 4, and that both are far
     above chance (permuted answers: |ARI| < 0.05)."""
-    pipeline = pytest.importorskip("kaltara_study.pipeline")
+    pipeline = pytest.importorskip("kaltara_study.data.pipeline")
     d = pipeline.load_analysis_table("synthetic")
     cfg = load_config().with_options(algorithms=("kmeans", "ward"), gap_B=20, boot_B=20, ps_M=3)
     rng = np.random.default_rng(0)
@@ -310,7 +310,7 @@ def test_synthetic_archetypes_recovered():
 
 @pytest.mark.realdata
 def test_real_kaltara_data_segments_gracefully(shared_kaltara):
-    pipeline = pytest.importorskip("kaltara_study.pipeline")
+    pipeline = pytest.importorskip("kaltara_study.data.pipeline")
     d = pipeline.load_analysis_table("kaltara")
     cfg = load_config().with_options(gap_B=10, boot_B=10, ps_M=2, algorithms=("kmeans", "ward"))
     r = segment(d.table, cfg, seed=20251)
@@ -327,7 +327,7 @@ def test_real_kaltara_data_segments_gracefully(shared_kaltara):
 def test_figures_build_in_both_languages():
     from matplotlib.figure import Figure
 
-    from kaltara_study.figures import segments as fs
+    from kaltara_study.report.figures import segments as fs
     t, _ = small_table()
     r = segment(t, fast_config(), seed=2)
     names = dict(zip(r.sizes["segment"], r.sizes["segment_name"]))

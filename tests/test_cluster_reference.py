@@ -31,10 +31,10 @@ import pandas as pd
 import pytest
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from kaltara_study.cluster import scale
-from kaltara_study.cluster_algorithms import fit_range, weighted_ward
-from kaltara_study.cluster_kmeans import kmeans, within_dispersion
-from kaltara_study.cluster_select import (MAXSE_METHODS, davies_bouldin, gap_statistic, max_se,
+from kaltara_study.segmentation.segment import scale
+from kaltara_study.segmentation.algorithms import fit_range, weighted_ward
+from kaltara_study.segmentation.kmeans import kmeans, within_dispersion
+from kaltara_study.segmentation.select import (MAXSE_METHODS, davies_bouldin, gap_statistic, max_se,
                                           silhouette_values)
 
 US = """Alabama 13.2 236 58 21.2
@@ -202,7 +202,7 @@ def test_max_se_edge_cases():
 
 def test_gap_se_and_reference_law():
     # SE.sim = sqrt(1 + 1/B) * sd(logW*) (n - 1 in sd); rebuild it from the reference sets
-    from kaltara_study.cluster_select import reference_sets
+    from kaltara_study.segmentation.select import reference_sets
     rng = np.random.default_rng(3)
     X = rng.normal(size=(40, 3)) @ np.array([[2, 0, 0], [1, 1, 0], [0, 0, .2]])
     refs = reference_sets(X, [np.random.default_rng(i) for i in range(200)], space_h0="scaledPCA")

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from kaltara_study.figures import explore as E
-from kaltara_study.pipeline import load_analysis_table
+from kaltara_study.report.figures import explore as E
+from kaltara_study.data.pipeline import load_analysis_table
 
 
 @pytest.fixture(scope="module")

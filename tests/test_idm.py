@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from kaltara_study.errors import DataError
-from kaltara_study.idm import STATUS_ORDER, idm_from_indicators, idm_status
+from kaltara_study.data.idm import STATUS_ORDER, idm_from_indicators, idm_status
 
 
 def _long(iks: list[int], ike: list[int], ikl: list[int], key: int = 1, year: int = 2024) -> pd.DataFrame:

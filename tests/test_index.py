@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kaltara_study.config import ConfigError
-from kaltara_study.index import (
+from kaltara_study.study import ConfigError
+from kaltara_study.index.composite import (
     CompositeIndex,
     aggregate,
     compute_index,
@@ -451,8 +451,8 @@ def test_real_shape_drops_unavailable_indicators_with_reasons():
 
 @pytest.mark.realdata
 def test_index_on_real_kaltara_data(shared_kaltara):
-    pipeline = pytest.importorskip("kaltara_study.pipeline",
-                                   reason="data layer (kaltara_study.pipeline) not merged yet")
+    pipeline = pytest.importorskip("kaltara_study.data.pipeline",
+                                   reason="data layer (kaltara_study.data.pipeline) not merged yet")
     data = pipeline.load_analysis_table("kaltara")
     res = compute_index(data.table, source="kaltara", seed=20251, n_rep=100)
     assert len(res.scores) == len(data.table)
@@ -468,7 +468,7 @@ def test_index_on_real_kaltara_data(shared_kaltara):
 def test_figures_return_figures_with_language(fitted):
     from matplotlib.figure import Figure
 
-    from kaltara_study.figures.index import (
+    from kaltara_study.report.figures.index import (
         plot_correlation_heatmap,
         plot_framework,
         plot_index_by_kabupaten,
@@ -476,7 +476,7 @@ def test_figures_return_figures_with_language(fitted):
         plot_rank_caterpillar,
         plot_sensitivity,
     )
-    from kaltara_study.idm import idm_status
+    from kaltara_study.data.idm import idm_status
 
     t, _ = fitted
     t = t.assign(idm_status=idm_status(t["idm"]).astype(str))
@@ -549,7 +549,7 @@ def test_improving_an_indicator_never_lowers_the_units_index(unit, bump, col):
 
 
 def test_idm_crosstab_orders_status_and_counts_na():
-    from kaltara_study.index import idm_crosstab
+    from kaltara_study.index.composite import idm_crosstab
 
     s = pd.DataFrame({"index": [10.0, 20, 30, 40, 50, 60]})
     st = pd.Series(["maju", "Tertinggal", None, "MAJU", "MANDIRI", None])
@@ -562,7 +562,7 @@ def test_idm_crosstab_orders_status_and_counts_na():
 
 
 def test_index_on_the_synthetic_default():
-    pipeline = pytest.importorskip("kaltara_study.pipeline", reason="data layer not merged yet")
+    pipeline = pytest.importorskip("kaltara_study.data.pipeline", reason="data layer not merged yet")
     data = pipeline.load_analysis_table("synthetic")
     res = compute_index(data.table, source="synthetic", seed=20251, n_rep=50)
     assert res.estimator.indicators_ == load_config().indicator_names  # every indicator exists
@@ -573,7 +573,7 @@ def test_index_on_the_synthetic_default():
 
 
 def test_idm_crosstab_keeps_ties_together():
-    from kaltara_study.index import idm_crosstab
+    from kaltara_study.index.composite import idm_crosstab
 
     s = pd.DataFrame({"index": [25.0] * 8 + [50.0, 75.0]})
     tab = idm_crosstab(s, pd.Series([None] * 10), q=5)

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaltara_study.errors import InputError
-from kaltara_study.io.read import normalise_header, read_table
-from kaltara_study.parse import parse_number
+from kaltara_study.data.read import normalise_header, read_table
+from kaltara_study.data.parse import parse_number
 
 ROWS = [["Kode Desa", "Nama Desa", "Modal (Rp)"],
         ["6501012001", "Bunyu Barat", "1.250.000,50"],

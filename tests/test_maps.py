@@ -9,16 +9,16 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from kaltara_study.figures.maps import NO_DATA_COLOR, map_values, plot_index_map, plot_map, plot_readiness_map, plot_segment_map
-from kaltara_study.figures.models import plot_odds_ratios
-from kaltara_study.figures.readiness import (
+from kaltara_study.report.figures.maps import NO_DATA_COLOR, map_values, plot_index_map, plot_map, plot_readiness_map, plot_segment_map
+from kaltara_study.report.figures.models import plot_odds_ratios
+from kaltara_study.report.figures.readiness import (
     VERDICT_COLORS,
     plot_assessability,
     plot_blocking_gaps,
     plot_readiness_by_kabupaten,
     plot_readiness_matrix,
 )
-from kaltara_study.readiness import (
+from kaltara_study.readiness.criteria import (
     assess_readiness,
     assessability,
     blocking_gaps,
@@ -134,7 +134,7 @@ def test_odds_ratio_plot_and_empty_model():
 
 @pytest.mark.realdata
 def test_real_boundaries_join_the_real_codes(shared_kaltara):
-    from kaltara_study.pipeline import load_boundaries
+    from kaltara_study.data.pipeline import load_boundaries
 
     kab = load_boundaries("kaltara", level="kabkota")
     desa = load_boundaries("kaltara", level="desa")
@@ -150,7 +150,7 @@ def test_real_boundaries_join_the_real_codes(shared_kaltara):
 
 @pytest.mark.realdata
 def test_real_build_maps_every_real_cooperative(shared_kaltara):
-    from kaltara_study.pipeline import load_analysis_table, load_boundaries
+    from kaltara_study.data.pipeline import load_analysis_table, load_boundaries
 
     table = load_analysis_table("kaltara").table
     res = assess_readiness(table, load_config())

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from kaltara_study.models import (
+from kaltara_study.models.stats import (
     fit_mnlogit,
     fit_ordered_logit,
     format_table,

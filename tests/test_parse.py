@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaltara_study.errors import DataError
-from kaltara_study.parse import (
+from kaltara_study.data.parse import (
     MONTH_NAMES_ID,
     excel_serial_to_datetime,
     format_number_id,

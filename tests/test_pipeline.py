@@ -8,11 +8,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from kaltara_study import schema as S
-from kaltara_study import synth
-from kaltara_study.config import paths
-from kaltara_study.io.write import sha256_file
-from kaltara_study.pipeline import health_rating, load_analysis_table
+from kaltara_study.data import schema as S
+from kaltara_study.data import synth
+from kaltara_study.study import paths
+from kaltara_study.data.write import sha256_file
+from kaltara_study.data.pipeline import health_rating, load_analysis_table
 
 PERSONAL_PATTERNS = [re.compile(p) for p in (
     r"Ketua Sintetis \d{3}", r"SYN\d{13}", r"SYN-0800-0000-\d{4}",  # the synthetic chair data
@@ -198,7 +198,7 @@ def test_idm_from_the_wide_kemendesa_workbook_alone(tmp_path, syn):
 
 @pytest.mark.realdata
 def test_real_data_with_a_survey_drop_in(shared_kaltara, tmp_path, monkeypatch):
-    from kaltara_study.io.synth_write import write_csv
+    from kaltara_study.data.synth_write import write_csv
 
     monkeypatch.setenv("KALTARA_SHARED_DATA", str(shared_kaltara))
     (tmp_path / ".kaltara-root").write_text("")

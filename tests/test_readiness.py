@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kaltara_study.config import ConfigError
-from kaltara_study.readiness import (
+from kaltara_study.study import ConfigError
+from kaltara_study.readiness.criteria import (
     PARTNERS,
     VERDICTS,
     assess_readiness,
@@ -29,8 +29,8 @@ from kaltara_study.readiness import (
     study_table,
     translate_columns,
 )
-from kaltara_study.io.read import read_toml
-from kaltara_study.config import paths
+from kaltara_study.data.read import read_toml
+from kaltara_study.study import paths
 
 KABS = [("65.01", "Kabupaten Bulungan"), ("65.02", "Kabupaten Malinau"), ("65.03", "Kabupaten Nunukan"),
         ("65.04", "Kabupaten Tana Tidung"), ("65.71", "Kota Tarakan")]
@@ -416,7 +416,7 @@ def test_study_table_attaches_index_and_segments_and_fills_missing():
 
 
 def test_verdict_counts(result):
-    from kaltara_study.readiness import verdict_counts
+    from kaltara_study.readiness.criteria import verdict_counts
 
     tab = verdict_counts(result, lang="en")
     assert list(tab.columns) == ["Ready", "Nearly ready", "Not ready", "Not assessable", "Total"]
@@ -428,7 +428,7 @@ def test_verdict_counts(result):
 def test_real_registry_readiness_for_all_411_cooperatives(shared_kaltara, cfg):
     """The real data: every cooperative gets a verdict per partner; survey-only criteria are listed as
     not assessable; NIB is assessed from the registry and matches its own count (311 of 411 with NIB)."""
-    from kaltara_study.pipeline import load_analysis_table
+    from kaltara_study.data.pipeline import load_analysis_table
 
     table = load_analysis_table("kaltara").table
     assert len(table) == 411

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaltara_study.regions import (
+from kaltara_study.data.regions import (
     bps_to_kemendagri,
     bridge_gaps,
     kemendagri_to_bps,
@@ -145,7 +145,7 @@ def test_bridge_gaps():
 # ------------------------------------------------------------------ real data
 @pytest.mark.realdata
 def test_real_simkopdes_all_matched_like_the_reference(shared_kaltara):
-    from kaltara_study.io.read import read_table
+    from kaltara_study.data.read import read_table
 
     stats = read_table(shared_kaltara / "simkopdes_kaltara_village_stats.csv").frame
     desa = read_table(shared_kaltara / "kaltara_wilayah_2025_desa_kelurahan.csv").frame
@@ -165,7 +165,7 @@ def test_real_simkopdes_all_matched_like_the_reference(shared_kaltara):
 
 @pytest.mark.realdata
 def test_real_bps_bridge(shared_kaltara):
-    from kaltara_study.io.read import read_table
+    from kaltara_study.data.read import read_table
 
     br_kab = read_table(shared_kaltara / "kaltara_bridging_bps_kemendagri_kabkota.csv").frame
     br_kec = read_table(shared_kaltara / "kaltara_bridging_bps_kemendagri_kecamatan.csv").frame
@@ -182,7 +182,7 @@ def test_real_bps_bridge(shared_kaltara):
 
 
 def test_bps_villages_bridge_by_kecamatan_then_name_with_kabupaten_fallback():
-    from kaltara_study.regions import bps_villages_to_kemendagri
+    from kaltara_study.data.regions import bps_villages_to_kemendagri
 
     bridge_kec = pd.DataFrame({"kode_bps": ["6504040"], "kode_dagri": ["650304"]})  # Lumbis only
     bridge_kab = pd.DataFrame({"kode_bps": ["6504"], "kode_dagri": ["6503"]})

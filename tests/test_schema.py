@@ -6,8 +6,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from kaltara_study import schema as S
-from kaltara_study.io.read import normalise_header
+from kaltara_study.data import schema as S
+from kaltara_study.data.read import normalise_header
 
 RAW_KINDS = {"kemendagri_kabkota", "kemendagri_kecamatan", "kemendagri_desa", "kemendagri_summary",
              "simkopdes_village_stats", "simkopdes_match", "idm_summary", "idm_long", "idm_wide",
@@ -99,7 +99,7 @@ def test_data_dictionary_covers_every_column_with_both_languages():
 
 
 def _fresh_schema_module():
-    """A private copy of kaltara_study.schema (other tests may have altered the shared schema objects)."""
+    """A private copy of kaltara_study.data.schema (other tests may have altered the shared schema objects)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("_schema_fresh_copy", S.__file__)
@@ -111,4 +111,4 @@ def _fresh_schema_module():
 def test_committed_data_dictionary_is_the_generated_one(root):
     text = (root / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
     assert text == _fresh_schema_module().data_dictionary_markdown(), (
-        "docs/data_dictionary.md is stale: regenerate with kaltara_study.io.processed.write_data_dictionary()")
+        "docs/data_dictionary.md is stale: regenerate with kaltara_study.data.processed.write_data_dictionary()")

@@ -1,4 +1,4 @@
-"""load_source with the real data contract (kaltara_study.schema), and the real Kaltara files."""
+"""load_source with the real data contract (kaltara_study.data.schema), and the real Kaltara files."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from kaltara_study.errors import InputError
-from kaltara_study.io.read import read_table
-from kaltara_study.io.sources import (
+from kaltara_study.data.read import read_table
+from kaltara_study.data.sources import (
     SOURCE_PATTERNS,
     idm_wide_to_long,
     load_folder,
@@ -18,8 +18,8 @@ from kaltara_study.io.sources import (
     read_boundaries,
     real_source_files,
 )
-from kaltara_study.regions import bps_to_kemendagri, match_villages
-from kaltara_study.schema import RAW_SCHEMAS
+from kaltara_study.data.regions import bps_to_kemendagri, match_villages
+from kaltara_study.data.schema import RAW_SCHEMAS
 
 
 def write(tmp_path, name, text):
@@ -41,7 +41,7 @@ def test_kemendagri_desa_with_aliases_and_undotted_codes(tmp_path):
 
 
 def test_all_raw_kinds_have_a_parser_for_every_column():
-    from kaltara_study.io.sources import KIND_PARSERS, _kind_of
+    from kaltara_study.data.sources import KIND_PARSERS, _kind_of
 
     for kind, schema in RAW_SCHEMAS.items():
         for name, col in schema.columns.items():
@@ -188,7 +188,7 @@ def test_synthetic_raw_sources_load_with_rows_conserved(root):
     folder = root / "data" / "raw" / "synthetic"
     files = real_source_files(folder)
     if not files:
-        pytest.skip("no synthetic raw files yet (written by kaltara_study.synth)")
+        pytest.skip("no synthetic raw files yet (written by kaltara_study.data.synth)")
     results = load_folder(folder)
     assert set(results) == {k for k in files if not k.startswith("boundaries")}
     for kind, res in results.items():
@@ -201,8 +201,8 @@ def test_synthetic_raw_sources_load_with_rows_conserved(root):
         load_folder(folder / "nowhere", kinds=["survey"])
 
 
-@pytest.mark.parametrize("module", ["kaltara_study.parse", "kaltara_study.io.read", "kaltara_study.io.sources",
-                                    "kaltara_study.validate", "kaltara_study.regions"])
+@pytest.mark.parametrize("module", ["kaltara_study.data.parse", "kaltara_study.data.read", "kaltara_study.data.sources",
+                                    "kaltara_study.data.validate", "kaltara_study.data.regions"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib

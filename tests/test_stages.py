@@ -8,8 +8,8 @@ from kaltara_study import stages
 
 
 def test_cached_index_and_segmentation_equal_direct_computation():
-    from kaltara_study.cluster import segment
-    from kaltara_study.index import compute_index
+    from kaltara_study.segmentation.segment import segment
+    from kaltara_study.index.composite import compute_index
 
     table = stages.analysis_data("synthetic").table
     direct = compute_index(table, source="synthetic", seed=20251, n_rep=50, progress=False)

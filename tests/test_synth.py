@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kaltara_study import synth
-from kaltara_study.config import paths
+from kaltara_study.data import synth
+from kaltara_study.study import paths
 
 # public aggregates as stated in issue 3 / ../shared README (independent of synth.KABKOTA)
 EXPECTED = {  # kode: (n_kec, n_desa, n_kel, cooperatives, villages without own cooperative, population)

@@ -7,7 +7,7 @@ import pandera.pandas as pa
 import pytest
 
 from kaltara_study.errors import DataError, InputError
-from kaltara_study.validate import REPORT_COLUMNS, required_columns, validate
+from kaltara_study.data.validate import REPORT_COLUMNS, required_columns, validate
 
 SCHEMA = pa.DataFrameSchema(
     {

@@ -9,8 +9,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from kaltara_study.io.workbook import FIXED_TIME, write_workbook
-from kaltara_study.readiness import assess_readiness, load_config, report_sheets, workbook_readme
+from kaltara_study.report.workbook import FIXED_TIME, write_workbook
+from kaltara_study.readiness.criteria import assess_readiness, load_config, report_sheets, workbook_readme
 from test_readiness import contract_frame
 
 

@@ -1,0 +1,637 @@
+"""Vectorised parsers for the values found in Indonesian CSV/XLSX exports.
+
+Every parser has the signature ``f(values, *, column, file=None, ...) -> ParseResult``: it takes a
+Series of raw cells (str or NA, as :func:`kaltara_study.data.read.read_table` returns them), never
+mutates it, and returns the typed values plus a table of the cells it could not parse. An
+unparseable cell becomes NA and gets one row in ``ParseResult.errors`` with the columns
+``file, row, column, value, rule, severity`` (``row`` is the Series' index label, so index the
+Series by the spreadsheet row number ``_row`` to get row numbers a user can find). The caller
+decides whether an error rejects the row or stops the load (:func:`ParseResult.raise_if_errors`).
+
+Conventions (Indonesian first):
+
+- numbers: ``.`` groups thousands and ``,`` marks decimals ("1.250.000,50"); English forms
+  ("1,250,000.50") and machine forms ("0.8685", "1.5E+06") are recognised when unambiguous. A
+  single dot followed by exactly three digits ("1.250") is read as thousands (1250) unless the same
+  column holds other values that use a dot as decimal mark ("12.5", "0.868"), then as a decimal;
+  a single comma is always a decimal mark ("1,250" = 1.25, "12,5" = 12.5);
+- missing: "", "-", "–", "—", "n/a", "na", "null", "nan", "none" are NA without an error; Excel
+  error values (#DIV/0!, #N/A, #VALUE!, #REF!, #NAME?, #NUM!, #NULL!) are NA *with* an error row
+  of severity ``"warning"`` and rule ``"excel_error"``;
+- money: "Rp 1.250.000", "Rp1.250.000,-", "IDR 2.5 jt", "Rp 1,2 juta", "250 rb", "3 M" (M = miliar,
+  10^9, as in Indonesian; not million), "1,5 T" (triliun);
+- dates: day first ("12-08-2025", "12/08/2025", "12.08.25"), ISO ("2025-08-12", with or without a
+  time), month names in Indonesian and English, full or abbreviated ("12 Agustus 2025",
+  "12 Agt 2025", "12-Aug-2025", "Agustus 12, 2025"), Excel serials (1900 date system, serials
+  10000–99999, i.e. 1927–2173);
+- yes/no: "Ya", "Y", "ada", "sudah", "1", "true", "yes", "✓" → True; "Tidak", "T", "tidak ada",
+  "belum", "0", "false", "no", "N" → False; "-" is NA by default (``dash=False`` maps it to False);
+- Kemendagri codes: dotted or not, spaces, Excel float residue ("6501012001.0") → dotted
+  ``65.KK.CC.TNNN`` (village), ``65.KK.CC`` (kecamatan), ``65.KK`` (kabupaten/kota).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kaltara_study.errors import DataError
+
+__all__ = [
+    "ERROR_COLUMNS",
+    "EXCEL_ERRORS",
+    "ParseResult",
+    "excel_serial_to_datetime",
+    "format_number_id",
+    "parse_bool_id",
+    "parse_code",
+    "parse_code_desa",
+    "parse_date_id",
+    "parse_float",
+    "parse_int",
+    "parse_number",
+    "parse_rupiah",
+    "parse_text",
+]
+
+ERROR_COLUMNS = ["file", "row", "column", "value", "rule", "severity"]
+EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA", "#SPILL!",
+     "#CALC!", "#N/A!"}
+)
+MISSING_TOKENS = frozenset({"", "-", "--", "–", "—", "n/a", "na", "null", "nan", "none", "<na>", "nat"})
+
+MONTHS: dict[str, int] = {}
+for _num, _names in enumerate(
+    [
+        ("januari", "january", "jan"),
+        ("februari", "pebruari", "february", "feb", "peb"),
+        ("maret", "march", "mar"),
+        ("april", "apr"),
+        ("mei", "may"),
+        ("juni", "june", "jun"),
+        ("juli", "july", "jul"),
+        ("agustus", "august", "agu", "agt", "ags", "aug", "agust"),
+        ("september", "sep", "sept"),
+        ("oktober", "october", "okt", "oct"),
+        ("november", "nopember", "nov", "nop"),
+        ("desember", "december", "des", "dec"),
+    ],
+    start=1,
+):
+    for _n in _names:
+        MONTHS[_n] = _num
+MONTH_NAMES_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+                  "September", "Oktober", "November", "Desember")
+
+TRUE_TOKENS = frozenset({"ya", "y", "iya", "yes", "true", "benar", "ada", "sudah", "punya", "1", "1.0",
+                         "✓", "v", "x", "ok"})
+FALSE_TOKENS = frozenset({"tidak", "t", "tdk", "tak", "no", "n", "false", "salah", "tidak ada",
+                          "tdk ada", "belum", "belum ada", "blm", "ga", "gak", "nggak", "0", "0.0"})
+
+MONEY_UNITS = {
+    "rb": 1e3, "ribu": 1e3, "k": 1e3,
+    "jt": 1e6, "juta": 1e6,
+    "m": 1e9, "miliar": 1e9, "milyar": 1e9, "mlyr": 1e9, "mil": 1e9, "b": 1e9,
+    "t": 1e12, "tn": 1e12, "triliun": 1e12, "trilyun": 1e12,
+}
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+SERIAL_MIN, SERIAL_MAX = 10_000, 99_999
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """Typed values and the cells that could not be parsed.
+
+    Attributes
+    ----------
+    values : pd.Series
+        Same index and name as the input; unparseable cells are NA.
+    errors : pd.DataFrame
+        One row per problem: ``file, row, column, value, rule, severity`` (severity ``"error"``
+        for unparseable cells, ``"warning"`` for Excel error values turned into NA).
+    """
+
+    values: pd.Series
+    errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ERROR_COLUMNS))
+
+    @property
+    def ok(self) -> bool:
+        """True when no cell failed with severity ``"error"``."""
+        return not (self.errors["severity"] == "error").any()
+
+    def raise_if_errors(self) -> pd.Series:
+        """Return ``values`` or raise :class:`DataError` listing every unparseable cell.
+
+        >>> parse_number(pd.Series(["1.250"]), column="x").raise_if_errors().tolist()
+        [1250.0]
+        """
+        bad = self.errors[self.errors["severity"] == "error"]
+        if len(bad):
+            raise DataError(_describe(bad), problems=bad.to_dict("records"))
+        return self.values
+
+
+def _describe(errors: pd.DataFrame, limit: int = 5) -> str:
+    parts = [
+        f"{r.file or '<data>'} row {r.row}, column {r.column!r}: value {r.value!r} — {r.rule}"
+        for r in errors.head(limit).itertuples()
+    ]
+    more = f" (and {len(errors) - limit} more)" if len(errors) > limit else ""
+    return f"{len(errors)} value(s) could not be parsed: " + "; ".join(parts) + more
+
+
+RULE_TEXT = {
+    "not_a_number": "expected a number such as 1.250.000 or 1.250.000,50",
+    "not_an_integer": "expected a whole number",
+    "not_money": "expected rupiah such as 'Rp 1.250.000', '1,2 juta', '250 rb' or '3 M'",
+    "not_a_date": "expected a date such as '12 Agustus 2025', '12-08-2025', '2025-08-12' or an Excel serial",
+    "invalid_date": "day/month do not form a calendar date",
+    "not_yes_no": "expected yes/no such as Ya/Tidak, ada/tidak ada, 1/0",
+    "bad_code": "expected a Kemendagri code",
+    "excel_error": "Excel error value, read as missing",
+}
+
+
+def _errors(values: pd.Series, mask: pd.Series, *, column: str, file: str | None, rule: str,
+            severity: str = "error") -> pd.DataFrame:
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return pd.DataFrame(columns=ERROR_COLUMNS)
+    bad = values[mask]
+    text = RULE_TEXT.get(rule, "")
+    return pd.DataFrame(
+        {
+            "file": file,
+            "row": bad.index.to_numpy(),
+            "column": column,
+            "value": bad.astype(object).map(str).to_numpy(),
+            "rule": f"{rule}: {text}" if text else rule,
+            "severity": severity,
+        },
+        columns=ERROR_COLUMNS,
+    )
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=ERROR_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Cells as stripped object strings (NA kept as None); non-breaking spaces become spaces."""
+    obj = values.astype(object)
+    na = obj.isna()
+    txt = obj.where(na, obj.map(str)).where(~na, None)
+    s = pd.Series(txt, index=values.index, dtype=object)
+    s = s.where(na, s.str.replace("\u00a0", " ", regex=False).str.replace("\u202f", " ", regex=False)
+                .str.replace("\ufeff", "", regex=False).str.strip().str.lstrip("'").str.strip())
+    return s
+
+
+def _missing(text: pd.Series) -> pd.Series:
+    return text.isna() | text.str.lower().isin(MISSING_TOKENS)
+
+
+def _excel_error(text: pd.Series) -> pd.Series:
+    return text.str.upper().isin(EXCEL_ERRORS).fillna(False).astype(bool)
+
+
+def _per_unique(fn):
+    """Run a parser once per distinct cell and map the results (and error rows) back.
+
+    Exports repeat the same cells ("Ya", "-", "Rp 0") thousands of times; the string work is done
+    once per distinct value. Results are identical to the direct call (column-wide rules see the
+    same set of values); small or mostly-distinct inputs take the direct path.
+    """
+    @functools.wraps(fn)
+    def wrapper(values: pd.Series, *, column: str, file: str | None = None, **kw) -> ParseResult:
+        if len(values) < 512 or not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            return fn(values, column=column, file=file, **kw)
+        codes, uniq = pd.factorize(values.astype(object), use_na_sentinel=False)
+        if len(uniq) > len(values) // 4:
+            return fn(values, column=column, file=file, **kw)
+        res = fn(pd.Series(np.asarray(uniq, dtype=object), dtype=object), column=column, file=file, **kw)
+        out = pd.Series(res.values.to_numpy()[codes], index=values.index, name=values.name)
+        out = out.astype(res.values.dtype)
+        errs = res.errors
+        if len(errs):
+            hit = np.flatnonzero(np.isin(codes, errs["row"].to_numpy()))
+            expanded = pd.DataFrame({"_code": codes[hit], "_pos": hit, "row": values.index.to_numpy()[hit]})
+            block = pd.factorize(errs["rule"])[0]
+            errs = (errs.rename(columns={"row": "_code"}).assign(_block=block)
+                    .merge(expanded, on="_code", how="inner")
+                    .sort_values(["_block", "_pos"], kind="stable"))
+            # keep the direct call's grouping: by rule block, then by row
+            errs = errs[ERROR_COLUMNS].reset_index(drop=True)
+        return ParseResult(out, errs)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------------------- numbers
+_RE_PLAIN = r"\d+"
+_RE_ID_FULL = r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"   # 1.250.000 / 1.250.000,50 / 1.250,5
+_RE_EN_FULL = r"[1-9]\d{0,2}(?:,\d{3}){2,}(?:\.\d+)?|[1-9]\d{0,2}(?:,\d{3})+\.\d+"  # 1,250,000 / 1,250.50
+_RE_COMMA_DEC = r"\d+,\d+"                       # 12,5 / 1250000,50
+_RE_DOT_DEC = r"\d*\.\d+"                        # 12.5 / 0.868 / .5
+_RE_AMBIG = r"[1-9]\d{0,2}\.\d{3}"               # 1.250 : thousands or decimal?
+_RE_EXP = r"\d+(?:\.\d+)?[eE][+-]?\d+"           # 1.5E+06
+
+
+def _split_sign(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Strip a leading minus/plus or accounting parentheses; return (body, is_negative)."""
+    t = text.str.replace("\u2212", "-", regex=False)
+    paren = t.str.fullmatch(r"\(\s*[^()]*\s*\)").fillna(False).astype(bool)
+    t = t.where(~paren, t.str.slice(1, -1).str.strip())
+    neg = t.str.startswith("-").fillna(False).astype(bool)
+    t = t.where(~neg, t.str.slice(1))
+    pos = t.str.startswith("+").fillna(False).astype(bool)
+    t = t.where(~pos, t.str.slice(1)).str.strip()
+    # digits written with spaces as group separators: "1 250 000"
+    spaced = t.str.fullmatch(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?").fillna(False).astype(bool)
+    t = t.where(~spaced, t.str.replace(" ", "", regex=False))
+    return t, (neg | paren) & ~(neg & paren)
+
+
+def _body_to_float(body: pd.Series, *, ambiguous_is_decimal: pd.Series | bool) -> tuple[pd.Series, pd.Series]:
+    """Convert unsigned number bodies; returns (floats, parsed_mask). NA bodies give NaN, False."""
+    def m(rx: str) -> pd.Series:
+        return body.str.fullmatch(rx).fillna(False).astype(bool)
+
+    plain, id_full, en_full = m(_RE_PLAIN), m(_RE_ID_FULL), m(_RE_EN_FULL)
+    comma_dec, dot_dec, ambig, exp = m(_RE_COMMA_DEC), m(_RE_DOT_DEC), m(_RE_AMBIG), m(_RE_EXP)
+    amb_dec = pd.Series(ambiguous_is_decimal, index=body.index) if isinstance(ambiguous_is_decimal, bool) \
+        else ambiguous_is_decimal.reindex(body.index).fillna(False).astype(bool)
+
+    norm = pd.Series(None, index=body.index, dtype=object)
+    # order matters: the later assignment wins
+    norm = norm.mask(dot_dec | exp | plain, body)
+    norm = norm.mask(comma_dec, body.str.replace(",", ".", regex=False))
+    norm = norm.mask(en_full & ~id_full, body.str.replace(",", "", regex=False))
+    norm = norm.mask(id_full, body.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    norm = norm.mask(ambig & amb_dec, body)
+    ok = plain | id_full | en_full | comma_dec | dot_dec | exp
+    out = pd.to_numeric(norm.where(ok), errors="coerce").astype(float)
+    return out, ok & out.notna()
+
+
+def _number_core(values: pd.Series, *, column: str, file: str | None, decimal: str | None,
+                 rule: str = "not_a_number") -> ParseResult:
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return ParseResult(values.astype(float))
+    text = _as_text(values)
+    missing = _missing(text)
+    xl = _excel_error(text)
+    body, neg = _split_sign(text.where(~(missing | xl)))
+    if decimal == ",":
+        amb = pd.Series(False, index=body.index)
+    elif decimal == ".":
+        amb = pd.Series(True, index=body.index)
+        # with "." as decimal mark, "1.250.000" style is invalid; English thousands stay valid
+        body = body.where(~body.str.fullmatch(_RE_ID_FULL).fillna(False).astype(bool) |
+                          body.str.fullmatch(_RE_AMBIG).fillna(False).astype(bool), "\x00bad")
+    else:
+        ambig = body.str.fullmatch(_RE_AMBIG).fillna(False).astype(bool)
+        column_dot_dec = bool(
+            (body.str.fullmatch(_RE_DOT_DEC).fillna(False).astype(bool) & ~ambig).any()
+            and not (body.str.fullmatch(_RE_COMMA_DEC + "|" + _RE_ID_FULL).fillna(False).astype(bool)
+                     & ~ambig).any()
+        )
+        amb = pd.Series(column_dot_dec, index=body.index)
+    num, ok = _body_to_float(body, ambiguous_is_decimal=amb)
+    num = num.where(~neg, -num)
+    bad = ~ok & ~missing & ~xl
+    out = pd.Series(num.to_numpy(dtype=float), index=values.index, name=values.name)
+    errs = _concat([
+        _errors(values, bad, column=column, file=file, rule=rule),
+        _errors(values, xl, column=column, file=file, rule="excel_error", severity="warning"),
+    ])
+    return ParseResult(out, errs)
+
+
+@_per_unique
+def parse_number(values: pd.Series, *, column: str, file: str | None = None,
+                 decimal: str | None = None) -> ParseResult:
+    """Parse Indonesian (and unambiguous English/machine) number strings to float.
+
+    Parameters
+    ----------
+    values : pd.Series
+        Raw cells (str/NA); numeric Series are returned as float unchanged.
+    column, file : str
+        Used in the error table.
+    decimal : {None, ",", "."}
+        Force the decimal mark; ``None`` (default) decides per value, with the column rule for
+        "1.250" described in the module docstring.
+
+    Returns
+    -------
+    ParseResult
+        ``values`` float64 (NaN for missing/unparseable), ``errors`` for the unparseable cells.
+
+    Examples
+    --------
+    >>> r = parse_number(pd.Series(["1.250.000", "1.250.000,50", "12,5", "-", "#DIV/0!", "abc"]),
+    ...                  column="modal")
+    >>> r.values.tolist()[:3]
+    [1250000.0, 1250000.5, 12.5]
+    >>> r.errors["rule"].str.split(":").str[0].tolist()
+    ['not_a_number', 'excel_error']
+    """
+    return _number_core(values, column=column, file=file, decimal=decimal)
+
+
+def parse_float(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
+    """Alias of :func:`parse_number` (metadata kind ``"float"``).
+
+    >>> parse_float(pd.Series(["0,75"]), column="iks").values.tolist()
+    [0.75]
+    """
+    return parse_number(values, column=column, file=file)
+
+
+@_per_unique
+def parse_int(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
+    """Parse whole numbers to nullable ``Int64``; non-integral values are errors (``not_an_integer``).
+
+    >>> parse_int(pd.Series(["1.250", "7", "", "2,5"]), column="anggota").values.tolist()
+    [1250, 7, <NA>, <NA>]
+    """
+    res = parse_number(values, column=column, file=file)
+    v = res.values
+    frac = v.notna() & (v != np.floor(v.fillna(0)))
+    too_big = v.abs() > 2**62
+    errs = _concat([res.errors, _errors(values, frac | too_big, column=column, file=file, rule="not_an_integer")])
+    out = v.where(~(frac | too_big)).round().astype("Int64")
+    return ParseResult(out, errs)
+
+
+def format_number_id(x: float | int, *, decimals: int = 0) -> str:
+    """Format a number the Indonesian way ("1.250.000,50"), the inverse of :func:`parse_number`.
+
+    >>> format_number_id(1250000.5, decimals=2)
+    '1.250.000,50'
+    """
+    s = f"{abs(x):,.{decimals}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return ("-" if x < 0 else "") + s
+
+
+# ---------------------------------------------------------------------------- money
+_RE_MONEY = re.compile(
+    r"^(?:rp\.?|idr)?\s*(?P<sign>[-\u2212]?)\s*(?:rp\.?|idr)?\s*(?P<num>.*?)\s*(?P<unit>"
+    + "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
+    + r")?\.?\s*(?:,-|\.-|,00-?)?$",
+    re.IGNORECASE,
+)
+
+
+@_per_unique
+def parse_rupiah(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
+    """Parse rupiah amounts to float rupiah.
+
+    Accepts "Rp 1.250.000", "Rp1.250.000,-", "Rp 1.250.000,00", "IDR 2.500.000", "Rp 1,2 juta",
+    "1,5 jt", "250 rb"/"250 ribu", "3 M"/"3 miliar" (10^9), "1 T" (10^12), negative forms
+    "-Rp 5.000"/"(5.000)", plain numbers, "-"/empty (NA). With a unit word a single "," or "." is a
+    decimal mark ("1.5 jt" = 1 500 000).
+
+    Examples
+    --------
+    >>> parse_rupiah(pd.Series(["Rp 1.250.000", "Rp 1,2 juta", "3 M", "250 rb", "-"]),
+    ...              column="modal").values.tolist()
+    [1250000.0, 1200000.0, 3000000000.0, 250000.0, nan]
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return ParseResult(values.astype(float))
+    text = _as_text(values)
+    missing = _missing(text) | text.str.lower().isin({"rp", "rp.", "rp -", "rp-", "rp.-", "rp -,-"}).fillna(False)
+    xl = _excel_error(text)
+    paren = text.str.fullmatch(r"\(.*\)").fillna(False).astype(bool)
+    t = text.where(~paren, text.str.slice(1, -1)).where(~(missing | xl))
+    parts = t.str.extract(_RE_MONEY)
+    unit = parts["unit"].str.lower()
+    mult = unit.map(MONEY_UNITS).astype(float).fillna(1.0)
+    has_unit = unit.notna()
+    num_txt = parts["num"].str.replace(" ", "", regex=False).where(parts["num"].notna())
+    # with a unit word, "1.250" / "1,25" are decimals; without, the number rules apply
+    single_sep = num_txt.str.fullmatch(r"\d+[.,]\d+").fillna(False).astype(bool)
+    unit_dec = has_unit & single_sep
+    num_txt = num_txt.where(~unit_dec, num_txt.str.replace(",", ".", regex=False))
+    body, neg_inner = _split_sign(num_txt)
+    amb = pd.Series(unit_dec, index=body.index)
+    num, ok = _body_to_float(body, ambiguous_is_decimal=amb)
+    neg = (parts["sign"].fillna("") != "") | neg_inner | paren
+    out = (num * mult).where(~neg, -(num * mult))
+    bad = ~ok & ~missing & ~xl
+    out = pd.Series(out.where(ok).to_numpy(dtype=float), index=values.index, name=values.name)
+    errs = _concat([
+        _errors(values, bad, column=column, file=file, rule="not_money"),
+        _errors(values, xl, column=column, file=file, rule="excel_error", severity="warning"),
+    ])
+    return ParseResult(out, errs)
+
+
+# ---------------------------------------------------------------------------- yes / no
+@_per_unique
+def parse_bool_id(values: pd.Series, *, column: str, file: str | None = None,
+                  dash: bool | None = None) -> ParseResult:
+    """Parse Indonesian/English yes-no cells to pandas nullable ``boolean``.
+
+    Parameters
+    ----------
+    dash : bool or None
+        What "-" means. Default ``None``: missing (NA), because in exports "-" is used both for
+        "no" and for "not filled in" and the package never invents a value. Pass ``False`` for a
+        form where "-" means "none".
+
+    Examples
+    --------
+    >>> parse_bool_id(pd.Series(["Ya", "tidak ada", "1", "-", "mungkin"]), column="npwp").values.tolist()
+    [True, False, True, <NA>, <NA>]
+    """
+    if pd.api.types.is_bool_dtype(values):
+        return ParseResult(values.astype("boolean"))
+    text = _as_text(values)
+    low = text.str.lower().str.replace(r"\s+", " ", regex=True).str.rstrip(".")
+    is_true = low.isin(TRUE_TOKENS).fillna(False).astype(bool)
+    is_false = low.isin(FALSE_TOKENS).fillna(False).astype(bool)
+    dashes = low.isin({"-", "--", "–", "—"}).fillna(False).astype(bool)
+    missing = _missing(text)
+    xl = _excel_error(text)
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean", name=values.name)
+    out = out.mask(is_true, True).mask(is_false, False)
+    if dash is not None:
+        out = out.mask(dashes, dash)
+    bad = ~is_true & ~is_false & ~missing & ~xl
+    errs = _concat([
+        _errors(values, bad, column=column, file=file, rule="not_yes_no"),
+        _errors(values, xl, column=column, file=file, rule="excel_error", severity="warning"),
+    ])
+    return ParseResult(out.astype("boolean"), errs)
+
+
+# ---------------------------------------------------------------------------- dates
+def excel_serial_to_datetime(serial: pd.Series | float) -> pd.Series | pd.Timestamp:
+    """Excel 1900-system serial → timestamp (day 1 = 1900-01-01, Excel's fictitious 29 Feb 1900
+    absorbed by the 1899-12-30 epoch for serials ≥ 61).
+
+    >>> excel_serial_to_datetime(45881)
+    Timestamp('2025-08-12 00:00:00')
+    """
+    if isinstance(serial, pd.Series):
+        return EXCEL_EPOCH + pd.to_timedelta(serial.astype(float), unit="D")
+    return EXCEL_EPOCH + pd.Timedelta(days=float(serial))
+
+
+def _year4(y: pd.Series) -> pd.Series:
+    y = pd.to_numeric(y, errors="coerce")
+    return y.where(y >= 100, y.where(y >= 70, y + 2000).where(y < 70, y + 1900))
+
+
+_MONTH_RX = "|".join(sorted(MONTHS, key=len, reverse=True))
+_RE_DMY_NUM = r"^(?P<d>\d{1,2})[-/. ](?P<m>\d{1,2})[-/. ](?P<y>\d{4}|\d{2})$"
+_RE_ISO = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_RE_DMY_NAME = rf"^(?P<d>\d{{1,2}})[-/. ]*(?P<mn>{_MONTH_RX})\.?[-/.,' ]*(?P<y>\d{{4}}|\d{{2}})$"
+_RE_MDY_NAME = rf"^(?P<mn>{_MONTH_RX})\.?\s*(?P<d>\d{{1,2}}),?\s*(?P<y>\d{{4}})$"
+_RE_SERIAL = r"^\d{5}(?:\.\d+)?$"
+_WEEKDAY = r"^(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|monday|tuesday|wednesday|" \
+           r"thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\s*,?\s*"
+
+
+@_per_unique
+def parse_date_id(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
+    """Parse Indonesian dates, ISO dates and Excel serials to ``datetime64``.
+
+    Numeric day-month order is always day first (Indonesian use): "03/04/2025" is 3 April.
+    Two-digit years: 00–69 → 2000s, 70–99 → 1900s. A leading weekday ("Selasa, 12 Agustus 2025")
+    is ignored. Date-times keep their date and drop the time, except Excel serials with a fraction
+    (kept as times).
+
+    Examples
+    --------
+    >>> parse_date_id(pd.Series(["12 Agustus 2025", "12-08-2025", "2025-08-12", "45881"]),
+    ...               column="tgl_rat").values.dt.strftime("%Y-%m-%d").tolist()
+    ['2025-08-12', '2025-08-12', '2025-08-12', '2025-08-12']
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return ParseResult(values.astype("datetime64[ns]"))
+    text = _as_text(values)
+    missing = _missing(text)
+    xl = _excel_error(text)
+    t = text.where(~(missing | xl)).str.lower().str.replace(_WEEKDAY, "", regex=True)
+    t = t.str.replace(r"\s+", " ", regex=True).str.strip()
+
+    parts = []
+    for rx in (_RE_DMY_NUM, _RE_ISO, _RE_DMY_NAME, _RE_MDY_NAME):
+        ex = t.str.extract(rx)
+        if "mn" in ex:
+            ex["m"] = ex["mn"].map(MONTHS)
+        parts.append(ex[["d", "m", "y"]])
+    comp = parts[0]
+    for p in parts[1:]:
+        comp = comp.combine_first(p)
+    d = pd.to_numeric(comp["d"], errors="coerce")
+    mth = pd.to_numeric(comp["m"], errors="coerce")
+    y = _year4(comp["y"])
+    has_parts = d.notna() & mth.notna() & y.notna()
+    frame = pd.DataFrame({"year": y.where(has_parts, 2000), "month": mth.where(has_parts, 1),
+                          "day": d.where(has_parts, 1)})
+    dates = pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
+    invalid = has_parts & dates.isna()
+    dates = dates.where(has_parts)
+
+    serial_mask = t.str.fullmatch(_RE_SERIAL).fillna(False).astype(bool) & ~has_parts
+    serial = pd.to_numeric(t.where(serial_mask), errors="coerce")
+    serial_mask = serial_mask & serial.between(SERIAL_MIN, SERIAL_MAX)
+    from_serial = excel_serial_to_datetime(serial.where(serial_mask)).astype("datetime64[ns]")
+    dates = dates.where(~serial_mask, from_serial)
+
+    bad = ~has_parts & ~serial_mask & ~missing & ~xl
+    out = pd.Series(dates.to_numpy(), index=values.index, name=values.name).astype("datetime64[ns]")
+    errs = _concat([
+        _errors(values, bad, column=column, file=file, rule="not_a_date"),
+        _errors(values, invalid, column=column, file=file, rule="invalid_date"),
+        _errors(values, xl, column=column, file=file, rule="excel_error", severity="warning"),
+    ])
+    return ParseResult(out, errs)
+
+
+# ---------------------------------------------------------------------------- codes and text
+_CODE_SHAPES = {  # level -> (digit groups, example)
+    "prov": ((2,), "65"),
+    "kab": ((2, 2), "65.01"),
+    "kec": ((2, 2, 2), "65.01.01"),
+    "desa": ((2, 2, 2, 4), "65.01.01.2001"),
+}
+
+
+@_per_unique
+def parse_code(values: pd.Series, *, column: str, file: str | None = None, level: str = "desa",
+               dotted: bool = True) -> ParseResult:
+    """Normalise Kemendagri codes of a given ``level`` ("prov", "kab", "kec", "desa").
+
+    Accepts dotted ("65.01.01.2001"), undotted ("6501012001", as IDM uses), spaced or dashed
+    forms and Excel float residue ("6501012001.0"). Returns dotted codes (``dotted=True``) or
+    plain digits. Wrong digit counts are errors (rule ``bad_code``).
+
+    >>> parse_code(pd.Series(["6501012001", "65.01.01.2001", "65 01 01 2001.0"]), column="kode",
+    ...            level="desa").values.tolist()
+    ['65.01.01.2001', '65.01.01.2001', '65.01.01.2001']
+    """
+    groups, example = _CODE_SHAPES[level]
+    text = _as_text(values)
+    missing = _missing(text)
+    t = text.where(~missing).str.replace(r"\.0$", "", regex=True)
+    digits = t.str.replace(r"[\s.\-/]", "", regex=True)
+    n = sum(groups)
+    good = digits.str.fullmatch(rf"\d{{{n}}}").fillna(False).astype(bool)
+    # a dotted code must have its dots in the right places
+    dotted_in = t.str.contains(".", regex=False).fillna(False).astype(bool) & \
+        ~t.str.fullmatch(r"\d+\.0").fillna(False).astype(bool)
+    pattern = r"\.".join(rf"\d{{{g}}}" for g in groups)
+    good = good & (~dotted_in | t.str.fullmatch(pattern).fillna(False).astype(bool) |
+                   t.str.fullmatch(rf"\d{{{n}}}").fillna(False).astype(bool))
+    if dotted:
+        starts = np.cumsum((0,) + groups[:-1])
+        pieces = [digits.str.slice(int(s), int(s) + g) for s, g in zip(starts, groups)]
+        out = pieces[0]
+        for p in pieces[1:]:
+            out = out + "." + p
+    else:
+        out = digits
+    out = pd.Series(out.where(good).to_numpy(dtype=object), index=values.index, name=values.name)
+    out = out.astype("string")
+    bad = ~good & ~missing
+    errs = _errors(values, bad, column=column, file=file, rule="bad_code")
+    if len(errs):
+        errs = errs.assign(rule=f"bad_code: expected a {level} code of {n} digits like {example!r}")
+    return ParseResult(out, errs)
+
+
+def parse_code_desa(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
+    """Village codes, dotted or not → dotted ``65.KK.CC.TNNN``.
+
+    >>> parse_code_desa(pd.Series(["6504022001"]), column="kode_desa").values.tolist()
+    ['65.04.02.2001']
+    """
+    return parse_code(values, column=column, file=file, level="desa")
+
+
+@_per_unique
+def parse_text(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
+    """Strip and collapse whitespace; empty and "-" cells become NA. Never fails.
+
+    >>> parse_text(pd.Series(["  Bunyu   Barat ", "-"]), column="desa").values.tolist()
+    ['Bunyu Barat', <NA>]
+    """
+    text = _as_text(values)
+    missing = _missing(text) & ~text.str.lower().isin({"na"}).fillna(False)
+    out = text.str.replace(r"\s+", " ", regex=True).where(~missing)
+    return ParseResult(pd.Series(out.to_numpy(dtype=object), index=values.index, name=values.name).astype("string"))

@@ -1,0 +1,614 @@
+"""Build the processed analysis table (one row per cooperative) from the raw files.
+
+``load_analysis_table(source)`` is the single entry point for notebooks and downstream stages:
+
+1. find the raw files of ``source`` (:func:`kaltara_study.study.source_dirs` +
+   :func:`kaltara_study.data.sources.real_source_files`);
+2. if ``data/processed/<source>/inputs.json`` records the same input hash (file bytes + the code of
+   the data layer), read the processed tables back; otherwise
+3. load every source through :func:`kaltara_study.data.sources.load_source` (typed, validated), clean it
+   (:func:`kaltara_study.data.clean.clean_source`, audit + row conservation), match the registry villages
+   to Kemendagri codes (SIMKOPDES→Kemendagri match file when present, else names through
+   :func:`kaltara_study.data.regions.match_villages`), bridge Podes BPS codes to Kemendagri, take the
+   latest IDM year, join the survey, derive the indicators and validate the result against
+   ``schema.PROCESSED_SCHEMAS``; write everything through :mod:`kaltara_study.data.processed`.
+
+Registry counts of a village with several cooperatives are split only where unambiguous (0, or
+equal to the number of cooperatives → 0/1 each); otherwise the per-cooperative value is NA (audit
+rule ``registry_split``). Survey rows join on ``coop_id`` (``KDMP-<village code without dots>-<n>``);
+a row with another id is joined through its village code when that village has exactly one
+cooperative (audit rule ``coop_id_from_village``), else reported and left out. Nothing is invented:
+missing information stays NA.
+
+>>> data = load_analysis_table("synthetic")  # doctest: +SKIP
+>>> len(data.table), data.table["coop_id"].is_unique  # doctest: +SKIP
+(411, True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kaltara_study.data import schema as S
+from kaltara_study.data.clean import AUDIT_COLUMNS, Audit, CleanResult, clean_source
+from kaltara_study.study import paths, source_dirs
+from kaltara_study.errors import DataError, InputError
+from kaltara_study.data.validate import REPORT_COLUMNS
+
+__all__ = ["AnalysisData", "build_analysis_table", "count_by", "find_sources", "health_rating", "input_hash",
+           "join_coverage", "load_analysis_table", "load_boundaries", "load_raw", "load_report", "source_table",
+           "validation_report"]
+
+#: code files whose change invalidates the cache
+_CODE_FILES = ("schema.py", "clean.py", "pipeline.py", "parse.py", "validate.py", "regions.py",
+               "sources.py", "read.py", "processed.py")
+_SIGNAL_SCORE = {"none": 0, "2g": 1, "3g": 2, "4g": 3}
+_ROAD_SCORE = {"all_weather": 2, "seasonal": 1, "river_only": 0}
+_HEALTH_ASPECTS = ("health_governance", "health_risk", "health_financial", "health_capital")
+# Permenkop UKM 9/2020 rating bands on the 0-100 score
+_HEALTH_BANDS = ((80.0, "Sehat"), (66.0, "Cukup Sehat"), (51.0, "Dalam Pengawasan"), (-np.inf, "Dalam Pengawasan Khusus"))
+
+
+@dataclass
+class AnalysisData:
+    """The processed analysis data of one source.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per cooperative, sorted by ``coop_id`` (``schema.PROCESSED_SCHEMAS["cooperatives"]``).
+    audit : DataFrame
+        ``rule, file, row_key, row, column, old, new, reason`` (+ ``kind``).
+    validation : DataFrame
+        ``kind, file, row, column, value, rule, severity``: every load, parse, match and contract problem.
+    answers : DataFrame or None
+        SYNTHETIC only: ``coop_id, kode_desa, archetype`` (the latent truth); None for real data.
+    source : str
+    villages : DataFrame
+        One row per Kemendagri village with its context and number of cooperatives.
+    load_summary : DataFrame
+        Per source file: read / kept / rejected rows and audit counts.
+    from_cache : bool
+    """
+
+    table: pd.DataFrame
+    audit: pd.DataFrame
+    validation: pd.DataFrame
+    answers: pd.DataFrame | None
+    source: str
+    villages: pd.DataFrame = field(default_factory=pd.DataFrame)
+    load_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    from_cache: bool = False
+
+    @property
+    def is_synthetic(self) -> bool:
+        return self.source == "synthetic"
+
+
+# ============================================================================ discovery + hashing
+def find_sources(source: str = "synthetic", *, root: Path | str | None = None) -> dict[str, Path]:
+    """Raw file per source kind: the first folder of ``source_dirs(source)`` that has it wins.
+
+    >>> sorted(find_sources("synthetic"))[:2]  # doctest: +SKIP
+    ['bps_bridge_kabkota', 'bps_bridge_kecamatan']
+    """
+    from kaltara_study.data.sources import real_source_files
+
+    files: dict[str, Path] = {}
+    for folder in source_dirs(source, root=Path(root) if root else None):
+        for kind, path in real_source_files(folder).items():
+            if kind.startswith("boundaries"):
+                continue
+            files.setdefault(kind, path)
+    needed = ("kemendagri_desa", "kemendagri_kecamatan", "kemendagri_kabkota", "simkopdes_village_stats")
+    missing = [k for k in needed if k not in files]
+    if missing:
+        where = ", ".join(str(d) for d in source_dirs(source, root=Path(root) if root else None))
+        raise InputError(f"source {source!r}: no raw file for {missing} in {where}. For the synthetic default run "
+                         "`python -c 'import kaltara_study.data.synth as s; s.write_synthetic()'`; for real data put the "
+                         "Kemendagri and SIMKOPDES exports there")
+    return dict(sorted(files.items()))
+
+
+def input_hash(files: dict[str, Path]) -> dict:
+    """Manifest of the inputs: sha256 of each file and of the data-layer code, and their combined hash."""
+    from kaltara_study.data.write import sha256_file
+
+    pkg = Path(__file__).resolve().parent
+    code = hashlib.sha256()
+    for rel in _CODE_FILES:
+        p = pkg / rel
+        if p.is_file():
+            code.update(rel.encode() + b"\0" + p.read_bytes())
+    entries = {k: {"file": p.name, "sha256": sha256_file(p)} for k, p in files.items()}
+    total = hashlib.sha256(code.hexdigest().encode())
+    for k in sorted(entries):
+        total.update(f"{k}:{entries[k]['file']}:{entries[k]['sha256']}".encode())
+    return {"inputs": entries, "code_sha256": code.hexdigest(), "hash": total.hexdigest()}
+
+
+# ============================================================================ loading
+def _load_one(path: Path, kind: str):
+    """Load one raw file through the data layer's loader (:func:`kaltara_study.data.sources.load_source`)."""
+    from kaltara_study.data.sources import load_source
+
+    return load_source(path, kind)
+
+
+def load_raw(source: str = "synthetic", *, root: Path | str | None = None,
+             files: dict[str, Path] | None = None) -> dict[str, object]:
+    """Load (read, parse, validate) every raw file of ``source``; kind → ``LoadResult``.
+
+    The wide Kemendesa IDM workbook is reshaped to one row per village and year by the loader.
+    """
+    files = files or find_sources(source, root=root)
+    out = {}
+    for kind, path in files.items():
+        out[kind] = _load_one(path, kind)
+    return out
+
+
+def clean_all(loaded: dict[str, object]) -> dict[str, CleanResult]:
+    """Clean every loaded source (audit + row conservation)."""
+    out = {}
+    for kind, res in loaded.items():
+        # the wide IDM layout has several records (village-years) per spreadsheet row
+        n_read = getattr(res, "n_records", None) if kind == "idm_wide" else res.n_read
+        if n_read is None or n_read != len(res.frame) + len(res.rejected):
+            raise DataError(f"{res.file}: loader kept {len(res.frame)} + rejected {len(res.rejected)} "
+                            f"≠ read {res.n_read}", problems=[])
+        out[kind] = clean_source(res.frame, kind, file=res.file, n_read=n_read, rejected_at_load=res.rejected)
+    return out
+
+
+# ============================================================================ joins
+def _report(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["kind"] + REPORT_COLUMNS)
+
+
+def _match_registry(reg: pd.DataFrame, cleaned: dict[str, CleanResult], audit: Audit,
+                    problems: list[dict]) -> pd.Series:
+    """Kemendagri village code of each registry row (NA when not matched; reported)."""
+    from kaltara_study.data import regions as R
+
+    file = cleaned["simkopdes_village_stats"].file
+    codes = pd.Series(pd.NA, index=reg.index, dtype="string")
+    if "simkopdes_match" in cleaned:
+        m = cleaned["simkopdes_match"].frame.drop_duplicates("simkopdes_village_id")
+        lut = m.set_index("simkopdes_village_id")["kode_kemendagri"]
+        codes = reg["village_id"].map(lut).astype("string")
+    todo = codes.isna()
+    if todo.any():
+        mv = R.match_villages(reg[todo], desa=cleaned["kemendagri_desa"].frame,
+                              kecamatan=cleaned["kemendagri_kecamatan"].frame,
+                              kabkota=cleaned["kemendagri_kabkota"].frame, kab_col="district",
+                              kec_col="subdistrict", desa_col="village")
+        codes[todo] = mv["kode_desa"].to_numpy()
+        for i, r in mv.iterrows():
+            row = reg.at[i, "_row"] if "_row" in reg.columns else None
+            if pd.isna(r["kode_desa"]):
+                problems.append({"kind": "simkopdes_village_stats", "file": file, "row": row, "column": "village",
+                                 "value": reg.at[i, "village"], "rule": f"village not matched to Kemendagri "
+                                 f"({r['match_status']}; candidate {r['candidate_desa']})", "severity": "error"})
+            elif r["match_status"] != "exact":
+                audit.add("name_match", file=file, row_key=reg.at[i, "village_id"], row=row, column="village",
+                          old=reg.at[i, "village"], new=f"{r['matched_name_desa']} ({r['kode_desa']})",
+                          reason=f"matched by name: {r['match_status']} (score {r['score_desa']})")
+    return codes
+
+
+def _split_registry(reg: pd.DataFrame, audit: Audit, file: str) -> pd.DataFrame:
+    """One row per cooperative from the per-village registry rows."""
+    k = pd.to_numeric(reg["cooperatives"], errors="coerce").fillna(1).clip(lower=1).astype(int)
+    rep = reg.loc[reg.index.repeat(k.to_numpy())].copy()
+    rep["_seq"] = rep.groupby(level=0).cumcount() + 1
+    rep["_k"] = k.loc[rep.index].to_numpy()
+    counts = {"accounts_count": "reg_accounts", "npwp_count": "reg_npwp", "nib_count": "reg_nib",
+              "rat_count": "reg_rat", "transaction_volume": "reg_tx_volume"}
+    money = {"transaction_value": "reg_tx_value_rp", "savings_total_amount": "reg_savings_rp"}
+    out = pd.DataFrame(index=rep.index)
+    multi = rep["_k"] > 1
+    for src, dst in {**counts, **money}.items():
+        v = pd.to_numeric(rep[src], errors="coerce").astype(float)
+        per = pd.Series(np.where(multi, np.nan, v), index=rep.index)
+        if src in counts:
+            ok = multi & ((v == 0) | (v == rep["_k"]))
+            per[ok] = (v[ok] / rep["_k"][ok])
+        else:
+            ok = multi & (v == 0)
+            per[ok] = 0.0
+        amb = multi & ~ok & v.notna()
+        for i in np.flatnonzero(amb.to_numpy()):
+            r = rep.iloc[i]
+            if r["_seq"] == 1:
+                audit.add("registry_split", file=file, row_key=r["village_id"], row=r.get("_row"), column=src,
+                          old=v.iloc[i], new=None, reason=f"village total of {r['_k']} cooperatives cannot be "
+                          "split per cooperative: NA")
+        out[dst] = per.to_numpy()
+    for dst in counts.values():
+        out[dst] = pd.array([pd.NA if pd.isna(x) else int(round(x)) for x in out[dst]], dtype="Int64")
+    out["kode_desa"] = rep["kode_desa"].to_numpy()
+    out["_seq"] = rep["_seq"].to_numpy()
+    out["coop_id"] = ["KDMP-" + str(c).replace(".", "") + f"-{s}" for c, s in zip(out["kode_desa"], out["_seq"])]
+    return out.drop(columns=["_seq"]).reset_index(drop=True)
+
+
+def _podes_to_kemendagri(podes: pd.DataFrame, cleaned: dict[str, CleanResult], audit: Audit,
+                         problems: list[dict], file: str) -> pd.Series:
+    """Kemendagri village code of each Podes row via the BPS bridge (kecamatan) and names within it."""
+    from kaltara_study.data import regions as R
+
+    codes = pd.Series(pd.NA, index=podes.index, dtype="string")
+    bps = podes["kode_desa_bps"].astype(str)
+    kec = pd.Series(pd.NA, index=podes.index, dtype="string")
+    if "bps_bridge_kecamatan" in cleaned:
+        kec = pd.Series(R.bps_to_kemendagri(bps.str[:7], cleaned["bps_bridge_kecamatan"].frame)["kemendagri"]
+                        .to_numpy(), index=podes.index, dtype="string")
+    if kec.isna().any() and "bps_bridge_kabkota" in cleaned and "nama_kecamatan" in podes.columns:
+        kab = pd.Series(R.bps_to_kemendagri(bps.str[:4], cleaned["bps_bridge_kabkota"].frame)["kemendagri"]
+                        .to_numpy(), index=podes.index, dtype="string")
+        miss = kec.isna()
+        m = R.match_names(podes.loc[miss, "nama_kecamatan"], cleaned["kemendagri_kecamatan"].frame,
+                          level="kecamatan", within=kab[miss])
+        kec[miss] = m["code"].to_numpy()
+    m = R.match_names(podes["nama_desa"], cleaned["kemendagri_desa"].frame, level="desa", within=kec)
+    codes[:] = m["code"].to_numpy()
+    for j, i in enumerate(podes.index):
+        row = podes.at[i, "_row"] if "_row" in podes.columns else None
+        st = m["status"].iat[j]
+        if pd.isna(m["code"].iat[j]):
+            problems.append({"kind": "podes", "file": file, "row": row, "column": "nama_desa",
+                             "value": podes.at[i, "nama_desa"], "rule": f"Podes village not matched to Kemendagri "
+                             f"({st}; BPS {bps[i]}; kecamatan {kec[i]})", "severity": "error"})
+        elif st != "exact":
+            audit.add("name_match", file=file, row_key=bps[i], row=row, column="nama_desa",
+                      old=podes.at[i, "nama_desa"], new=f"{m['matched_name'].iat[j]} ({m['code'].iat[j]})",
+                      reason=f"matched by name within kecamatan: {st} (score {m['score'].iat[j]})")
+    return codes
+
+
+def _latest_idm(cleaned: dict[str, CleanResult]) -> pd.DataFrame:
+    parts = [cleaned[k].frame for k in ("idm_summary", "idm_wide") if k in cleaned]
+    cols = ["kode_desa", "idm_year", "iks", "ike", "ikl", "idm", "idm_status"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    # the summary (full precision) wins over the wide workbook (rounded) for the same village-year
+    idm = pd.concat(parts, ignore_index=True).dropna(subset=["IDM"])
+    idm = idm.drop_duplicates(["kode_desa_kemendesa", "tahun"], keep="first")
+    idm = idm.sort_values(["kode_desa_kemendesa", "tahun"], kind="stable")
+    latest = idm.drop_duplicates("kode_desa_kemendesa", keep="last")
+    return pd.DataFrame({"kode_desa": latest["kode_desa_kemendesa"].astype("string").to_numpy(),
+                         "idm_year": pd.array(latest["tahun"].to_numpy(), dtype="Int64"),
+                         "iks": latest["IKS"].astype(float).to_numpy(), "ike": latest["IKE"].astype(float).to_numpy(),
+                         "ikl": latest["IKL"].astype(float).to_numpy(), "idm": latest["IDM"].astype(float).to_numpy(),
+                         "idm_status": latest["status"].astype("string").to_numpy()})
+
+
+def health_rating(score: pd.Series) -> pd.Series:
+    """Permenkop UKM 9/2020 rating of a 0–100 health score (≥80 Sehat, ≥66 Cukup Sehat, ≥51 Dalam
+    Pengawasan, else Dalam Pengawasan Khusus); NA stays NA.
+
+    >>> health_rating(pd.Series([85.0, 70.0, 51.0, 20.0, None])).tolist()
+    ['Sehat', 'Cukup Sehat', 'Dalam Pengawasan', 'Dalam Pengawasan Khusus', <NA>]
+    """
+    s = pd.to_numeric(score, errors="coerce")
+    out = pd.Series(pd.NA, index=s.index, dtype="string")
+    for lo, name in reversed(_HEALTH_BANDS):
+        out[(s >= lo).fillna(False).to_numpy()] = name
+    return out
+
+
+def _derive(t: pd.DataFrame) -> pd.DataFrame:
+    t = t.copy()
+    units = t[list(S.UNIT_COLUMNS)].astype("boolean")
+    n_known = units.notna().sum(axis=1)
+    t["units_operating"] = pd.array(np.where(n_known > 0, units.fillna(False).sum(axis=1), pd.NA), dtype="Int64")
+    a = t["assets_rp"].astype(float)
+    t["debt_ratio"] = (t["liabilities_rp"].astype(float) / a).where(a > 0)
+    hh = t["households"].astype("Float64").astype(float)
+    pop = t["population"].astype("Float64").astype(float)
+    t["members_per_100_hh"] = (t["members"].astype("Float64").astype(float) / hh * 100).where(hh > 0)
+    t["shops_per_1000"] = (t["n_shops"].astype("Float64").astype(float) / pop * 1000).where(pop > 0)
+    t["markets_per_1000"] = (t["n_markets"].astype("Float64").astype(float) / pop * 1000).where(pop > 0)
+    t["signal_score"] = pd.array(t["signal"].map(_SIGNAL_SCORE).astype("Float64").round(), dtype="Int64")
+    t["road_score"] = pd.array(t["road_access"].map(_ROAD_SCORE).astype("Float64").round(), dtype="Int64")
+    aspects = t[list(_HEALTH_ASPECTS)].astype(float)
+    t["health_score"] = aspects.mean(axis=1).where(aspects.notna().all(axis=1)).round(2)
+    t["health_rating"] = health_rating(t["health_score"])
+    t["is_kelurahan"] = (t["jenis"] == "kelurahan").fillna(False).astype(bool)
+    return t
+
+
+def _empty_like(schema_cols: list[str], index) -> pd.DataFrame:
+    proc = S.PROCESSED_SCHEMAS["cooperatives"].columns
+    out = {}
+    for c in schema_cols:
+        dt = str(proc[c].dtype)
+        if dt == "boolean":
+            out[c] = pd.array([pd.NA] * len(index), dtype="boolean")
+        elif dt == "Int64":
+            out[c] = pd.array([pd.NA] * len(index), dtype="Int64")
+        elif dt.startswith("datetime"):
+            out[c] = pd.Series(pd.NaT, index=range(len(index)), dtype="datetime64[ns]").to_numpy()
+        elif dt == "float64":
+            out[c] = np.full(len(index), np.nan)
+        else:
+            out[c] = pd.array([pd.NA] * len(index), dtype="string")
+    return pd.DataFrame(out, index=index)
+
+
+_PODES_COLS = ["population", "households", "n_markets", "n_shops", "n_banks", "n_micro_industries", "n_bumdes_units",
+               "has_lpg_base", "has_health_facility", "has_pharmacy_village", "signal_4g", "road_access_village"]
+_SURVEY_COLS = [c for c in S.PROCESSED_SCHEMAS["cooperatives"].columns
+                if c in S.RAW_SCHEMAS["survey"].columns and c not in ("coop_id", "kode_desa", "nama_desa", "nama_kabkota")]
+
+
+def build_analysis_table(source: str = "synthetic", *, root: Path | str | None = None,
+                         files: dict[str, Path] | None = None) -> AnalysisData:
+    """Build the analysis data from the raw files (no cache; see :func:`load_analysis_table`)."""
+    files = files or find_sources(source, root=root)
+    loaded = load_raw(source, root=root, files=files)
+    cleaned = clean_all(loaded)
+    audit = Audit()
+    problems: list[dict] = []
+
+    # regions ------------------------------------------------------------------------------
+    des = cleaned["kemendagri_desa"].frame
+    villages = pd.DataFrame({
+        "kode_desa": des["kode"].astype("string"), "nama_desa": des["nama"].astype("string"),
+        "jenis": des["jenis"].astype("string"), "kode_kecamatan": des["kode_kecamatan"].astype("string"),
+        "nama_kecamatan": des["nama_kecamatan"].astype("string"), "kode_kabkota": des["kode_kabkota"].astype("string"),
+        "nama_kabkota": des["nama_kabkota"].astype("string")}).sort_values("kode_desa", kind="stable")
+    villages = villages.drop_duplicates("kode_desa").reset_index(drop=True)
+
+    # registry -----------------------------------------------------------------------------
+    reg_res = cleaned["simkopdes_village_stats"]
+    reg = reg_res.frame.copy()
+    reg["kode_desa"] = _match_registry(reg, cleaned, audit, problems)
+    unmatched = reg["kode_desa"].isna()
+    reg = reg[~unmatched]
+    coops = _split_registry(reg, audit, reg_res.file)
+
+    # village context ----------------------------------------------------------------------
+    if "kemendagri_summary" in cleaned:
+        sm = cleaned["kemendagri_summary"].frame
+        popk = sm[sm["kode"].str.fullmatch(r"65\.\d{2}")].set_index("kode")["penduduk_total_dukcapil_des2024"]
+        villages["population_kabkota"] = pd.array(villages["kode_kabkota"].map(popk), dtype="Int64")
+    else:
+        villages["population_kabkota"] = pd.array([pd.NA] * len(villages), dtype="Int64")
+    ctx = _empty_like(_PODES_COLS, villages.index)
+    if "podes" in cleaned:
+        pres = cleaned["podes"]
+        pod = pres.frame.copy()
+        pod["kode_desa"] = _podes_to_kemendagri(pod, cleaned, audit, problems, pres.file)
+        dup = pod["kode_desa"].notna() & pod["kode_desa"].duplicated(keep="first")
+        for i in pod.index[dup.to_numpy()]:
+            problems.append({"kind": "podes", "file": pres.file, "row": pod.at[i, "_row"], "column": "kode_desa",
+                             "value": pod.at[i, "kode_desa"], "rule": "two Podes rows match the same village: "
+                             "first kept", "severity": "warning"})
+        pod = pod[pod["kode_desa"].notna() & ~dup].set_index("kode_desa")
+        pos = villages["kode_desa"]
+        for c in _PODES_COLS:
+            if c in pod.columns:
+                vals = pos.map(pod[c])
+                ctx[c] = vals.astype(ctx[c].dtype).to_numpy() if len(vals) else ctx[c]
+    villages = pd.concat([villages, ctx], axis=1)
+    idm = _latest_idm(cleaned)
+    villages = villages.merge(idm, on="kode_desa", how="left")
+    if len(idm):
+        extra = set(idm["kode_desa"]) - set(villages["kode_desa"])
+        for k in sorted(extra):
+            problems.append({"kind": "idm", "file": None, "row": None, "column": "kode_desa_kemendesa", "value": k,
+                             "rule": "IDM village code not in the Kemendagri list", "severity": "warning"})
+    n_coop = coops.groupby("kode_desa").size()
+    villages["n_cooperatives"] = pd.array(villages["kode_desa"].map(n_coop).fillna(0).astype(int), dtype="Int64")
+    villages["has_own_coop"] = pd.array(villages["n_cooperatives"] > 0, dtype="boolean")
+    missing_village = set(coops["kode_desa"]) - set(villages["kode_desa"])
+    for k in sorted(missing_village):
+        problems.append({"kind": "simkopdes_village_stats", "file": reg_res.file, "row": None, "column": "kode_desa",
+                         "value": k, "rule": "matched code not in the Kemendagri village list", "severity": "error"})
+
+    # survey -------------------------------------------------------------------------------
+    table = coops.merge(villages.drop(columns=["n_cooperatives", "has_own_coop"]), on="kode_desa", how="left")
+    surv = _empty_like(_SURVEY_COLS, table.index)
+    if "survey" in cleaned:
+        sres = cleaned["survey"]
+        sv = sres.frame.copy()
+        known = set(table["coop_id"])
+        # a survey row with an unknown id but the village code of a village with exactly one
+        # cooperative is that cooperative (documented fallback, audited)
+        single = table.groupby("kode_desa")["coop_id"].agg(lambda s: s.iloc[0] if len(s) == 1 else None).dropna()
+        by_village = ~sv["coop_id"].isin(known) & sv["kode_desa"].isin(single.index)
+        taken = set(sv.loc[~by_village, "coop_id"])
+        for i in sv.index[by_village.to_numpy()]:
+            new = single[sv.at[i, "kode_desa"]]
+            if new in taken:
+                continue
+            audit.add("coop_id_from_village", file=sres.file, row_key=sv.at[i, "coop_id"], row=sv.at[i, "_row"],
+                      column="coop_id", old=sv.at[i, "coop_id"], new=new,
+                      reason="id not in the registry; the village code has exactly one cooperative")
+            sv.at[i, "coop_id"] = new
+            taken.add(new)
+        not_found = ~sv["coop_id"].isin(known) | sv["coop_id"].duplicated(keep="first")
+        for i in sv.index[not_found.to_numpy()]:
+            problems.append({"kind": "survey", "file": sres.file, "row": sv.at[i, "_row"], "column": "coop_id",
+                             "value": sv.at[i, "coop_id"], "rule": "survey cooperative not in the registry (or "
+                             "a second survey row for it): not joined", "severity": "error"})
+        sv = sv[~not_found].set_index("coop_id")
+        wrong_village = sv["kode_desa"].notna() & (sv["kode_desa"] != table.set_index("coop_id")["kode_desa"]
+                                                   .reindex(sv.index))
+        for cid in sv.index[wrong_village.to_numpy()]:
+            problems.append({"kind": "survey", "file": sres.file, "row": sv.at[cid, "_row"], "column": "kode_desa",
+                             "value": sv.at[cid, "kode_desa"], "rule": "survey village code differs from the "
+                             "registry's; registry kept", "severity": "warning"})
+        for c in _SURVEY_COLS:
+            if c in sv.columns:
+                surv[c] = table["coop_id"].map(sv[c]).astype(surv[c].dtype).to_numpy()
+        if "outlier_flags" in sv.columns:
+            surv["outlier_flags"] = table["coop_id"].map(sv["outlier_flags"]).astype("string").to_numpy()
+    if "outlier_flags" not in surv.columns:
+        surv["outlier_flags"] = pd.array([pd.NA] * len(table), dtype="string")
+    table = pd.concat([table, surv], axis=1)
+    table["data_source"] = "synthetic" if source == "synthetic" else ("kaltara" if source == "kaltara" else source)
+    villages["data_source"] = table["data_source"].iat[0] if len(table) else source
+    table = _derive(table)
+    cols = list(S.COOPERATIVE_COLUMNS) + ["population_kabkota", "outlier_flags"]
+    table = table[cols].sort_values("coop_id", kind="stable").reset_index(drop=True)
+    table = S.PROCESSED_SCHEMAS["cooperatives"].validate(table, lazy=True)
+    vcols = list(S.PROCESSED_SCHEMAS["villages"].columns)
+    villages = S.PROCESSED_SCHEMAS["villages"].validate(villages[vcols], lazy=True)
+
+    # logs -------------------------------------------------------------------------------
+    audit_parts = [res.audit.assign(kind=kind) for kind, res in cleaned.items() if len(res.audit)]
+    if len(audit):
+        audit_parts.append(audit.frame().assign(kind="join"))
+    audit_df = (pd.concat(audit_parts, ignore_index=True) if audit_parts
+                else pd.DataFrame(columns=AUDIT_COLUMNS + ["kind"]))
+    audit_df = audit_df[["kind"] + AUDIT_COLUMNS]
+    val_parts = [res.report.assign(kind=kind) for kind, res in loaded.items() if len(res.report)]
+    if problems:
+        val_parts.append(_report(problems))
+    validation = (pd.concat(val_parts, ignore_index=True) if val_parts else _report([]))
+    validation = validation[["kind"] + REPORT_COLUMNS].astype({"row": "Int64"})
+    summary = pd.DataFrame([{**{"kind": kind}, **res.summary(),
+                             "rejected_at_load": len(loaded[kind].rejected)} for kind, res in cleaned.items()])
+    answers = None
+    if source == "synthetic":
+        from kaltara_study.data.processed import read_answers
+        from kaltara_study.data.synth import FILES
+
+        folder = source_dirs(source, root=Path(root) if root else None)[0]
+        ans_path = folder / FILES["answers"]
+        if ans_path.is_file():
+            answers = read_answers(ans_path)
+    return AnalysisData(table=table, audit=audit_df, validation=validation, answers=answers, source=source,
+                        villages=villages, load_summary=summary)
+
+
+def _out_dir(source: str, root: Path | str | None) -> Path:
+    name = source if source in ("synthetic", "kaltara") else "custom_" + hashlib.sha256(
+        str(Path(source).resolve()).encode()).hexdigest()[:10]
+    return paths(root).processed / name
+
+
+def load_analysis_table(source: str = "synthetic", *, root: Path | str | None = None,
+                        rebuild: bool = False) -> AnalysisData:
+    """The processed analysis table of ``source``, rebuilt only when the inputs changed.
+
+    Parameters
+    ----------
+    source : {"synthetic", "kaltara"} or folder
+        ``"synthetic"`` = ``data/raw/synthetic``; ``"kaltara"`` = ``../shared/data/kaltara`` plus drop-ins
+        in ``data/raw``; otherwise a folder with raw exports.
+    root : path, optional
+        Project root (default: found from the marker file).
+    rebuild : bool
+        Ignore the cache.
+
+    Returns
+    -------
+    AnalysisData
+
+    Examples
+    --------
+    >>> data = load_analysis_table("synthetic")  # doctest: +SKIP
+    >>> data.table.shape[0]  # doctest: +SKIP
+    411
+    """
+    from kaltara_study.data.processed import read_answers, read_inputs_manifest, read_processed, write_processed
+
+    files = find_sources(source, root=root)
+    manifest = input_hash(files)
+    manifest["source"] = source
+    out = _out_dir(source, root)
+    old = read_inputs_manifest(out)
+    if not rebuild and old is not None and old.get("hash") == manifest["hash"]:
+        try:
+            frames = read_processed(out)
+        except (OSError, ValueError):
+            frames = None
+        if frames is not None:
+            table = S.PROCESSED_SCHEMAS["cooperatives"].validate(frames["table"], lazy=True)
+            villages = S.PROCESSED_SCHEMAS["villages"].validate(frames["villages"], lazy=True)
+            answers = None
+            if source == "synthetic":
+                from kaltara_study.data.synth import FILES
+
+                p = source_dirs(source, root=Path(root) if root else None)[0] / FILES["answers"]
+                answers = read_answers(p) if p.is_file() else None
+            return AnalysisData(table=table, audit=frames["audit"], validation=frames["validation"],
+                                answers=answers, source=source, villages=villages,
+                                load_summary=frames["load_summary"], from_cache=True)
+    data = build_analysis_table(source, root=root, files=files)
+    write_processed(out, table=data.table, villages=data.villages, audit=data.audit, validation=data.validation,
+                    load_summary=data.load_summary, manifest=manifest, synthetic=source == "synthetic")
+    return data
+
+
+# ============================================================================ notebook helpers
+def source_table(files: dict[str, Path]) -> pd.DataFrame:
+    """Kind, file name and short sha256 of each raw input (no absolute paths).
+
+    >>> source_table({"survey": Path("data/raw/synthetic/SYNTHETIC_survey.xlsx")})  # doctest: +SKIP
+    """
+    from kaltara_study.data.write import sha256_file
+
+    return pd.DataFrame([{"kind": k, "file": p.name, "sha256": sha256_file(p)[:12]} for k, p in sorted(files.items())])
+
+
+def load_report(loaded: dict[str, object]) -> pd.DataFrame:
+    """One row per loaded source: rows read, records (village-years for the wide IDM workbook, else the
+    rows), kept, rejected, errors, warnings (from ``LoadResult.summary``). ``records = kept + rejected``."""
+    rows = []
+    for kind, res in loaded.items():
+        s = res.summary()
+        rows.append({"kind": kind, "file": s["file"], "read": s["read"], "records": s.get("records", s["read"]),
+                     "kept": s["kept"], "rejected": s["rejected"], "errors": s["errors"], "warnings": s["warnings"]})
+    return pd.DataFrame(rows)
+
+
+def validation_report(loaded: dict[str, object]) -> pd.DataFrame:
+    """Every problem found while loading, with the source kind: ``kind, file, row, column, value, rule, severity``."""
+    parts = [res.report.assign(kind=kind) for kind, res in loaded.items() if len(res.report)]
+    if not parts:
+        return _report([])
+    out = pd.concat(parts, ignore_index=True)
+    return out[["kind"] + REPORT_COLUMNS].astype({"row": "Int64"})
+
+
+def count_by(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Counts of rows per combination of ``by`` (zero-row frames give an empty table with ``n``).
+
+    >>> count_by(pd.DataFrame({"rule": ["a", "a", "b"]}), ["rule"])["n"].tolist()
+    [2, 1]
+    """
+    if frame.empty:
+        return pd.DataFrame(columns=by + ["n"])
+    return frame.groupby(by, sort=True, dropna=False).size().rename("n").reset_index()
+
+
+def join_coverage(data: AnalysisData) -> pd.DataFrame:
+    """How many cooperatives got each block of columns (registry, Podes, IDM, survey) after the joins."""
+    t = data.table
+    blocks = {"registry": "reg_accounts", "kemendagri": "kode_desa", "podes": "population", "idm": "idm",
+              "survey": "members", "health_assessment": "health_score"}
+    rows = [{"block": b, "column": c, "n_cooperatives": len(t), "n_with_value": int(t[c].notna().sum()),
+             "share": round(float(t[c].notna().mean()), 4)} for b, c in blocks.items()]
+    return pd.DataFrame(rows)
+
+
+def load_boundaries(source: str = "synthetic", *, level: str = "desa", root: Path | str | None = None):
+    """Village/kabupaten boundaries of ``source`` when its folder has them (real data), else None."""
+    from kaltara_study.data.sources import read_boundaries, real_source_files
+
+    key = {"desa": "boundaries_desa", "kabkota": "boundaries_kabkota", "kecamatan": "boundaries_kecamatan"}[level]
+    for folder in source_dirs(source, root=Path(root) if root else None):
+        f = real_source_files(folder).get(key)
+        if f is not None:
+            return read_boundaries(f, level)
+    return None

@@ -1,0 +1,104 @@
+"""Read and write the processed analysis tables under ``data/processed/<source>/``.
+
+Files: ``cooperatives.parquet`` + ``cooperatives.csv``, ``villages.parquet``, ``audit.csv``,
+``validation.csv``, ``load_summary.csv`` and ``inputs.json`` (the input hash that keys the cache).
+CSV copies of SYNTHETIC builds carry a ``data_status = SYNTHETIC`` first column.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from kaltara_study.data.write import write_table
+
+__all__ = ["PROCESSED_FILES", "read_answers", "read_inputs_manifest", "read_processed", "write_data_dictionary",
+           "write_processed"]
+
+PROCESSED_FILES = ("cooperatives.parquet", "cooperatives.csv", "villages.parquet", "audit.csv", "validation.csv",
+                   "load_summary.csv", "inputs.json")
+
+
+def _atomic(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename (readers never see half a file;
+    two notebooks building the same table at once both leave a complete file)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _to_parquet(df: pd.DataFrame, path: Path) -> None:
+    _atomic(path, lambda p: df.to_parquet(p, index=False, engine="pyarrow"))
+
+
+def write_processed(folder: str | Path, *, table: pd.DataFrame, villages: pd.DataFrame, audit: pd.DataFrame,
+                    validation: pd.DataFrame, load_summary: pd.DataFrame, manifest: dict,
+                    synthetic: bool) -> list[Path]:
+    """Write every processed file of one source; ``inputs.json`` last (it marks a complete build)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "inputs.json").unlink(missing_ok=True)  # marks the build incomplete until the end
+    _to_parquet(table, folder / "cooperatives.parquet")
+    _to_parquet(villages, folder / "villages.parquet")
+    for name, df in (("cooperatives.csv", table), ("audit.csv", audit), ("validation.csv", validation),
+                     ("load_summary.csv", load_summary)):
+        _atomic(folder / name, lambda p, df=df: write_table(df, p, synthetic=synthetic))
+    text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    _atomic(folder / "inputs.json", lambda p: p.write_text(text, encoding="utf-8"))
+    return [folder / f for f in PROCESSED_FILES]
+
+
+def read_inputs_manifest(folder: str | Path) -> dict | None:
+    """The ``inputs.json`` of a previous build, or None when absent/unreadable."""
+    p = Path(folder) / "inputs.json"
+    if not p.is_file():
+        return None
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def read_processed(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """Read the processed tables back (parquet keeps the dtypes; the CSV logs are read as text).
+
+    Returns ``{"table", "villages", "audit", "validation", "load_summary"}``.
+    """
+    folder = Path(folder)
+
+    def _csv(name: str) -> pd.DataFrame:
+        df = pd.read_csv(folder / name, dtype=str, keep_default_na=False, na_values=[""])
+        df = df.drop(columns=["data_status"], errors="ignore")
+        for col in ("row", "read", "kept", "rejected", "audit_entries", "rejected_at_load"):
+            if col in df.columns:
+                df[col] = pd.to_numeric(df[col], errors="coerce").round().astype("Int64")
+        return df
+
+    return {"table": pd.read_parquet(folder / "cooperatives.parquet"),
+            "villages": pd.read_parquet(folder / "villages.parquet"),
+            "audit": _csv("audit.csv"), "validation": _csv("validation.csv"),
+            "load_summary": _csv("load_summary.csv")}
+
+
+def read_answers(path: str | Path) -> pd.DataFrame:
+    """The SYNTHETIC answer file (``coop_id, kode_desa, archetype``), sorted by ``coop_id``."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    cols = [c for c in ("coop_id", "kode_desa", "archetype") if c in df.columns]
+    return df[cols].sort_values("coop_id", kind="stable").reset_index(drop=True)
+
+
+def write_data_dictionary(path: str | Path | None = None) -> Path:
+    """Write ``docs/data_dictionary.md`` from :func:`kaltara_study.data.schema.data_dictionary_markdown`."""
+    from kaltara_study.study import paths
+    from kaltara_study.data.schema import data_dictionary_markdown
+
+    path = Path(path) if path is not None else paths().root / "docs" / "data_dictionary.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(data_dictionary_markdown(), encoding="utf-8", newline="\n")
+    return path

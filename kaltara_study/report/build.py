@@ -1,0 +1,381 @@
+"""The build: raw → processed → every notebook executed in numeric order → reports.
+
+``kaltara-study build`` (or ``make report``) runs, for one data source:
+
+1. the data layer and the analysis stages (``stages.precompute``: analysis table, index,
+   segmentation, cached by input and code hash), so they exist before any notebook starts (each
+   notebook can still build them itself when run alone);
+2. every ``notebooks/NN_*.ipynb`` in numeric order with papermill, parameters (source, output
+   folder, language, seed) injected into the cell tagged ``parameters`` — only when they differ
+   from that cell's defaults, so the committed notebooks carry no injected cell;
+3. strips volatile metadata (papermill/nbclient timestamps, durations) and writes the executed
+   notebook back to ``notebooks/`` for the synthetic default (those are committed), or to
+   ``<output>/notebooks/`` for any other source;
+4. renders each executed notebook to HTML under ``<output>/notebooks/`` and writes
+   ``<output>/index.html`` and ``<output>/MANIFEST.json`` (sha256 of inputs and outputs, package
+   versions, the code commit, the parameters).
+
+Notebooks are independent (each loads the cached stages), so ``jobs=2`` runs two kernels at once;
+the stages are computed once, before the notebooks, so concurrent kernels never race on the cache.
+
+A failing notebook stops the build with a :class:`BuildError` naming the notebook, the failing
+cell and the error; the half-executed notebook is kept under ``build/failed/`` for inspection and
+the committed notebook is left untouched.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from kaltara_study.study import DEFAULT_SEED, paths, source_dirs
+from kaltara_study.errors import KaltaraError
+from kaltara_study.data.write import sha256_file
+
+KERNEL_NAME = "kaltara-study"
+PARAMETER_NAMES = ("source", "output_dir", "lang", "seed")
+#: Packages whose exact versions go into the manifest.
+MANIFEST_PACKAGES = (
+    "kaltara-study", "pandas", "numpy", "scipy", "statsmodels", "scikit-learn", "matplotlib",
+    "numba", "pandera", "geopandas", "joblib", "papermill", "nbconvert", "nbval", "openpyxl",
+    "pyarrow", "ipykernel", "jupyterlab",
+)
+#: Code paths whose state the manifest's ``code_commit``/``code_tree_sha256`` describe.
+CODE_PATHS = ("kaltara_study", "config", "data/raw", "pyproject.toml", "requirements")
+VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
+VOLATILE_NB_METADATA = ("papermill", "widgets")
+
+
+class BuildError(KaltaraError):
+    """A notebook failed; the message names the notebook, the failing cell and the error."""
+
+
+@dataclass
+class BuildResult:
+    notebooks: list[tuple[str, float]] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    manifest: Path | None = None
+
+
+# --------------------------------------------------------------------------------------- helpers
+def discover_notebooks(folder: Path, only: list[str] | None = None) -> list[Path]:
+    """``NN_*.ipynb`` files of ``folder`` in numeric order, optionally filtered by name prefixes."""
+    found = sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        found = [p for p in found if any(p.name.startswith(o) for o in only)]
+        if not found:
+            raise BuildError(f"no notebook in {folder} matches {only}")
+    return found
+
+
+def notebook_outline(folder: Path | None = None) -> pd.DataFrame:
+    """The pipeline as a table: each notebook's file name and the title of its first heading."""
+    rows = []
+    for nb_path in discover_notebooks(folder or paths().notebooks):
+        nb = nbformat.read(nb_path, as_version=4)
+        title = next((line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
+                      for line in c.source.splitlines() if line.startswith("#")), "")
+        rows.append({"notebook": nb_path.name, "title": title})
+    return pd.DataFrame(rows, columns=["notebook", "title"])
+
+
+def parameter_defaults(nb: nbformat.NotebookNode) -> dict:
+    """Values assigned in the cell tagged ``parameters`` (literal assignments only)."""
+    import ast
+
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            values = {}
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target = node.targets[0]
+                    if isinstance(target, ast.Name):
+                        values[target.id] = ast.literal_eval(node.value)
+            return values
+    raise BuildError("no cell tagged 'parameters' (papermill needs one to inject the build's parameters)")
+
+
+def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` without timestamps, durations and papermill bookkeeping."""
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    for key in VOLATILE_NB_METADATA:
+        nb.metadata.pop(key, None)
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+    return nb
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Write ``nb`` with a fixed layout (1-space indent as Jupyter does, trailing newline)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = nbformat.writes(nb, version=4)
+    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def execute_notebook(
+    nb_path: Path, dest: Path, parameters: dict, *, kernel_name: str = KERNEL_NAME,
+    failed_dir: Path | None = None,
+) -> float:
+    """Execute ``nb_path`` with papermill in its own folder, strip volatile metadata, write ``dest``.
+
+    Parameters equal to the notebook's defaults are not injected. Returns the seconds taken.
+    Raises :class:`BuildError` (notebook, cell, error) on failure; ``dest`` is then untouched.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    nb = nbformat.read(nb_path, as_version=4)
+    defaults = parameter_defaults(nb)
+    inject = {k: v for k, v in parameters.items() if defaults.get(k, object()) != v}
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / nb_path.name
+        try:
+            pm.execute_notebook(
+                str(nb_path), str(out), parameters=inject or None, kernel_name=kernel_name,
+                cwd=str(nb_path.parent), progress_bar=False, log_output=False,
+                request_save_on_cell_execute=False, record_timing=False,
+            )
+        except PapermillExecutionError as exc:
+            if failed_dir is not None and out.exists():
+                failed_dir.mkdir(parents=True, exist_ok=True)
+                (failed_dir / nb_path.name).write_bytes(out.read_bytes())
+            source = exc.source if len(exc.source) < 600 else exc.source[:600] + " …"
+            raise BuildError(
+                f"notebook {nb_path.name} failed at cell {exc.cell_index} "
+                f"(In [{exc.exec_count}]):\n{source}\n-> {exc.ename}: {exc.evalue}"
+            ) from None
+        executed = nbformat.read(out, as_version=4)
+    write_notebook(strip_volatile(executed), dest)
+    return time.perf_counter() - t0
+
+
+def render_html(nb_path: Path, dest: Path) -> Path:
+    """Render an executed notebook to standalone HTML (nbconvert, lab template)."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab").from_filename(str(nb_path))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(body, encoding="utf-8")
+    return dest
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def code_state(root: Path) -> dict:
+    """The last commit touching the code paths, whether they have uncommitted changes, and a
+    sha256 over their tracked files (content only, so outputs committed later do not change it)."""
+    existing = [p for p in CODE_PATHS if (root / p).exists()]
+    commit = _git(root, "log", "-1", "--format=%H", "--", *existing) or None
+    dirty = bool(_git(root, "status", "--porcelain", "--", *existing))
+    files = sorted(_git(root, "ls-files", "--", *existing).splitlines())
+    h = __import__("hashlib").sha256()
+    for f in files:
+        fp = root / f
+        if fp.is_file():
+            h.update(f.encode() + b"\0" + sha256_file(fp).encode() + b"\n")
+    return {"code_commit": commit, "code_dirty": dirty, "code_tree_sha256": h.hexdigest()}
+
+
+def package_versions() -> dict:
+    out = {"python": platform.python_version()}
+    for name in MANIFEST_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _files_under(folder: Path) -> list[Path]:
+    if not folder.exists():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def write_manifest(
+    dest: Path, *, root: Path, inputs: list[Path], outputs: list[Path], parameters: dict
+) -> Path:
+    """Write MANIFEST.json: sha256 of inputs and outputs (paths relative to the root where possible),
+    package versions, code commit, parameters. No timestamps, sorted keys: same build → same bytes."""
+
+    def rel(p: Path) -> str:
+        p = Path(p).resolve()
+        try:
+            return p.relative_to(root).as_posix()
+        except ValueError:
+            try:
+                return "../" + p.relative_to(root.parent).as_posix()
+            except ValueError:
+                return p.as_posix()
+
+    manifest = {
+        "project": "kaltara-study",
+        "data_status": "SYNTHETIC" if parameters.get("source") == "synthetic" else "REAL",
+        "parameters": parameters,
+        **code_state(root),
+        "versions": package_versions(),
+        "inputs": {rel(p): sha256_file(p) for p in sorted(set(inputs))},
+        "outputs": {rel(p): sha256_file(p) for p in sorted(set(outputs)) if p != dest},
+    }
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return dest
+
+
+def write_index(out: Path, *, synthetic: bool, notebooks: list[Path]) -> Path:
+    """``<out>/index.html``: links to the rendered notebooks, figures, tables and the manifest."""
+    def links(items: list[Path], *, thumb: bool = False) -> str:
+        rows = []
+        for p in items:
+            r = p.relative_to(out).as_posix()
+            if thumb:
+                pdf = p.with_suffix(".pdf").relative_to(out).as_posix()
+                rows.append(
+                    f'<li><a href="{html.escape(r)}"><img src="{html.escape(r)}" alt="{html.escape(p.stem)}" '
+                    f'width="240"></a><br>{html.escape(p.stem)} (<a href="{html.escape(pdf)}">PDF</a>)</li>'
+                )
+            else:
+                rows.append(f'<li><a href="{html.escape(r)}">{html.escape(p.name)}</a></li>')
+        return "\n".join(rows) or "<li>(none)</li>"
+
+    figures = sorted((out / "figures").glob("*.png"))
+    tables = sorted(p for p in _files_under(out / "tables") if p.suffix in {".csv", ".xlsx"})
+    banner = (
+        '<p class="synthetic">SYNTHETIC DATA — every figure and table here is built from the '
+        "package's deterministic synthetic dataset. These are not study findings.</p>"
+        if synthetic else '<p>Built from the real data source named in MANIFEST.json.</p>'
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="id"><head><meta charset="utf-8"><title>kaltara-study — report</title>
+<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}}
+.synthetic{{background:#fde0cf;border:2px solid #D55E00;padding:.6em;font-weight:bold}}
+ul.figs{{display:flex;flex-wrap:wrap;gap:1em;list-style:none;padding:0}}
+ul.figs li{{width:250px;font-size:.85em}}</style></head><body>
+<h1>kaltara-study: Kopdes Merah Putih, Kalimantan Utara</h1>
+{banner}
+<h2>Notebooks</h2><ul>
+{links(notebooks)}
+</ul>
+<h2>Figures</h2><ul class="figs">
+{links(figures, thumb=True)}
+</ul>
+<h2>Tables</h2><ul>
+{links(tables)}
+</ul>
+<h2>Provenance</h2><ul><li><a href="MANIFEST.json">MANIFEST.json</a> (sha256 of inputs and outputs, versions, parameters)</li></ul>
+</body></html>
+"""
+    dest = out / "index.html"
+    dest.write_text(page, encoding="utf-8")
+    return dest
+
+
+# ----------------------------------------------------------------------------------------- build
+def build(
+    *, source: str = "synthetic", output: str | None = None, lang: str = "id",
+    seed: int = DEFAULT_SEED, only: list[str] | None = None, root: Path | None = None,
+    kernel_name: str = KERNEL_NAME, log=None, jobs: int = 1,
+) -> BuildResult:
+    """Run the whole build (see the module docstring). Returns what was written."""
+    log = log or functools.partial(print, flush=True)
+    p = paths(root)
+    root = p.root
+    output = output or ("reports" if source == "synthetic" else f"build/{source}")
+    out = (root / output).resolve()
+    params = {"source": source, "output_dir": output, "lang": lang, "seed": seed}
+    in_place = source == "synthetic" and out == p.reports.resolve() and lang == "id"
+    result = BuildResult()
+
+    log(f"kaltara-study build: source={source} output={output} lang={lang} seed={seed}")
+    t0 = time.perf_counter()
+    from kaltara_study import stages
+
+    log("[raw → processed] data layer and analysis stages (cached by input and code hash) …")
+    t = time.perf_counter()
+    for line in stages.precompute(source, seed=seed, lang=lang):
+        log(f"[raw → processed] {line}")
+    log(f"[raw → processed] done in {time.perf_counter() - t:.1f} s")
+    processed_outputs = [f for f in _files_under(p.processed / source) if "cache" not in f.parts]
+
+    notebooks = discover_notebooks(p.notebooks, only)
+    if not only:  # a full build starts from empty output folders, so nothing stale survives
+        import shutil
+
+        for sub in ("figures", "tables", "notebooks"):
+            if (out / sub).is_dir() and out / sub != p.notebooks:
+                shutil.rmtree(out / sub)
+    executed_dir = p.notebooks if in_place else out / "notebooks"
+    n = len(notebooks)
+
+    def run_one(i_nb):
+        i, nb_path = i_nb
+        log(f"[{i:02d}/{n:02d}] {nb_path.name} running …")
+        dest = executed_dir / nb_path.name
+        secs = execute_notebook(nb_path, dest, params, kernel_name=kernel_name,
+                                failed_dir=root / "build" / "failed")
+        page = render_html(dest, out / "notebooks" / f"{nb_path.stem}.html")
+        log(f"[{i:02d}/{n:02d}] {nb_path.name} done in {secs:.1f} s")
+        return nb_path.name, secs, dest, page
+
+    if jobs > 1 and n > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            done = list(pool.map(run_one, enumerate(notebooks, 1)))
+    else:
+        done = [run_one(x) for x in enumerate(notebooks, 1)]
+    result.notebooks = [(name, secs) for name, secs, _, _ in done]
+    executed_paths = [d for _, _, d, _ in done]
+    html_paths = [h for _, _, _, h in done]
+
+    index = write_index(out, synthetic=source == "synthetic", notebooks=html_paths)
+    inputs = [f for d in source_dirs(source, root=root) for f in _files_under(d)
+              if source == "synthetic" or "synthetic" not in f.relative_to(d).parts]
+    inputs += _files_under(p.config)
+    outputs = sorted(set(_files_under(out) + executed_paths + processed_outputs) - {out / "MANIFEST.json"})
+    result.manifest = write_manifest(out / "MANIFEST.json", root=root, inputs=inputs,
+                                     outputs=outputs, parameters=params)
+    result.outputs = outputs + [index, result.manifest]
+
+    n_fig = len(list((out / "figures").glob("*.png")))
+    n_tab = len([f for f in _files_under(out / "tables")])
+    log(
+        f"done in {time.perf_counter() - t0:.1f} s: {len(notebooks)} notebooks "
+        f"({'written back to notebooks/' if in_place else f'executed copies in {output}/notebooks/'}), "
+        f"{len(html_paths)} HTML pages, {n_fig} figures (PNG+PDF), {n_tab} tables, "
+        f"{len(processed_outputs)} processed files; index: {output}/index.html; "
+        f"manifest: {output}/MANIFEST.json ({len(inputs)} inputs, {len(outputs)} outputs)"
+    )
+    return result
+
+
+def main_build(args) -> int:
+    """Entry point of ``kaltara-study build``; prints the error (no traceback) on failure."""
+    try:
+        build(source=args.source, output=args.output, lang=args.lang, seed=args.seed, only=args.only,
+              jobs=args.jobs)
+    except KaltaraError as exc:
+        print(f"\nBUILD FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0

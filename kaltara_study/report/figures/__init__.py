@@ -1,0 +1,101 @@
+"""Figure style, the SYNTHETIC mark and shared helpers.
+
+Figure functions (one module per stage: ``figures.explore``, ``figures.index``, ``figures.segments``,
+``figures.readiness``, ``figures.maps``) take DataFrames and keyword options, build a
+:class:`matplotlib.figure.Figure` without pyplot (so nothing is drawn twice in notebooks) and return
+it. Saving goes through :func:`kaltara_study.data.save_figure` (or ``RunContext.save_figure``).
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+from matplotlib.figure import Figure
+
+from kaltara_study.report.labels import label
+
+# Okabe & Ito (2008) colour-blind-safe palette.
+PALETTE = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+SEQUENTIAL_CMAP = "viridis"
+DIVERGING_CMAP = "RdBu_r"
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.dpi": 100,
+    "savefig.bbox": "tight",
+    "image.cmap": SEQUENTIAL_CMAP,
+    "svg.hashsalt": "kaltara-study",
+}
+
+
+def new_figure(*, figsize: tuple[float, float] = (7.0, 4.5), nrows: int = 1, ncols: int = 1, **kw):
+    """A styled ``Figure`` and its axes, created without pyplot. Returns ``(fig, axes)``."""
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=figsize, layout="constrained")
+        axes = fig.subplots(nrows, ncols, **kw)
+    return fig, axes
+
+
+def mark_synthetic(fig: Figure, *, lang: str = "id") -> Figure:
+    """Stamp a visible SYNTHETIC DATA mark on ``fig`` (idempotent). Returns ``fig``."""
+    if getattr(fig, "_kaltara_synthetic_mark", False):
+        return fig
+    fig.text(
+        0.5, 0.5, label("synthetic_mark", lang=lang), transform=fig.transFigure,
+        fontsize=28, color="#D55E00", alpha=0.18, ha="center", va="center", rotation=25,
+        zorder=1000, fontweight="bold",
+    )
+    fig.text(
+        0.995, 0.005, label("synthetic_footer", lang=lang), transform=fig.transFigure,
+        fontsize=7, color="#D55E00", ha="right", va="bottom",
+    )
+    fig._kaltara_synthetic_mark = True
+    return fig
+
+
+def _figure_png(fig: Figure) -> bytes:
+    """PNG bytes of ``fig`` for notebook display (no Software stamp, so outputs are reproducible)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def register_notebook_display() -> bool:
+    """Let IPython show pyplot-free Figures as PNG when a cell returns one (no-op outside IPython).
+
+    Figures here are built without pyplot, so the inline backend never draws them twice; this
+    formatter is what makes ``fig`` as a cell's last expression render. Returns True if registered.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the stack
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.display_formatter.formatters["image/png"].for_type(Figure, _figure_png)
+    return True
+
+
+register_notebook_display()

@@ -1,0 +1,182 @@
+"""Figures of the economic-potential index: framework weights, index by kabupaten, rank
+caterpillar with Monte-Carlo intervals, correlation heatmap, comparison with IDM status, and the
+sensitivity of ranks to each method choice.
+
+Every function takes DataFrames made by :mod:`kaltara_study.index.composite` (usually parts of
+:class:`~kaltara_study.index.composite.IndexResult`), builds a Figure with
+:func:`kaltara_study.report.figures.new_figure` and returns it; nothing is saved. Indonesian labels by
+default, English with ``lang="en"``.
+
+>>> res = compute_index(table, source="synthetic", seed=20251)        # doctest: +SKIP
+>>> fig = plot_rank_caterpillar(res.scores, lang="en")                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from kaltara_study.report.figures import DIVERGING_CMAP, PALETTE, new_figure
+from kaltara_study.data.idm import STATUS_ORDER
+from kaltara_study.report.labels import label
+
+__all__ = ["plot_correlation_heatmap", "plot_framework", "plot_index_by_kabupaten",
+           "plot_index_vs_idm", "plot_rank_caterpillar", "plot_sensitivity"]
+
+
+def _group_colours(groups: list[str]) -> dict[str, str]:
+    return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(dict.fromkeys(groups))}
+
+
+def plot_framework(framework: pd.DataFrame, *, lang: str = "id") -> Figure:
+    """Horizontal bars of each indicator's effective (nominal) weight in the index, coloured by
+    group; hatched bars are negative-direction indicators, pale bars were not used (dropped).
+
+    ``framework`` is :func:`kaltara_study.index.composite.framework_table` (``IndexResult.framework``)."""
+    f = framework.iloc[::-1]
+    colours = _group_colours(list(framework["group"]))
+    fig, ax = new_figure(figsize=(9.5, 0.3 * len(f) + 1.6))
+    used = f["used"] if "used" in f.columns else pd.Series(True, index=f.index)
+    bars = ax.barh(range(len(f)), f["effective_weight"], color=[colours[g] for g in f["group"]])
+    for b, d, u in zip(bars, f["direction"], used, strict=True):
+        if d != "+":
+            b.set_hatch("//")
+        if not u:
+            b.set_alpha(0.3)
+    ax.set_yticks(range(len(f)), f["label"])
+    ax.set_xlabel(label("ix_effective_weight", lang=lang))
+    ax.set_title(label("ix_framework_title", lang=lang))
+    handles = [Patch(color=c, label=lab) for (g, c), lab in
+               zip(colours.items(), framework.drop_duplicates("group")["group_label"], strict=True)]
+    handles.append(Patch(facecolor="white", edgecolor="black", hatch="//",
+                         label=label("ix_direction_neg", lang=lang)))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return fig
+
+
+def plot_index_by_kabupaten(scores: pd.DataFrame, *, lang: str = "id",
+                            by: str = "nama_kabkota") -> Figure:
+    """Box plot of the index per kabupaten/kota with every cooperative as a jittered point
+    (deterministic jitter) and n in the tick labels."""
+    s = scores.dropna(subset=["index"])
+    groups = sorted(s[by].dropna().unique())
+    data = [s.loc[s[by] == g, "index"].to_numpy() for g in groups]
+    fig, ax = new_figure(figsize=(7.5, 4.5))
+    ax.boxplot(data, orientation="horizontal", showfliers=False, widths=0.6)
+    rng = np.random.default_rng(0)
+    for i, d in enumerate(data, start=1):
+        ax.scatter(d, i + rng.uniform(-0.18, 0.18, d.size), s=8, alpha=0.5, color=PALETTE[0])
+    ax.set_yticks(range(1, len(groups) + 1), [f"{g} (n={len(d)})" for g, d in
+                                              zip(groups, data, strict=True)])
+    ax.set_xlabel(label("ix_index", lang=lang))
+    ax.set_ylabel(label("kabupaten", lang=lang))
+    ax.set_title(label("ix_by_kabupaten_title", lang=lang))
+    return fig
+
+
+def plot_rank_caterpillar(scores: pd.DataFrame, *, lang: str = "id", top: int | None = None
+                          ) -> Figure:
+    """Cooperatives sorted by nominal rank: the median Monte-Carlo rank as a dot and the 5–95 %
+    interval as a bar (``scores`` needs ``rank``, ``median_rank``, ``rank_p05``, ``rank_p95``).
+    ``top`` limits the chart to the best ``top`` nominal ranks (labelled by ``coop_id``)."""
+    s = scores.dropna(subset=["rank"]).sort_values(["rank", "coop_id"], kind="stable")
+    if top is not None:
+        s = s.head(top)
+    x = np.arange(1, len(s) + 1)
+    fig, ax = new_figure(figsize=(9, 4.8))
+    ax.vlines(x, s["rank_p05"], s["rank_p95"], color=PALETTE[4], lw=1.2 if top else 0.6,
+              label=label("ix_rank_interval", lang=lang))
+    ax.scatter(x, s["median_rank"], s=10 if top else 3, color=PALETTE[0], zorder=3,
+               label=label("ix_median_rank", lang=lang))
+    ax.plot(x, s["rank"], color=PALETTE[5], lw=0.8, label=label("ix_nominal_rank", lang=lang))
+    ax.invert_yaxis()
+    ax.set_ylabel(label("ix_rank", lang=lang))
+    ax.set_xlabel(label("ix_cooperatives_sorted", lang=lang))
+    if top is not None and top <= 40:
+        ax.set_xticks(x, s["coop_id"], rotation=90, fontsize=7)
+    ax.set_title(label("ix_caterpillar_title", lang=lang))
+    ax.legend(loc="upper right")
+    return fig
+
+
+def plot_correlation_heatmap(corr: pd.DataFrame, *, framework: pd.DataFrame | None = None,
+                             lang: str = "id") -> Figure:
+    """Heatmap of the indicator correlation matrix (``diagnostics["correlation_matrix"]``), with
+    group boundaries drawn when ``framework`` is given; values annotated when small enough."""
+    names = list(corr.columns)
+    labels = names
+    if framework is not None:
+        lab = framework.set_index("indicator")["label"]
+        labels = [lab.get(n, n) for n in names]
+    k = len(names)
+    fig, ax = new_figure(figsize=(0.42 * k + 3.5, 0.42 * k + 2.5))
+    im = ax.imshow(corr.to_numpy(float), vmin=-1, vmax=1, cmap=DIVERGING_CMAP)
+    ax.grid(False)
+    ax.set_xticks(range(k), labels, rotation=90, fontsize=7)
+    ax.set_yticks(range(k), labels, fontsize=7)
+    if framework is not None:
+        grp = framework.set_index("indicator")["group"].reindex(names).to_numpy()
+        for i in range(1, k):
+            if grp[i] != grp[i - 1]:
+                ax.axhline(i - 0.5, color="black", lw=0.8)
+                ax.axvline(i - 0.5, color="black", lw=0.8)
+    if k <= 20:
+        for (i, j), v in np.ndenumerate(corr.to_numpy(float)):
+            if np.isfinite(v) and i != j:
+                ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=5.5,
+                        color="white" if abs(v) > 0.6 else "black")
+    ax.set_title(label("ix_corr_title", lang=lang))
+    fig.colorbar(im, ax=ax, shrink=0.7, label="r")
+    return fig
+
+
+def plot_index_vs_idm(scores: pd.DataFrame, *, lang: str = "id", status: str = "idm_status"
+                      ) -> Figure:
+    """Index distribution per official IDM status (ordered Sangat Tertinggal → Mandiri), plus a
+    box for units without IDM data; n in the tick labels."""
+    s = scores.dropna(subset=["index"])
+    st = s[status].astype("string").str.upper() if status in s.columns else \
+        pd.Series(pd.NA, index=s.index, dtype="string")
+    cats = [c for c in STATUS_ORDER if (st == c).any()]
+    data = [s.loc[st == c, "index"].to_numpy() for c in cats]
+    names = [c.title() for c in cats]
+    if st.isna().any():
+        data.append(s.loc[st.isna(), "index"].to_numpy())
+        names.append(label("ix_idm_missing", lang=lang))
+    fig, ax = new_figure(figsize=(7.5, 4.2))
+    if data:
+        ax.boxplot(data, showfliers=False, widths=0.6)
+        rng = np.random.default_rng(0)
+        for i, d in enumerate(data, start=1):
+            ax.scatter(i + rng.uniform(-0.18, 0.18, d.size), d, s=8, alpha=0.5, color=PALETTE[0])
+        ax.set_xticks(range(1, len(data) + 1), [f"{n}\n(n={len(d)})" for n, d in
+                                                zip(names, data, strict=True)])
+    ax.set_xlabel(label("ix_idm_status", lang=lang))
+    ax.set_ylabel(label("ix_index", lang=lang))
+    ax.set_title(label("ix_idm_title", lang=lang))
+    return fig
+
+
+_FACTOR_KEYS = {"normalisation": "ix_factor_normalisation", "aggregation": "ix_factor_aggregation",
+                "imputation": "ix_factor_imputation", "excluded": "ix_factor_excluded",
+                "weights + interactions": "ix_factor_weights"}
+
+
+def plot_sensitivity(sensitivity: pd.DataFrame, *, lang: str = "id") -> Figure:
+    """Two panels per method choice: first-order share of rank variance and the one-at-a-time
+    mean |rank shift| (``IndexResult.sensitivity``)."""
+    s = sensitivity
+    names = [label(_FACTOR_KEYS.get(f, f), lang=lang) for f in s["factor"]]
+    fig, (a1, a2) = new_figure(figsize=(9, 3.4), ncols=2)
+    a1.barh(names, s["first_order_share"], color=PALETTE[0])
+    a1.set_xlim(0, 1)
+    a1.set_xlabel(label("ix_first_order_share", lang=lang))
+    a1.invert_yaxis()
+    a2.barh(names, s["mean_abs_rank_shift"], color=PALETTE[1])
+    a2.set_xlabel(label("ix_mean_abs_shift", lang=lang))
+    a2.set_yticks(range(len(names)), [""] * len(names))
+    a2.invert_yaxis()
+    fig.suptitle(label("ix_sensitivity_title", lang=lang))
+    return fig

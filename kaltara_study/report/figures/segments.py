@@ -1,0 +1,156 @@
+"""Figures of the segmentation: k-selection panel, silhouette plot, PCA biplot, stability,
+profiles heatmap and segment × kabupaten composition.
+
+Every function takes parts of :class:`kaltara_study.segmentation.segment.SegmentationResult`, builds a Figure with
+:func:`kaltara_study.report.figures.new_figure` and returns it; nothing is saved. Indonesian labels by
+default, English with ``lang="en"``.
+
+>>> res = segment(table, seed=20251)                          # doctest: +SKIP
+>>> fig = plot_k_selection(res.k_selection, res.gap, k=res.k)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from kaltara_study.report.figures import DIVERGING_CMAP, PALETTE, new_figure
+from kaltara_study.report.labels import label
+
+__all__ = ["plot_k_selection", "plot_silhouette", "plot_biplot", "plot_stability",
+           "plot_profiles_heatmap", "plot_segment_by_kabupaten"]
+
+
+def _seg_colour(s: int) -> str:
+    return PALETTE[(int(s) - 1) % len(PALETTE)]
+
+
+def plot_k_selection(k_selection: pd.DataFrame, gap: pd.DataFrame | None = None, *,
+                     k: int | None = None, lang: str = "id") -> Figure:
+    """Six panels over k: silhouette, Calinski–Harabasz, Davies–Bouldin, Dunn, WSS and the gap
+    (± SE.sim) or BIC; one line per algorithm; the chosen ``k`` is marked."""
+    panels = [("silhouette", "seg_mean_silhouette"), ("calinski_harabasz", "seg_ch"),
+              ("davies_bouldin", "seg_db"), ("dunn", "seg_dunn"), ("wss", "seg_wss")]
+    fig, axes = new_figure(figsize=(11, 6.5), nrows=2, ncols=3)
+    axes = axes.ravel()
+    for ax, (col, key) in zip(axes, panels):
+        for i, (alg, t) in enumerate(k_selection.groupby("algorithm", sort=False)):
+            _ = ax.plot(t["k"], t[col], marker="o", ms=3, color=PALETTE[i % len(PALETTE)], label=alg)
+        ax.set_title(label(key, lang=lang), fontsize=10)
+        ax.set_xlabel(label("seg_k", lang=lang))
+        if k is not None:
+            ax.axvline(k, color="grey", ls="--", lw=1)
+    axes[0].legend(fontsize=8)
+    ax = axes[5]
+    if gap is not None:
+        _ = ax.errorbar(gap["k"], gap["gap"], yerr=gap["SE.sim"], marker="o", ms=3, capsize=2,
+                        color=PALETTE[0])
+        ax.set_title(label("seg_gap", lang=lang), fontsize=10)
+    elif "bic" in k_selection.columns and k_selection["bic"].notna().any():
+        t = k_selection.dropna(subset=["bic"])
+        _ = ax.plot(t["k"], t["bic"], marker="o", ms=3, color=PALETTE[2])
+        ax.set_title(label("seg_bic", lang=lang), fontsize=10)
+    ax.set_xlabel(label("seg_k", lang=lang))
+    if k is not None:
+        ax.axvline(k, color="grey", ls="--", lw=1)
+    fig.suptitle(label("seg_kselect_title", lang=lang))
+    return fig
+
+
+def plot_silhouette(silhouette: pd.DataFrame, *, names: dict[int, str] | None = None,
+                    lang: str = "id") -> Figure:
+    """Classic silhouette plot: per segment, widths sorted, the mean as a dashed line."""
+    fig, ax = new_figure(figsize=(7, 5))
+    y0 = 0
+    for s, t in silhouette.groupby("segment", sort=True):
+        v = np.sort(t["silhouette"].to_numpy())
+        _ = ax.fill_betweenx(np.arange(y0, y0 + len(v)), 0, v, color=_seg_colour(s), alpha=0.8,
+                             label=(names or {}).get(s, str(s)))
+        y0 += len(v) + 5
+    ax.axvline(float(silhouette["silhouette"].mean()), color="black", ls="--", lw=1)
+    ax.set_yticks([])
+    ax.set_xlabel(label("seg_silhouette", lang=lang))
+    ax.set_ylabel(label("seg_cooperatives", lang=lang))
+    ax.set_title(label("seg_silhouette_title", lang=lang))
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def plot_biplot(pca: dict[str, pd.DataFrame], *, names: dict[int, str] | None = None,
+                lang: str = "id", n_arrows: int = 8) -> Figure:
+    """Cooperatives on PC1/PC2 coloured by segment, with the loadings of the strongest features."""
+    sc, load = pca["scores"], pca["loadings"]
+    var = pca["variance"]["share"]
+    fig, ax = new_figure(figsize=(7.5, 6))
+    for s, t in sc.groupby("segment", sort=True):
+        _ = ax.scatter(t["PC1"], t["PC2"], s=10, alpha=0.7, color=_seg_colour(s),
+                       label=(names or {}).get(s, str(s)))
+    scale = 0.8 * float(np.abs(sc[["PC1", "PC2"]]).max().max()) / max(float(np.abs(load).max().max()), 1e-9)
+    strength = (load ** 2).sum(axis=1).sort_values(ascending=False).index[:n_arrows]
+    for f in strength:
+        x, y = load.loc[f, "PC1"] * scale, load.loc[f, "PC2"] * scale
+        _ = ax.annotate("", xy=(x, y), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": "grey"})
+        _ = ax.text(x * 1.05, y * 1.05, str(f), fontsize=7, color="dimgrey")
+    ax.set_xlabel(f"PC1 ({var.iloc[0]:.0%})")
+    ax.set_ylabel(f"PC2 ({var.iloc[1]:.0%})" if len(var) > 1 else "PC2")
+    ax.set_title(label("seg_biplot_title", lang=lang))
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_stability(stability: pd.DataFrame, *, lang: str = "id") -> Figure:
+    """Mean bootstrap Jaccard per segment with Hennig's thresholds (0.5, 0.6, 0.75, 0.85)."""
+    fig, ax = new_figure(figsize=(7, 3.5))
+    y = np.arange(len(stability))
+    _ = ax.barh(y, stability["mean_jaccard"], color=[_seg_colour(s) for s in stability["segment"]])
+    for x in (0.5, 0.6, 0.75, 0.85):
+        ax.axvline(x, color="grey", ls=":", lw=1)
+    ax.set_yticks(y, stability["segment_name"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(label("seg_jaccard", lang=lang))
+    ax.set_title(label("seg_stability_title", lang=lang))
+    return fig
+
+
+def plot_profiles_heatmap(profiles: pd.DataFrame, *, lang: str = "id") -> Figure:
+    """Segments (rows) × variables (columns): median z-score, annotated, diverging colours."""
+    M = profiles.pivot_table(index="segment", columns="variable", values="z_median", sort=False)
+    M = M.sort_index()
+    names = profiles.drop_duplicates("segment").set_index("segment")
+    fig, ax = new_figure(figsize=(max(6, 0.6 * M.shape[1] + 2.5), 0.6 * M.shape[0] + 2.2))
+    lim = max(float(np.nanmax(np.abs(M.to_numpy()))), 0.5)
+    im = ax.imshow(M.to_numpy(), cmap=DIVERGING_CMAP, vmin=-lim, vmax=lim, aspect="auto")
+    for i in range(M.shape[0]):
+        for j in range(M.shape[1]):
+            v = M.iat[i, j]
+            if np.isfinite(v):
+                _ = ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7)
+    ax.set_xticks(range(M.shape[1]), M.columns, rotation=60, ha="right", fontsize=8)
+    ylab = names["segment_name"].reindex(M.index) if "segment_name" in names else M.index
+    ax.set_yticks(range(M.shape[0]), ylab)
+    ax.grid(False)
+    fig.colorbar(im, ax=ax, shrink=0.8)
+    ax.set_title(label("seg_profile_title", lang=lang))
+    return fig
+
+
+def plot_segment_by_kabupaten(composition: pd.DataFrame, *, by: str = "nama_kabkota",
+                              lang: str = "id") -> Figure:
+    """Stacked bars: for each kabupaten/kota, the share of its cooperatives in each segment."""
+    t = composition.pivot_table(index=by, columns="segment", values="n", aggfunc="sum", fill_value=0)
+    share = t.div(t.sum(axis=1), axis=0)
+    names = composition.drop_duplicates("segment").set_index("segment").get("segment_name")
+    fig, ax = new_figure(figsize=(8, 0.45 * len(share) + 1.8))
+    left = np.zeros(len(share))
+    for s in share.columns:
+        _ = ax.barh(range(len(share)), share[s], left=left, color=_seg_colour(s),
+                    label=names.get(s, str(s)) if names is not None else str(s))
+        left += share[s].to_numpy()
+    ax.set_yticks(range(len(share)), share.index)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(label("seg_share", lang=lang))
+    ax.set_title(label("seg_kabupaten_title", lang=lang))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
