@@ -11,8 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 LOCK   := requirements/lock.txt
 STAMP  := $(VENV)/.kaltara-installed
-SOURCE ?= synthetic
-OUT    ?= $(if $(filter synthetic,$(SOURCE)),reports,build/$(SOURCE))
+SOURCE ?= kaltara
 LANG_ID ?= id
 SEED   ?= 20251
 USE_UV ?= 1
@@ -26,7 +25,8 @@ export PYTHONHASHSEED := 0
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
-	@echo "  variables: SOURCE=synthetic|kaltara|<folder>  LANG_ID=id|en  SEED=$(SEED)  USE_UV=1|0 (0: plain pip)"
+	@echo "  variables: SOURCE=kaltara|synthetic|<folder>  LANG_ID=id|en  SEED=$(SEED)  USE_UV=1|0 (0: plain pip)"
+	@echo "  outputs: the real study in Indonesian -> reports/ (committed); anything else -> build/<source>[-en]/"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,15 +45,15 @@ $(STAMP): $(PY) pyproject.toml $(LOCK)
 
 install: $(STAMP) ## create .venv, install the package + pinned deps, register the kaltara-study kernel
 
-report: $(STAMP) ## build everything: raw -> processed -> notebooks 00..08 -> reports/ (SOURCE=kaltara for the real data)
-	$(VENV)/bin/kaltara-study build --source $(SOURCE) --output $(OUT) --lang $(LANG_ID) --seed $(SEED)
+report: $(STAMP) ## build the real study: raw -> processed -> notebooks 00..08 -> reports/ (SOURCE=synthetic -> build/synthetic/)
+	$(VENV)/bin/kaltara-study build --source $(SOURCE) --lang $(LANG_ID) --seed $(SEED) $(if $(OUT),--output $(OUT))
 
 test: $(STAMP) ## the whole test suite: unit/property/real-data tests, then nbval (strict) over notebooks/
 	$(MAKE) --no-print-directory test-unit test-notebooks
 
 # pytest exits 5 when it collected no test: that is a broken suite here, so it fails loudly.
 test-unit: $(STAMP)
-	@rc=0; $(PY) -m pytest -q -rs tests || rc=$$?; \
+	@rc=0; $(PY) -m pytest -q -rs tests kaltara_study --doctest-modules || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests in tests/: failing"; exit 1; fi; exit $$rc
 
 test-notebooks: $(STAMP)
@@ -62,7 +62,7 @@ test-notebooks: $(STAMP)
 	if [ $$rc -eq 5 ]; then echo "nbval collected no notebook cells: failing"; exit 1; fi; exit $$rc
 
 lab: $(STAMP) ## open JupyterLab with the kaltara-study kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## run the benchmarks (prints figures with the machine noted)
 	@for b in benchmarks/*.py; do echo ">> $$b"; $(PY) $$b; done
@@ -71,6 +71,6 @@ lock: $(PY) ## re-pin requirements/lock.txt from pyproject.toml (needs uv)
 	$(PY) -m pip install -q uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o $(LOCK)
 
-clean: ## remove built outputs (data/processed, reports, build); never data/raw
-	rm -rf build data/processed/* reports/figures reports/tables reports/notebooks reports/index.html reports/MANIFEST.json
+clean: ## remove built outputs and the cache (data/interim, data/processed, reports, build); never data/raw
+	rm -rf build data/interim data/processed/* reports/figures reports/tables reports/notebooks reports/index.html reports/MANIFEST.json
 	touch data/processed/.gitkeep

@@ -10,12 +10,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kaltara-study", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="run raw -> processed -> notebooks -> reports/")
-    b.add_argument("--source", default="synthetic")
-    b.add_argument("--output", default=None)
+    b.add_argument("--source", default="kaltara",
+                   help="kaltara (real public data, default), synthetic, or a folder of raw files")
+    b.add_argument("--output", default=None,
+                   help="output folder (default: reports/ for the real study in Indonesian, else build/<source>[-en])")
     b.add_argument("--lang", default="id", choices=["id", "en"])
     b.add_argument("--seed", type=int, default=20251)
     b.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (default 2)")
     b.add_argument("--only", nargs="*", default=None, help="notebook name prefixes, e.g. 04 05")
+    b.add_argument("--debug", action="store_true", help="show the traceback of a failure")
     args = parser.parse_args(argv)
     if args.command == "build":
         from kaltara_study.report.build import main_build

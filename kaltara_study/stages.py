@@ -1,119 +1,235 @@
-"""The study's stages as cached function calls, shared by the build and the notebooks.
+"""The study's stages as data, and the one cache they share (``data/interim/<source>/``).
 
 Each notebook runs on its own (nbval, papermill and reviewers run one notebook at a time), so each
-gets what it needs by calling these functions. The results are memoised on disk with
-:class:`joblib.Memory` under ``data/processed/<source>/cache/``, keyed by the arguments, the raw
-input files' hashes and a hash of the package's source code, so a stage is computed once per
-change of inputs or code, whichever notebook (or the build) asks first.
+gets what it needs by calling :func:`analysis_data`, :func:`potential_index`, :func:`segmentation`
+or :func:`study_table` with the :class:`~kaltara_study.study.Study`. A stage's result is stored
+under a key made of
 
->>> from kaltara_study import stages               # doctest: +SKIP
->>> data = stages.analysis_data("synthetic")        # doctest: +SKIP
+- the sha256 of the raw input files of the study's source,
+- the sha256 of the code of the modules that compute it (the data layer, and the method package
+  of the stage and of the stages it depends on — never figures, labels or the build),
+- the sha256 of the config files it reads, and the seed.
+
+The language is not part of the key: labels are applied when a table is shown or written, so an
+English build reuses the Indonesian build's results. Floating-point results are rounded to
+:data:`SIGNIFICANT` digits when stored, so BLAS or CPU differences cannot reach a written byte.
+
+>>> [s.name for s in STAGES]
+['analysis', 'index', 'segmentation']
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable
 
-from joblib import Memory
+import joblib
+import numpy as np
+import pandas as pd
 
-from kaltara_study.study import paths, source_dirs
+from kaltara_study.data.pipeline import load_analysis_table
 from kaltara_study.data.write import sha256_file
+from kaltara_study.index.composite import compute_index
+from kaltara_study.readiness.criteria import study_table as join_study_table
+from kaltara_study.segmentation.segment import segment
+from kaltara_study.study import Study
+
+PACKAGE = Path(__file__).resolve().parent
+#: significant digits kept in stored stage results (tables are written at their own precision)
+SIGNIFICANT = 10
 
 
-@lru_cache(maxsize=1)
-def code_hash() -> str:
-    """sha256 over the package's ``.py`` and resource files and the ``config/`` folder."""
-    p = paths()
+@dataclass(frozen=True)
+class Stage:
+    """One stage: its name, the stages it reads, the code packages and configs its result depends on."""
+
+    name: str
+    needs: tuple[str, ...]
+    code: tuple[str, ...]
+    configs: tuple[str, ...]
+    run: Callable[..., Any]
+
+
+# ------------------------------------------------------------------------------------- hashing
+def _hash_files(files: list[Path], *, base: Path) -> str:
     h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parent
-    files = sorted(f for f in pkg.rglob("*") if f.is_file() and f.suffix in {".py", ".toml"})
-    files += sorted(f for f in p.config.rglob("*") if f.is_file()) if p.config.exists() else []
-    for f in files:
-        h.update(f.name.encode() + sha256_file(f).encode())
+    for f in sorted(files):
+        h.update(f.relative_to(base).as_posix().encode() + b"\0" + sha256_file(f).encode() + b"\n")
     return h.hexdigest()
 
 
-def inputs_hash(source: str) -> str:
-    """sha256 over the raw input files of ``source`` (names and contents)."""
+@lru_cache(maxsize=None)
+def code_hash(package: str) -> str:
+    """sha256 over the ``.py`` files of one subpackage (or module) of kaltara_study."""
+    target = PACKAGE / package
+    files = sorted(target.rglob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
+    return _hash_files([f for f in files if f.is_file()], base=PACKAGE)
+
+
+def inputs_hash(study: Study) -> str:
+    """sha256 over the raw input files of the study's source (relative names and contents)."""
     h = hashlib.sha256()
-    for folder in source_dirs(source):
-        if not folder.is_dir():
-            continue
-        for f in sorted(folder.rglob("*")):
-            if f.is_file() and not (source != "synthetic" and "synthetic" in f.relative_to(folder).parts):
-                h.update(f.relative_to(folder).as_posix().encode() + sha256_file(f).encode())
+    for folder in study.raw_dirs:
+        if folder.is_dir():
+            files = [f for f in folder.rglob("*") if f.is_file() and not f.name.startswith(".")]
+            h.update(_hash_files(files, base=folder).encode())
     return h.hexdigest()
 
 
-def memory(source: str) -> Memory:
-    return Memory(location=str(paths().processed / source / "cache"), verbose=0)
+def stage_key(study: Study, stage: Stage) -> str:
+    """The cache key of ``stage`` for ``study`` (see the module docstring); never the language."""
+    h = hashlib.sha256(f"{stage.name}\0seed={study.seed}\0".encode())
+    h.update(inputs_hash(study).encode())
+    for s in _closure(stage):
+        for pkg in s.code:
+            h.update(f"{pkg}:{code_hash(pkg)}".encode())
+        for cfg in s.configs:
+            path = study.configs.files[cfg]
+            h.update(f"{cfg}:{sha256_file(path)}".encode())
+    return h.hexdigest()[:20]
 
 
-def _key(source: str) -> str:
-    return f"{inputs_hash(source)}:{code_hash()}"
+def _closure(stage: Stage) -> list[Stage]:
+    seen: dict[str, Stage] = {}
+
+    def visit(s: Stage) -> None:
+        for n in s.needs:
+            visit(BY_NAME[n])
+        seen.setdefault(s.name, s)
+
+    visit(stage)
+    return list(seen.values())
 
 
-# ------------------------------------------------------------------------------------ the stages
-def analysis_data(source: str = "synthetic"):
-    """The processed analysis table with its audit and validation (``pipeline`` caches it itself)."""
-    from kaltara_study.data.pipeline import load_analysis_table
-
-    return load_analysis_table(source)
-
-
-def _index(source: str, seed: int, lang: str, n_rep: int, key: str):
-    from kaltara_study.index.composite import compute_index
-
-    table = analysis_data(source).table
-    return compute_index(table, source=source, seed=seed, n_rep=n_rep, progress=False, lang=lang)
+# ------------------------------------------------------------------------------------- rounding
+def _round_sig(values: np.ndarray, digits: int) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.where(np.isfinite(values) & (values != 0), np.floor(np.log10(np.abs(values))), 0)
+        factor = 10.0 ** (digits - 1 - mag)
+        out = np.round(values * factor) / factor
+    return np.where(np.isfinite(values), out, values)
 
 
-def _segmentation(source: str, seed: int, lang: str, key: str):
-    from kaltara_study.segmentation.segment import segment
+def round_result(obj: Any, digits: int = SIGNIFICANT) -> Any:
+    """``obj`` with every float column / array rounded to ``digits`` significant digits (recursive
+    over dataclasses, dicts, lists and tuples; other objects are returned as they are)."""
+    if isinstance(obj, pd.DataFrame):
+        out = obj.copy()
+        for c in out.columns:
+            if pd.api.types.is_float_dtype(out[c].dtype):
+                out[c] = _round_sig(out[c].to_numpy(dtype=float, na_value=np.nan), digits)
+        return out
+    if isinstance(obj, pd.Series):
+        if pd.api.types.is_float_dtype(obj.dtype):
+            return pd.Series(_round_sig(obj.to_numpy(dtype=float, na_value=np.nan), digits),
+                             index=obj.index, name=obj.name)
+        return obj
+    if isinstance(obj, np.ndarray) and np.issubdtype(obj.dtype, np.floating):
+        return _round_sig(obj.astype(float), digits)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes = {}
+        for f in dataclasses.fields(obj):
+            if not f.init:
+                continue
+            value = getattr(obj, f.name)
+            new = round_result(value, digits)
+            if new is not value:
+                changes[f.name] = new
+        return dataclasses.replace(obj, **changes) if changes else obj
+    if isinstance(obj, dict):
+        return {k: round_result(v, digits) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)) and obj and any(isinstance(v, (pd.DataFrame, np.ndarray)) for v in obj):
+        return type(obj)(round_result(v, digits) for v in obj)
+    return obj
 
-    table = analysis_data(source).table
-    index = potential_index(source, seed=seed, lang=lang)
-    return segment(table, seed=seed, index=index.scores, n_jobs=2, progress=False, lang=lang)
+
+# ------------------------------------------------------------------------------------- the cache
+def _cached(study: Study, name: str) -> Any:
+    stage = BY_NAME[name]
+    key = stage_key(study, stage)
+    path = study.cache_dir / f"{name}-{key}.joblib"
+    if path.is_file():
+        try:
+            return joblib.load(path)
+        except Exception:  # a truncated or foreign file is recomputed, never trusted
+            path.unlink(missing_ok=True)
+    result = round_result(stage.run(study))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob(f"{name}-*.joblib"):
+        old.unlink(missing_ok=True)
+    tmp = path.with_suffix(".tmp")
+    joblib.dump(result, tmp)
+    tmp.replace(path)
+    return result
 
 
-def potential_index(source: str = "synthetic", *, seed: int, lang: str = "id", n_rep: int = 500):
-    """The composite economic-potential index with its Monte-Carlo rank intervals (cached).
-
-    Same arguments, inputs and code → the stored result; see :func:`kaltara_study.index.composite.compute_index`.
-    """
-    return memory(source).cache(_index)(source, seed, lang, n_rep, _key(source))
+def is_cached(study: Study, name: str) -> bool:
+    """Whether ``name``'s result for ``study`` is in the cache (no computation)."""
+    return (study.cache_dir / f"{name}-{stage_key(study, BY_NAME[name])}.joblib").is_file()
 
 
-def segmentation(source: str = "synthetic", *, seed: int, lang: str = "id"):
-    """The segmentation of the cooperatives, ordered by the index (cached); see
-    :func:`kaltara_study.segmentation.segment.segment` and ``config/segmentation.toml``."""
-    return memory(source).cache(_segmentation)(source, seed, lang, _key(source))
+# ------------------------------------------------------------------------------------- the stages
+def _run_analysis(study: Study):
+    return load_analysis_table(study.source, root=study.root, rebuild=True)
 
 
-def study_table(source: str = "synthetic", *, seed: int, lang: str = "id"):
+def _run_index(study: Study):
+    table = analysis_data(study).table
+    return compute_index(table, study.configs.index, source=study.source, seed=study.seed,
+                         progress=False)
+
+
+def _run_segmentation(study: Study):
+    table = analysis_data(study).table
+    index = potential_index(study)
+    return segment(table, study.configs.segmentation, seed=study.seed, index=index.scores, n_jobs=2,
+                   progress=False)
+
+
+STAGES = (
+    Stage("analysis", needs=(), code=("data",), configs=(), run=_run_analysis),
+    Stage("index", needs=("analysis",), code=("index",), configs=("index",), run=_run_index),
+    Stage("segmentation", needs=("index",), code=("segmentation",), configs=("segmentation",),
+          run=_run_segmentation),
+)
+BY_NAME = {s.name: s for s in STAGES}
+
+
+def analysis_data(study: Study):
+    """The processed analysis table with its audit and validation (cached)."""
+    return _cached(study, "analysis")
+
+
+def potential_index(study: Study):
+    """The composite economic-potential index with its Monte-Carlo rank intervals (cached)."""
+    return _cached(study, "index")
+
+
+def segmentation(study: Study):
+    """The segmentation of the cooperatives (cached); see ``config/segmentation.toml``."""
+    return _cached(study, "segmentation")
+
+
+def study_table(study: Study) -> pd.DataFrame:
     """One row per cooperative: the analysis table + index, rank interval, segment and confidence."""
-    from kaltara_study.readiness.criteria import study_table as join
-
-    return join(
-        analysis_data(source).table,
-        index_scores=potential_index(source, seed=seed, lang=lang).scores,
-        segments=segmentation(source, seed=seed, lang=lang).labels,
+    return join_study_table(
+        analysis_data(study).table,
+        index_scores=potential_index(study).scores,
+        segments=segmentation(study).labels,
     )
 
 
-def precompute(source: str = "synthetic", *, seed: int, lang: str = "id"):
+def precompute(study: Study):
     """Compute (or load) every stage once, in order, before notebooks run; yields progress lines."""
-    import time
-
-    for name, fn in (
-        ("analysis table", lambda: analysis_data(source)),
-        ("economic-potential index (500 Monte-Carlo replications)",
-         lambda: potential_index(source, seed=seed, lang=lang)),
-        ("segmentation", lambda: segmentation(source, seed=seed, lang=lang)),
-    ):
+    for stage in STAGES:
         t = time.perf_counter()
-        out = fn()
+        hit = is_cached(study, stage.name)
+        out = _cached(study, stage.name)
         n = len(getattr(out, "table", getattr(out, "scores", getattr(out, "labels", []))))
-        yield f"{name}: {n} cooperatives ({time.perf_counter() - t:.1f} s)"
+        how = "from the cache" if hit else "computed"
+        yield f"{stage.name}: {n} cooperatives, {how} ({time.perf_counter() - t:.1f} s)"

@@ -1,22 +1,34 @@
-"""Project root, paths, data sources and the per-run context.
+"""The Study: one object, resolved once, that carries a run's source, root, seed and language, its
+folders, its raw files and its loaded configs.
+
+Everything downstream (the build, the stages, the notebooks, the tests) receives a :class:`Study`;
+nothing else turns a source name into paths or compares source names as strings.
 
 The project root is found from a marker file (``.kaltara-root``), searched upward from this
 package's folder (or from ``KALTARA_ROOT`` when set), never from the current working directory, so
 notebooks, papermill, nbval and the CLI all see the same paths wherever they are started.
+
+>>> study = load_study("kaltara")
+>>> study.is_synthetic, study.lang, study.raw_dirs[0].name
+(False, 'id', 'kaltara')
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from kaltara_study.errors import ConfigError
 
 MARKER = ".kaltara-root"
-SOURCES = ("synthetic", "kaltara")
+#: Named data sources; any other value is a folder of raw files.
+SOURCES = ("kaltara", "synthetic")
+DEFAULT_SOURCE = "kaltara"
 DEFAULT_SEED = 20251
 LANGS = ("id", "en")
+DEFAULT_LANG = "id"
 
 
 def project_root(start: Path | str | None = None) -> Path:
@@ -48,8 +60,18 @@ class Paths:
         return self.root / "data" / "raw"
 
     @property
+    def kaltara_raw(self) -> Path:
+        """The vendored public Kaltara data (with ``PROVENANCE.md``) and the researchers' drop-ins."""
+        return self.raw / "kaltara"
+
+    @property
     def synthetic_raw(self) -> Path:
         return self.raw / "synthetic"
+
+    @property
+    def interim(self) -> Path:
+        """The cache (cookiecutter-data-science's ``data/interim``)."""
+        return self.root / "data" / "interim"
 
     @property
     def processed(self) -> Path:
@@ -60,6 +82,10 @@ class Paths:
         return self.root / "reports"
 
     @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
 
@@ -68,10 +94,11 @@ class Paths:
         return self.root / "config"
 
     @property
-    def shared_kaltara(self) -> Path:
-        """The real public Kaltara data: ``$KALTARA_SHARED_DATA`` or ``<root>/../shared/data/kaltara``."""
-        env = os.environ.get("KALTARA_SHARED_DATA")
-        return Path(env) if env else self.root.parent / "shared" / "data" / "kaltara"
+    def national(self) -> Path:
+        """National IDM data for benchmarks: ``$KALTARA_NATIONAL_DATA`` or ``<root>/../shared/data/national``
+        (read in place, never vendored; benchmarks skip without it)."""
+        env = os.environ.get("KALTARA_NATIONAL_DATA")
+        return Path(env) if env else self.root.parent / "shared" / "data" / "national"
 
 
 def paths(root: Path | str | None = None) -> Paths:
@@ -81,50 +108,94 @@ def paths(root: Path | str | None = None) -> Paths:
 def source_dirs(source: str, *, root: Path | None = None) -> list[Path]:
     """Folders that hold the raw inputs of a data source, in reading order.
 
-    ``"synthetic"`` → ``data/raw/synthetic``; ``"kaltara"`` → ``../shared/data/kaltara`` plus the
-    researcher's own drop-ins in ``data/raw`` (IDM, Podes, survey files); any other value is taken
-    as a folder path.
+    ``"kaltara"`` → ``data/raw/kaltara`` (vendored public data + researchers' files);
+    ``"synthetic"`` → ``data/raw/synthetic``; any other value is taken as a folder path.
     """
     p = paths(root)
     if source == "synthetic":
         return [p.synthetic_raw]
     if source == "kaltara":
-        return [p.shared_kaltara, p.raw]
+        return [p.kaltara_raw]
     folder = Path(source)
     if not folder.is_absolute():
         folder = p.root / folder
     if not folder.is_dir():
         raise ConfigError(
-            f"data source {source!r} is neither 'synthetic', 'kaltara' nor an existing folder"
+            f"data source {source!r} is neither 'kaltara', 'synthetic' nor an existing folder; "
+            f"use --source kaltara (the real public data, default), --source synthetic, or a folder "
+            f"that holds raw files"
         )
     return [folder]
 
 
-@dataclass
-class RunContext:
-    """The notebook parameters of one build, with helpers that write through :mod:`kaltara_study.data`.
+def source_key(source: str) -> str:
+    """A folder-safe name for a source: ``kaltara``, ``synthetic`` or the folder's name."""
+    return source if source in SOURCES else Path(source).name or "custom"
+
+
+def default_output(source: str, lang: str) -> str:
+    """Where a build writes: ``reports`` for the real study in Indonesian (committed); every other
+    source or language into its own untracked folder ``build/<source>[-<lang>]``."""
+    if source == DEFAULT_SOURCE and lang == DEFAULT_LANG:
+        return "reports"
+    key = source_key(source)
+    return f"build/{key}" if lang == DEFAULT_LANG else f"build/{key}-{lang}"
+
+
+@dataclass(frozen=True)
+class Study:
+    """One run of the study, resolved once from (source, root, seed, lang).
 
     Notebooks create one from their ``parameters`` cell::
 
-        run = RunContext(source=source, output_dir=output_dir, lang=lang, seed=seed)
-        fig = plot_something(df, lang=run.lang)
-        run.save_figure(fig, "something")   # adds the SYNTHETIC mark on synthetic data
+        study = load_study(source, output_dir=output_dir, lang=lang, seed=seed)
+        fig = plot_something(table, lang=study.lang)
+        study.save_figure(fig, "something")   # adds the SYNTHETIC mark on synthetic data
+
+    Attributes are plain values; folders and configs are derived properties.
     """
 
-    source: str = "synthetic"
-    output_dir: str = "reports"
-    lang: str = "id"
-    seed: int = DEFAULT_SEED
+    source: str = DEFAULT_SOURCE
     root: Path = field(default_factory=project_root)
+    seed: int = DEFAULT_SEED
+    lang: str = DEFAULT_LANG
+    output_dir: str | None = None
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
             raise ConfigError(f"lang must be one of {LANGS}, got {self.lang!r}")
-        self.root = Path(self.root)
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool):
+            raise ConfigError(f"seed must be an integer, got {self.seed!r}")
+        object.__setattr__(self, "root", Path(self.root).resolve())
+        if self.output_dir is None:
+            object.__setattr__(self, "output_dir", default_output(self.source, self.lang))
+        self.raw_dirs  # fail early on an unknown source
+
+    # ------------------------------------------------------------------ identity and folders
+    @property
+    def paths(self) -> Paths:
+        return Paths(self.root)
+
+    @property
+    def key(self) -> str:
+        """Folder-safe name of the source (``kaltara``, ``synthetic``, or a folder's name)."""
+        return source_key(self.source)
 
     @property
     def is_synthetic(self) -> bool:
         return self.source == "synthetic"
+
+    @cached_property
+    def raw_dirs(self) -> list[Path]:
+        return source_dirs(self.source, root=self.root)
+
+    @property
+    def processed_dir(self) -> Path:
+        return self.paths.processed / self.key
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.paths.interim / self.key
 
     @property
     def out(self) -> Path:
@@ -139,36 +210,78 @@ class RunContext:
     def tables_dir(self) -> Path:
         return self.out / "tables"
 
+    @property
+    def answers_file(self) -> Path | None:
+        """The synthetic truth (latent archetypes) when synthetic, else None."""
+        if not self.is_synthetic:
+            return None
+        return self.paths.synthetic_raw / "ANSWERS_archetypes_SYNTHETIC.csv"
+
+    def with_lang(self, lang: str) -> "Study":
+        """The same study in another language (same cache: labels are applied when shown)."""
+        return Study(source=self.source, root=self.root, seed=self.seed, lang=lang,
+                     output_dir=None if self.output_dir == default_output(self.source, self.lang)
+                     else self.output_dir)
+
+    # ------------------------------------------------------------------ configs (loaded once)
+    @cached_property
+    def configs(self):
+        """The validated configs of this run (index, segmentation, readiness), read by the data layer."""
+        from kaltara_study.data import configs  # the data layer sits above; loaded on first use
+
+        return configs.load_configs(self.paths.config, source=self.source)
+
+    # ------------------------------------------------------------------ writing (through the io layer)
     def banner(self):
         """A Markdown banner saying plainly whether this run is on SYNTHETIC or real data."""
-        from IPython.display import Markdown
+        from IPython.display import Markdown  # notebooks only; keeps IPython out of plain imports
 
         if self.is_synthetic:
-            text = (
-                "> **SYNTHETIC DATA / DATA SINTETIS.** Every number, table and figure below comes "
-                "from the package's deterministic synthetic dataset (`data/raw/synthetic/`). "
-                "They demonstrate the method; they are **not findings** about Kaltara's cooperatives."
-            )
+            text = {
+                "id": "> **DATA SINTETIS.** Semua angka, tabel dan gambar di bawah ini berasal dari data "
+                      "sintetis paket ini (`data/raw/synthetic/`). Data ini memperagakan metode; "
+                      "**bukan temuan** tentang koperasi di Kalimantan Utara.",
+                "en": "> **SYNTHETIC DATA.** Every number, table and figure below comes from the package's "
+                      "deterministic synthetic dataset (`data/raw/synthetic/`). They demonstrate the method; "
+                      "they are **not findings** about Kaltara's cooperatives.",
+            }[self.lang]
         else:
-            text = (
-                f"> **Data source: `{self.source}`** (real public data where available; see "
-                "MANIFEST.json for the exact input files and their sha256)."
-            )
+            text = {
+                "id": "> **Data nyata publik** (Kemendagri, IDM Kemendesa, SIMKOPDES; lihat "
+                      "`data/raw/kaltara/PROVENANCE.md`). Belum ada data survei: kriteria yang memerlukan "
+                      "survei dilaporkan sebagai *sementara — verifikasi di lapangan*.",
+                "en": "> **Real public data** (Kemendagri, Kemendesa IDM, SIMKOPDES; see "
+                      "`data/raw/kaltara/PROVENANCE.md`). No survey yet: criteria that need one are "
+                      "reported as *provisional — verify in the field*.",
+            }[self.lang]
         return Markdown(text)
 
     def save_figure(self, fig, name: str):
         """Mark (if synthetic) and save ``fig`` as PNG + PDF under ``<output>/figures``; returns fig."""
-        from kaltara_study.data import write as io
-        from kaltara_study.report.figures import mark_synthetic
+        from kaltara_study.data.write import save_figure  # the one saving helper (io layer)
+        from kaltara_study.report.figures import mark_synthetic  # report layer, used only when saving
 
         if self.is_synthetic:
             mark_synthetic(fig, lang=self.lang)
-        io.save_figure(fig, name, folder=self.figures_dir)
+        save_figure(fig, name, folder=self.figures_dir)
         return fig
 
     def save_table(self, df, name: str, *, index: bool = False):
         """Write ``df`` as CSV under ``<output>/tables`` (a SYNTHETIC note column on synthetic data)."""
-        from kaltara_study.data import write as io
+        from kaltara_study.data.write import write_table  # the io layer
 
-        io.write_table(df, self.tables_dir / f"{name}.csv", index=index, synthetic=self.is_synthetic)
+        write_table(df, self.tables_dir / f"{name}.csv", index=index, synthetic=self.is_synthetic)
         return df
+
+
+def load_study(source: str = DEFAULT_SOURCE, *, root: Path | str | None = None, seed: int = DEFAULT_SEED,
+               lang: str = DEFAULT_LANG, output_dir: str | None = None) -> Study:
+    """Resolve a :class:`Study` (raises ConfigError naming what to fix for an unknown source/lang)."""
+    return Study(source=source, root=Path(root) if root else project_root(), seed=seed, lang=lang,
+                 output_dir=output_dir)
+
+
+def RunContext(source: str = DEFAULT_SOURCE, output_dir: str | None = None, lang: str = DEFAULT_LANG,
+               seed: int = DEFAULT_SEED, root: Path | None = None) -> Study:
+    """Backwards-compatible name of :func:`load_study` for notebooks' parameter cells."""
+    return load_study(source, root=root, seed=seed, lang=lang, output_dir=output_dir)

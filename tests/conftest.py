@@ -1,8 +1,17 @@
-"""Shared fixtures. Real-data tests use ``shared_kaltara``, which skips when ../shared is absent."""
+"""Shared fixtures.
+
+Tests never write into the project tree: before any test module imports the package, the study root
+is pointed (``KALTARA_ROOT``) at a temporary copy of the project's inputs (``data/raw``, ``config``,
+``notebooks`` and the root marker), and Hypothesis keeps its files in a temporary folder. Both are
+removed when the session ends. ``root`` is that copy; ``project`` is the real checkout (read only).
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -11,18 +20,68 @@ import pytest
 matplotlib.use("Agg")
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
-from kaltara_study.study import paths  # noqa: E402
+PROJECT = Path(__file__).resolve().parents[1]
+_TMP = Path(tempfile.mkdtemp(prefix="kaltara-tests-"))
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
+STUDY_ROOT = _TMP / "project"
+STUDY_ROOT.mkdir()
+for _name in (".kaltara-root", "pyproject.toml"):
+    shutil.copy2(PROJECT / _name, STUDY_ROOT / _name)
+for _name in ("data/raw", "config", "notebooks", "tests/nbval_sanitize.cfg"):
+    _src = PROJECT / _name
+    if _src.is_dir():
+        shutil.copytree(_src, STUDY_ROOT / _name, symlinks=False)
+    elif _src.is_file():
+        (STUDY_ROOT / _name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(_src, STUDY_ROOT / _name)
+(STUDY_ROOT / "data" / "processed").mkdir(parents=True, exist_ok=True)
+os.environ["KALTARA_ROOT"] = str(STUDY_ROOT)
+
+try:  # Hypothesis' example database and its home folder go to the temporary folder too
+    from hypothesis import settings
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(str(_TMP / "hypothesis"))
+    settings.register_profile("kaltara", database=None, deadline=None)
+    settings.load_profile("kaltara")
+except ImportError:  # pragma: no cover - hypothesis is a dev dependency
+    pass
+
+from kaltara_study.study import load_study, paths  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def root() -> Path:
+    """The study root of the test session: a temporary copy of the project's inputs."""
     return paths().root
 
 
 @pytest.fixture(scope="session")
-def shared_kaltara() -> Path:
-    """The real public Kaltara data folder; skips the test when it is absent (a user's fresh clone)."""
-    folder = paths().shared_kaltara
-    if not (folder / "README.md").is_file():
-        pytest.skip(f"real Kaltara data absent ({folder}); these tests run in CI where ../shared exists")
+def project() -> Path:
+    """The real checkout (read it, never write into it)."""
+    return PROJECT
+
+
+@pytest.fixture(scope="session")
+def kaltara_raw() -> Path:
+    """The vendored real public Kaltara data (``data/raw/kaltara``)."""
+    folder = paths().kaltara_raw
+    if not (folder / "PROVENANCE.md").is_file():
+        pytest.fail(f"vendored real data missing in {folder}: restore data/raw/kaltara from git")
     return folder
+
+
+@pytest.fixture(scope="session")
+def shared_kaltara(kaltara_raw) -> Path:
+    """Former name of :func:`kaltara_raw` (the real data is vendored now, so these tests always run)."""
+    return kaltara_raw
+
+
+@pytest.fixture(scope="session")
+def synthetic_study():
+    return load_study("synthetic")
+
+
+@pytest.fixture(scope="session")
+def kaltara_study():
+    return load_study("kaltara")

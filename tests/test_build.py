@@ -14,6 +14,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from kaltara_study.report import build
+from kaltara_study.study import load_study
 from kaltara_study.data.write import sha256_file
 
 PARAMS = 'source = "synthetic"\noutput_dir = "reports"\nlang = "id"\nseed = 20251'
@@ -124,7 +125,8 @@ def test_manifest_and_index(tmp_path, root):
     """A one-notebook build into a scratch folder: manifest lists hashed inputs/outputs, versions,
     parameters and the code state; index.html links only to files that exist; raw data untouched."""
     raw_before = {p: sha256_file(p) for p in sorted((root / "data" / "raw").rglob("*")) if p.is_file()}
-    res = build.build(source="synthetic", output=str(tmp_path / "rep"), only=["00"], log=lambda *a, **k: None)
+    study = load_study("synthetic", output_dir=str(tmp_path / "rep"))
+    res = build.build(study, only=["00"], log=lambda *a, **k: None)
     raw_after = {p: sha256_file(p) for p in sorted((root / "data" / "raw").rglob("*")) if p.is_file()}
     assert raw_before == raw_after, "the build wrote to data/raw"
 
@@ -185,3 +187,31 @@ def test_nbval_catches_a_stale_output(tmp_path, root):
     )
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "1 failed" in proc.stdout
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kaltara_study.cli", *args], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("build", "--source", "nope"), "neither 'kaltara', 'synthetic' nor an existing folder"),
+    (("build", "--source", "/no/such/folder"), "neither 'kaltara', 'synthetic' nor an existing folder"),
+])
+def test_cli_fails_cleanly_with_one_message_and_exit_code_2(args, expected):
+    proc = _cli(*args)
+    assert proc.returncode == 2
+    assert "BUILD FAILED:" in proc.stderr and expected in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_cli_unreadable_config_names_the_file(tmp_path, root):
+    import shutil
+
+    copy = tmp_path / "proj"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("notebooks", "interim", "processed"))
+    (copy / "config" / "segmentation.toml").write_text("[features\n", encoding="utf-8")
+    env = {**__import__("os").environ, "KALTARA_ROOT": str(copy)}
+    proc = subprocess.run([sys.executable, "-m", "kaltara_study.cli", "build", "--source", "synthetic"],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 2 and "BUILD FAILED:" in proc.stderr
+    assert "segmentation.toml" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,43 +1,80 @@
-"""Cached stages: the cache returns what a direct computation returns, and its key follows inputs."""
+"""The one cache: a stage's result is stored once, read back on a hit, recomputed when an input file
+or a method module changes, and never keyed by the language."""
 
 from __future__ import annotations
 
+import shutil
+
+import numpy as np
 import pandas as pd
+import pytest
 
 from kaltara_study import stages
+from kaltara_study.study import load_study
 
 
-def test_cached_index_and_segmentation_equal_direct_computation():
-    from kaltara_study.segmentation.segment import segment
-    from kaltara_study.index.composite import compute_index
-
-    table = stages.analysis_data("synthetic").table
-    direct = compute_index(table, source="synthetic", seed=20251, n_rep=50, progress=False)
-    cached = stages.potential_index("synthetic", seed=20251, n_rep=50)
-    again = stages.potential_index("synthetic", seed=20251, n_rep=50)
-    pd.testing.assert_frame_equal(direct.scores, cached.scores)
-    pd.testing.assert_frame_equal(cached.scores, again.scores)
-
-    seg = stages.segmentation("synthetic", seed=20251)
-    idx = stages.potential_index("synthetic", seed=20251)
-    direct_seg = segment(table, seed=20251, index=idx.scores, n_jobs=1, progress=False)
-    pd.testing.assert_frame_equal(seg.labels, direct_seg.labels)
+@pytest.fixture()
+def study(tmp_path, root):
+    """A private copy of the study root, so cache files and edits stay in this test."""
+    copy = tmp_path / "proj"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("notebooks", "interim", "processed"))
+    return load_study("synthetic", root=copy)
 
 
-def test_study_table_has_one_row_per_cooperative_with_index_and_segment():
-    st = stages.study_table("synthetic", seed=20251)
-    assert len(st) == 411 and st["coop_id"].is_unique
-    assert {"index", "segment", "segment_name", "confidence"} <= set(st.columns)
-    assert st["segment"].notna().all()
+def test_analysis_stage_hit_after_first_computation_and_same_result(study):
+    assert not stages.is_cached(study, "analysis")
+    first = stages.analysis_data(study)
+    assert stages.is_cached(study, "analysis")
+    files = list(study.cache_dir.glob("analysis-*.joblib"))
+    assert len(files) == 1 and study.cache_dir.is_relative_to(study.root / "data" / "interim")
+    mtime = files[0].stat().st_mtime_ns
+    again = stages.analysis_data(study)
+    assert files[0].stat().st_mtime_ns == mtime  # read back, not rewritten
+    pd.testing.assert_frame_equal(first.table, again.table)
 
 
-def test_inputs_hash_follows_file_contents(tmp_path):
-    (tmp_path / "a.csv").write_text("x\n1\n")
-    h1 = stages.inputs_hash(str(tmp_path))
-    assert stages.inputs_hash(str(tmp_path)) == h1
-    (tmp_path / "a.csv").write_text("x\n2\n")
-    assert stages.inputs_hash(str(tmp_path)) != h1
+def test_language_is_not_part_of_the_key(study):
+    stages.analysis_data(study)
+    english = study.with_lang("en")
+    assert stages.stage_key(english, stages.BY_NAME["analysis"]) == stages.stage_key(
+        study, stages.BY_NAME["analysis"])
+    assert stages.is_cached(english, "analysis")
 
 
-def test_code_hash_is_a_sha256():
-    assert len(stages.code_hash()) == 64
+def test_changing_an_input_file_misses(study):
+    key = stages.stage_key(study, stages.BY_NAME["analysis"])
+    f = sorted(study.raw_dirs[0].glob("*.csv"))[0]
+    f.chmod(0o644)
+    f.write_bytes(f.read_bytes() + b"\n")
+    fresh = load_study("synthetic", root=study.root)
+    assert stages.stage_key(fresh, stages.BY_NAME["analysis"]) != key
+
+
+def test_changing_a_method_module_misses_only_its_stage_and_those_after(study, monkeypatch):
+    keys = {s.name: stages.stage_key(study, s) for s in stages.STAGES}
+    real = stages.code_hash
+
+    def fake(pkg):
+        return "changed" if pkg == "segmentation" else real(pkg)
+
+    monkeypatch.setattr(stages, "code_hash", fake)
+    after = {s.name: stages.stage_key(study, s) for s in stages.STAGES}
+    assert after["analysis"] == keys["analysis"] and after["index"] == keys["index"]
+    assert after["segmentation"] != keys["segmentation"]
+
+
+def test_config_change_misses_its_stage(study):
+    key = stages.stage_key(study, stages.BY_NAME["index"])
+    cfg = study.configs.files["index"]
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    fresh = load_study("synthetic", root=study.root)
+    assert stages.stage_key(fresh, stages.BY_NAME["index"]) != key
+
+
+def test_round_result_keeps_significant_digits_and_nan():
+    df = pd.DataFrame({"x": [1.23456789012345, np.nan, -0.000123456789012, 0.0], "s": list("abcd")})
+    out = stages.round_result(df, 6)
+    assert out["x"].tolist()[0] == pytest.approx(1.23457, abs=0)
+    assert np.isnan(out["x"][1]) and out["x"][2] == -0.000123457 and out["x"][3] == 0.0
+    assert out["s"].tolist() == list("abcd")
+    assert df["x"][0] == 1.23456789012345  # input untouched

@@ -40,7 +40,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from kaltara_study.study import DEFAULT_SEED, paths, source_dirs
+from kaltara_study import stages
+from kaltara_study.study import Study, load_study, paths
 from kaltara_study.errors import KaltaraError
 from kaltara_study.data.write import sha256_file
 
@@ -214,7 +215,8 @@ def _files_under(folder: Path) -> list[Path]:
 
 
 def write_manifest(
-    dest: Path, *, root: Path, inputs: list[Path], outputs: list[Path], parameters: dict
+    dest: Path, *, root: Path, inputs: list[Path], outputs: list[Path], parameters: dict,
+    synthetic: bool = False,
 ) -> Path:
     """Write MANIFEST.json: sha256 of inputs and outputs (paths relative to the root where possible),
     package versions, code commit, parameters. No timestamps, sorted keys: same build → same bytes."""
@@ -231,7 +233,7 @@ def write_manifest(
 
     manifest = {
         "project": "kaltara-study",
-        "data_status": "SYNTHETIC" if parameters.get("source") == "synthetic" else "REAL",
+        "data_status": "SYNTHETIC" if synthetic else "REAL",
         "parameters": parameters,
         **code_state(root),
         "versions": package_versions(),
@@ -292,31 +294,26 @@ ul.figs li{{width:250px;font-size:.85em}}</style></head><body>
 
 
 # ----------------------------------------------------------------------------------------- build
-def build(
-    *, source: str = "synthetic", output: str | None = None, lang: str = "id",
-    seed: int = DEFAULT_SEED, only: list[str] | None = None, root: Path | None = None,
-    kernel_name: str = KERNEL_NAME, log=None, jobs: int = 1,
-) -> BuildResult:
-    """Run the whole build (see the module docstring). Returns what was written."""
+def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KERNEL_NAME, log=None,
+          jobs: int = 1) -> BuildResult:
+    """Run the whole build for ``study`` (see the module docstring). Returns what was written."""
     log = log or functools.partial(print, flush=True)
-    p = paths(root)
+    p = study.paths
     root = p.root
-    output = output or ("reports" if source == "synthetic" else f"build/{source}")
-    out = (root / output).resolve()
-    params = {"source": source, "output_dir": output, "lang": lang, "seed": seed}
-    in_place = source == "synthetic" and out == p.reports.resolve() and lang == "id"
+    out = study.out.resolve()
+    output = study.output_dir
+    params = {"source": study.source, "output_dir": output, "lang": study.lang, "seed": study.seed}
+    in_place = out == p.reports.resolve()
     result = BuildResult()
 
-    log(f"kaltara-study build: source={source} output={output} lang={lang} seed={seed}")
+    log(f"kaltara-study build: source={study.source} output={output} lang={study.lang} seed={study.seed}")
     t0 = time.perf_counter()
-    from kaltara_study import stages
-
-    log("[raw → processed] data layer and analysis stages (cached by input and code hash) …")
+    log("[raw → processed] data layer and analysis stages (cached in data/interim by input and code hash) …")
     t = time.perf_counter()
-    for line in stages.precompute(source, seed=seed, lang=lang):
+    for line in stages.precompute(study):
         log(f"[raw → processed] {line}")
     log(f"[raw → processed] done in {time.perf_counter() - t:.1f} s")
-    processed_outputs = [f for f in _files_under(p.processed / source) if "cache" not in f.parts]
+    processed_outputs = _files_under(study.processed_dir)
 
     notebooks = discover_notebooks(p.notebooks, only)
     if not only:  # a full build starts from empty output folders, so nothing stale survives
@@ -333,7 +330,7 @@ def build(
         log(f"[{i:02d}/{n:02d}] {nb_path.name} running …")
         dest = executed_dir / nb_path.name
         secs = execute_notebook(nb_path, dest, params, kernel_name=kernel_name,
-                                failed_dir=root / "build" / "failed")
+                                failed_dir=p.build / "failed")
         page = render_html(dest, out / "notebooks" / f"{nb_path.stem}.html")
         log(f"[{i:02d}/{n:02d}] {nb_path.name} done in {secs:.1f} s")
         return nb_path.name, secs, dest, page
@@ -349,13 +346,12 @@ def build(
     executed_paths = [d for _, _, d, _ in done]
     html_paths = [h for _, _, _, h in done]
 
-    index = write_index(out, synthetic=source == "synthetic", notebooks=html_paths)
-    inputs = [f for d in source_dirs(source, root=root) for f in _files_under(d)
-              if source == "synthetic" or "synthetic" not in f.relative_to(d).parts]
+    index = write_index(out, synthetic=study.is_synthetic, notebooks=html_paths)
+    inputs = [f for d in study.raw_dirs for f in _files_under(d)]
     inputs += _files_under(p.config)
     outputs = sorted(set(_files_under(out) + executed_paths + processed_outputs) - {out / "MANIFEST.json"})
     result.manifest = write_manifest(out / "MANIFEST.json", root=root, inputs=inputs,
-                                     outputs=outputs, parameters=params)
+                                     outputs=outputs, parameters=params, synthetic=study.is_synthetic)
     result.outputs = outputs + [index, result.manifest]
 
     n_fig = len(list((out / "figures").glob("*.png")))
@@ -371,11 +367,21 @@ def build(
 
 
 def main_build(args) -> int:
-    """Entry point of ``kaltara-study build``; prints the error (no traceback) on failure."""
+    """Entry point of ``kaltara-study build``: one ``BUILD FAILED:`` line naming what to fix and exit
+    code 2 on any error; the traceback only with ``--debug``."""
     try:
-        build(source=args.source, output=args.output, lang=args.lang, seed=args.seed, only=args.only,
-              jobs=args.jobs)
-    except KaltaraError as exc:
-        print(f"\nBUILD FAILED: {exc}", file=sys.stderr)
-        return 1
+        study = load_study(args.source, seed=args.seed, lang=args.lang, output_dir=args.output)
+        study.configs  # an unreadable config fails here, before anything runs
+        build(study, only=args.only, jobs=args.jobs)
+    except KeyboardInterrupt:
+        print("\nBUILD FAILED: interrupted", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user unless --debug
+        if getattr(args, "debug", False):
+            raise
+        what = str(exc) if isinstance(exc, KaltaraError) else (
+            f"unexpected {type(exc).__name__}: {exc}. Run again with --debug for the traceback and "
+            "report it with the command you ran")
+        print(f"\nBUILD FAILED: {what}", file=sys.stderr)
+        return 2
     return 0
