@@ -1,0 +1,63 @@
+"""Identical outputs on any machine: the stages' tables, written at their reported precision, have the
+same bytes whatever the BLAS threading and CPU kernel (OPENBLAS_NUM_THREADS, OPENBLAS_CORETYPE)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+SCRIPT = r"""
+import hashlib, json, sys
+import pandas as pd
+from kaltara_study import stages
+from kaltara_study.study import load_study
+from kaltara_study.data.write import write_table
+study = load_study("synthetic")
+out = {}
+for stage in stages.STAGES:
+    res = stages._cached(study, stage.name)
+    frames = {k: v for k, v in vars(res).items() if isinstance(v, pd.DataFrame)}
+    for name, df in sorted(frames.items()):
+        path = study.root / "tables" / f"{stage.name}_{name}.csv"
+        write_table(df, path, index=False, synthetic=True)
+        out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+import threadpoolctl
+blas = [i for i in threadpoolctl.threadpool_info() if i["internal_api"] == "openblas"]
+print(json.dumps({"tables": out, "arch": blas[0]["architecture"] if blas else None}, sort_keys=True))
+"""
+
+#: (threads, CPU kernel) pairs; both kernels run on any x86-64 machine with AVX2
+SETTINGS = [("1", "Haswell"), ("2", "Sandybridge")]
+
+
+def _tiny_copy(root, dest):
+    shutil.copytree(root, dest, ignore=shutil.ignore_patterns("notebooks", "interim", "processed"))
+    cfg = dest / "config" / "indicators.toml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text.replace("n_rep = 500", "n_rep = 30"), encoding="utf-8")
+    return dest
+
+
+@pytest.mark.slow
+def test_tables_identical_under_different_blas_threads_and_kernels(tmp_path, root):
+    if os.uname().machine not in ("x86_64", "AMD64"):
+        pytest.skip("OPENBLAS_CORETYPE kernels named here are x86-64 kernels")
+    results = []
+    for threads, core in SETTINGS:
+        copy = _tiny_copy(root, tmp_path / f"p{threads}{core}")
+        env = {**os.environ, "KALTARA_ROOT": str(copy), "OPENBLAS_NUM_THREADS": threads,
+               "OPENBLAS_CORETYPE": core, "OMP_NUM_THREADS": threads}
+        proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    archs = [r["arch"] for r in results]
+    assert archs[0] != archs[1], f"the CPU kernel setting had no effect: {archs}"
+    a, b = (r["tables"] for r in results)
+    assert len(a) >= 5, "too few tables written"
+    differing = sorted(k for k in a if a[k] != b.get(k))
+    assert not differing, f"tables differ between BLAS settings: {differing}"
