@@ -44,6 +44,36 @@ thousand dots, duplicated rows, negative member counts and capital, RAT dates af
 extra zeros in turnover (outliers), misspelt kabupaten names, "Sei" for "Sungai", undotted codes, BPS
 codes in Podes.
 
+Twins of the real public files (issue 10)
+-----------------------------------------
+Five files have the columns, column order and value formats of the real files of
+``../shared/data/kaltara/`` (plus the trailing ``catatan`` = SYNTHETIC every synthetic file carries),
+so one loader reads both: ``idm_SYNTHETIC_kaltara_{2023,2024}_desa.csv`` (IDM per desa; the values of
+the IDM summary rounded to 4 decimals, status by the Permendesa thresholds; kelurahan have no IDM),
+``idm_SYNTHETIC_kaltara_2024_desa_indicators.csv`` (the 50 scores; each dimension sums to the summary's
+IKS·175, IKE·60, IKL·15; one desa flagged ``matches_official_iks_ike_ikl = 0``, as in the real file),
+``simkopdes_SYNTHETIC_kaltara_locations.csv`` (all 411 cooperatives by official name and point) and
+``simkopdes_SYNTHETIC_kaltara_land_assets.csv`` (land verification for about 60 %). Their truth —
+SIMKOPDES id ↔ ``coop_id`` ↔ village code, the village centre, the land asset id and the defects
+written on purpose — is in ``ANSWERS_cooperative_identity_SYNTHETIC.csv``.
+
+Indicator scores follow a latent propensity per desa and indicator: an archetype shift
+(``_IND_SHIFT``: coastal/trade → markets, shops, inns, logistics posts, public transport, poorer roads;
+plantation → credit, road quality, economic institutions; remote → no doctor, upper school, electricity,
+signal, internet, low openness), a kecamatan effect and village noise, mapped through each indicator's
+real marginal distribution (``IDM_INDICATOR_COUNTS``, so the real supports such as {0, 5} or {1, 3, 5}
+hold) and shifted per desa until the dimension totals equal the IDM summary. Tana Tidung desa keep the
+scores of the older ``indicators_long`` file, so the two files agree (their scores follow only the
+dimension level). Defects in the locations: two cooperatives sharing a point, names joining two
+villages ("A B", "DESA A DAN B"), names after a hamlet, "DESA " prefixes, "KECAMATAN …" suffixes, "Sei"
+for "Sungai", a desa cooperative called KELURAHAN, up to five cooperatives of a remote kecamatan at its
+seat 20–50 km away, one point in the neighbouring kabupaten; in the land file "Tidak Ada Lahan" rows
+without coordinates and two plots with a wrong-sign latitude. There are no synthetic polygons: the
+kabupaten are the disjoint boxes ``KAB_BOX``.
+
+These values come from their own streams ``np.random.default_rng([seed, k])`` (``_STREAM``), after the
+main stream is spent, so every older file stays byte-identical.
+
 >>> data = generate(seed=20251)
 >>> len(data["kemendagri_desa"]), int(data["simkopdes_village_stats"]["cooperatives"].sum())
 (482, 412)
@@ -60,7 +90,8 @@ import pandas as pd
 
 from kaltara_study.data.schema import FORM_HEADERS
 
-__all__ = ["ARCHETYPES", "FILES", "KABKOTA", "generate", "write_synthetic"]
+__all__ = ["ARCHETYPES", "FILES", "IDM_INDICATORS", "IDM_INDICATOR_COUNTS", "KABKOTA", "KAB_BOX", "generate",
+           "write_synthetic"]
 
 DEFAULT_SEED = 20251
 ARCHETYPES = ("urban", "coastal", "plantation", "remote")
@@ -1205,13 +1236,19 @@ def _locations(rng, kec: pd.DataFrame, v: pd.DataFrame, reg: pd.DataFrame, kc: p
     # coordinates: one remote kecamatan's cooperatives at the kecamatan seat (up to 5), one shared point,
     # one point in the neighbouring kabupaten
     kca = kc.set_index("kode")
+    is_desa = (reg["jenis"] == "desa").to_numpy()
     remote_kec = [k for k in kca.index[(kca["archetype"] == "remote") & (kca["kode_kabkota"] == "65.03")]
-                  if (kec_of == k).sum() >= 4]
+                  if ((kec_of == k) & is_desa).sum() >= 4]
     seat_kec = remote_kec[int(rng.integers(0, len(remote_kec)))] if remote_kec else kec_of[perm[0]]
-    seat_rows = [i for i in np.flatnonzero(kec_of == seat_kec) if i not in special][:5]
+    seat_rows = [i for i in np.flatnonzero((kec_of == seat_kec) & is_desa) if i not in special][:5]
+    # the seat lies away from the villages' centre (as the real Lumbis seat, 24-89 km from its villages)
+    la0, la1, lo0, lo1 = KAB_BOX[seat_kec[:5]]
+    angle = rng.uniform(0, 2 * np.pi)
+    seat_lat = float(np.clip(kca.at[seat_kec, "lat"] + 0.3 * np.sin(angle), la0 + 0.01, la1 - 0.01))
+    seat_lon = float(np.clip(kca.at[seat_kec, "lon"] + 0.3 * np.cos(angle), lo0 + 0.01, lo1 - 0.01))
     for i in seat_rows:
-        lat[i] = kca.at[seat_kec, "lat"] + 0.0004 * rng.normal()
-        lon[i] = kca.at[seat_kec, "lon"] + 0.0004 * rng.normal()
+        lat[i] = seat_lat + 0.0004 * rng.normal()
+        lon[i] = seat_lon + 0.0004 * rng.normal()
         defects[i].append("at_kecamatan_seat")
     pool = [i for i in rest[1:] if i not in seat_rows and not defects[i]]
     pairs = [(a, b) for a in pool for b in pool if a < b and kec_of[a] == kec_of[b]]
@@ -1322,9 +1359,11 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     -------
     dict
         Raw exports keyed like ``FILES`` (cells as they will be written, i.e. strings with the
-        realistic mess), plus ``"answers"`` (coop → archetype), ``"truth_villages"`` and
-        ``"truth_cooperatives"`` (the clean latent values, never written to disk) and ``"mess"``
-        (a one-column frame listing the injected problems per rule).
+        realistic mess), plus ``"answers"`` (coop → archetype), ``"truth_villages"``,
+        ``"truth_cooperatives"``, ``"truth_indicators"`` (the 50 scores before the one typed defect,
+        with archetype and ``u``) and ``"truth_geometry"`` (village centres) — the clean latent
+        values, never written to disk — and ``"mess"`` (a one-column frame listing the injected
+        problems per rule).
 
     Examples
     --------
