@@ -44,6 +44,36 @@ thousand dots, duplicated rows, negative member counts and capital, RAT dates af
 extra zeros in turnover (outliers), misspelt kabupaten names, "Sei" for "Sungai", undotted codes, BPS
 codes in Podes.
 
+Twins of the real public files (issue 10)
+-----------------------------------------
+Five files have the columns, column order and value formats of the real files of
+``../shared/data/kaltara/`` (plus the trailing ``catatan`` = SYNTHETIC every synthetic file carries),
+so one loader reads both: ``idm_SYNTHETIC_kaltara_{2023,2024}_desa.csv`` (IDM per desa; the values of
+the IDM summary rounded to 4 decimals, status by the Permendesa thresholds; kelurahan have no IDM),
+``idm_SYNTHETIC_kaltara_2024_desa_indicators.csv`` (the 50 scores; each dimension sums to the summary's
+IKS·175, IKE·60, IKL·15; one desa flagged ``matches_official_iks_ike_ikl = 0``, as in the real file),
+``simkopdes_SYNTHETIC_kaltara_locations.csv`` (all 411 cooperatives by official name and point) and
+``simkopdes_SYNTHETIC_kaltara_land_assets.csv`` (land verification for about 60 %). Their truth —
+SIMKOPDES id ↔ ``coop_id`` ↔ village code, the village centre, the land asset id and the defects
+written on purpose — is in ``ANSWERS_cooperative_identity_SYNTHETIC.csv``.
+
+Indicator scores follow a latent propensity per desa and indicator: an archetype shift
+(``_IND_SHIFT``: coastal/trade → markets, shops, inns, logistics posts, public transport, poorer roads;
+plantation → credit, road quality, economic institutions; remote → no doctor, upper school, electricity,
+signal, internet, low openness), a kecamatan effect and village noise, mapped through each indicator's
+real marginal distribution (``IDM_INDICATOR_COUNTS``, so the real supports such as {0, 5} or {1, 3, 5}
+hold) and shifted per desa until the dimension totals equal the IDM summary. Tana Tidung desa keep the
+scores of the older ``indicators_long`` file, so the two files agree (their scores follow only the
+dimension level). Defects in the locations: two cooperatives sharing a point, names joining two
+villages ("A B", "DESA A DAN B"), names after a hamlet, "DESA " prefixes, "KECAMATAN …" suffixes, "Sei"
+for "Sungai", a desa cooperative called KELURAHAN, up to five cooperatives of a remote kecamatan at its
+seat 20–50 km away, one point in the neighbouring kabupaten; in the land file "Tidak Ada Lahan" rows
+without coordinates and two plots with a wrong-sign latitude. There are no synthetic polygons: the
+kabupaten are the disjoint boxes ``KAB_BOX``.
+
+These values come from their own streams ``np.random.default_rng([seed, k])`` (``_STREAM``), after the
+main stream is spent, so every older file stays byte-identical.
+
 >>> data = generate(seed=20251)
 >>> len(data["kemendagri_desa"]), int(data["simkopdes_village_stats"]["cooperatives"].sum())
 (482, 412)
@@ -60,7 +90,8 @@ import pandas as pd
 
 from kaltara_study.data.schema import FORM_HEADERS
 
-__all__ = ["ARCHETYPES", "FILES", "KABKOTA", "generate", "write_synthetic"]
+__all__ = ["ARCHETYPES", "FILES", "IDM_INDICATORS", "IDM_INDICATOR_COUNTS", "KABKOTA", "KAB_BOX", "generate",
+           "write_synthetic"]
 
 DEFAULT_SEED = 20251
 ARCHETYPES = ("urban", "coastal", "plantation", "remote")
@@ -101,6 +132,13 @@ FILES = {
     "podes": "SYNTHETIC_podes_kaltara_2024.csv",
     "survey": "SYNTHETIC_survey_koperasi_kaltara_2025.xlsx",
     "answers": "ANSWERS_archetypes_SYNTHETIC.csv",
+    # shaped like the real public files of ../shared/data/kaltara/ (issue 10)
+    "idm_desa_2023": "idm_SYNTHETIC_kaltara_2023_desa.csv",
+    "idm_desa_2024": "idm_SYNTHETIC_kaltara_2024_desa.csv",
+    "idm_indicators_2024": "idm_SYNTHETIC_kaltara_2024_desa_indicators.csv",
+    "simkopdes_locations": "simkopdes_SYNTHETIC_kaltara_locations.csv",
+    "simkopdes_land_assets": "simkopdes_SYNTHETIC_kaltara_land_assets.csv",
+    "answers_identity": "ANSWERS_cooperative_identity_SYNTHETIC.csv",
 }
 
 _BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -778,6 +816,542 @@ def _export_survey(rng, c: pd.DataFrame, t: pd.DataFrame, des: pd.DataFrame) -> 
     return out, mess
 
 
+
+# ============================================================================ public-data shaped files (issue 10)
+# The real public files of ../shared/data/kaltara/ (IDM per desa per year, the 50 IDM-2024 indicator
+# scores, the SIMKOPDES cooperative locations and the land verification) have SYNTHETIC twins with the
+# same columns, order and value formats (plus a trailing ``catatan`` = SYNTHETIC, as every synthetic
+# file). Their values are drawn from separate, seeded streams ``np.random.default_rng([seed, k])`` so
+# that the older synthetic files stay byte-identical.
+#
+# Real marginal counts of the 50 IDM-2024 indicator scores (score 0, 1, ..., 5) over the 447 Kaltara
+# desa, from ../shared/data/kaltara/idm_kaltara_2024_desa_indicators.csv (a public aggregate, hard-coded
+# like the other aggregates): each synthetic indicator gets the real support and shape.
+IDM_INDICATOR_COUNTS = (
+    ("IKS01_AKSES_SARKES", (0, 7, 3, 2, 10, 425)),
+    ("IKS02_DOKTER", (316, 0, 0, 0, 0, 131)),
+    ("IKS03_BIDAN", (0, 79, 0, 0, 0, 368)),
+    ("IKS04_NAKES_LAIN", (159, 0, 131, 61, 33, 63)),
+    ("IKS05_KEPESERTAAN_BPJS", (0, 5, 63, 105, 55, 219)),
+    ("IKS06_AKSES_POSKESDES", (0, 188, 7, 14, 17, 221)),
+    ("IKS07_AKTIVITAS_POSYANDU", (0, 11, 1, 7, 6, 422)),
+    ("IKS08_AKSES_SD_MI", (0, 2, 0, 0, 3, 442)),
+    ("IKS09_AKSES_SMP_MTS", (0, 53, 2, 7, 15, 370)),
+    ("IKS10_AKSES_SMA_SMK", (0, 146, 10, 20, 32, 239)),
+    ("IKS11_PAUD", (0, 85, 0, 0, 0, 362)),
+    ("IKS12_PKBM_PAKET_ABC", (0, 311, 0, 0, 0, 136)),
+    ("IKS13_KURSUS", (0, 369, 0, 0, 0, 78)),
+    ("IKS14_TAMAN_BACA_PERPUS", (0, 295, 0, 0, 0, 152)),
+    ("IKS15_KEBIASAAN_GOTONG_ROYONG", (0, 0, 0, 0, 0, 447)),
+    ("IKS16_FREKUENSI_GOTONG_ROYONG", (0, 0, 0, 9, 0, 438)),
+    ("IKS17_RUANG_PUBLIK", (0, 115, 0, 0, 0, 332)),
+    ("IKS18_KELOMPOK_OLAHRAGA", (24, 52, 179, 105, 53, 34)),
+    ("IKS19_KEGIATAN_OLAHRAGA", (19, 56, 194, 106, 43, 29)),
+    ("IKS20_KERAGAMAN_AGAMA", (0, 69, 0, 0, 0, 378)),
+    ("IKS21_KERAGAMAN_BAHASA", (0, 18, 0, 0, 0, 429)),
+    ("IKS22_KERAGAMAN_KOMUNIKASI", (0, 68, 0, 0, 0, 379)),
+    ("IKS23_POSKAMLING", (0, 58, 0, 0, 0, 389)),
+    ("IKS24_SISKAMLING", (0, 48, 0, 0, 0, 399)),
+    ("IKS25_KONFLIK", (0, 10, 0, 0, 0, 437)),
+    ("IKS26_PMKS", (0, 0, 1, 2, 16, 428)),
+    ("IKS27_SLB", (0, 0, 0, 433, 0, 14)),
+    ("IKS28_AKSES_LISTRIK", (0, 38, 15, 58, 50, 286)),
+    ("IKS29_SINYAL_TELEPON", (12, 0, 0, 180, 0, 255)),
+    ("IKS30_INTERNET_KANTOR_DESA", (0, 102, 0, 0, 0, 345)),
+    ("IKS31_INTERNET_WARGA", (0, 97, 0, 0, 0, 350)),
+    ("IKS32_AKSES_JAMBAN", (3, 0, 0, 8, 3, 433)),
+    ("IKS33_SAMPAH", (16, 40, 0, 0, 265, 126)),
+    ("IKS34_AIR_MINUM", (0, 0, 9, 58, 40, 340)),
+    ("IKS35_AIR_MANDI_CUCI", (0, 3, 16, 59, 41, 328)),
+    ("IKE01_KERAGAMAN_PRODUKSI", (0, 169, 0, 7, 0, 271)),
+    ("IKE02_PERTOKOAN", (0, 130, 4, 10, 15, 288)),
+    ("IKE03_PASAR", (0, 277, 0, 106, 0, 64)),
+    ("IKE04_TOKO_WARUNG_KELONTONG", (0, 48, 45, 62, 54, 238)),
+    ("IKE05_KEDAI_PENGINAPAN", (180, 0, 0, 195, 0, 72)),
+    ("IKE06_POS_LOGISTIK", (324, 0, 0, 75, 0, 48)),
+    ("IKE07_BANK_BPR", (294, 0, 0, 124, 0, 29)),
+    ("IKE08_KREDIT", (0, 197, 123, 75, 30, 22)),
+    ("IKE09_LEMBAGA_EKONOMI", (0, 67, 0, 235, 0, 145)),
+    ("IKE10_TRANSPORTASI_UMUM", (0, 169, 0, 170, 0, 108)),
+    ("IKE11_KETERBUKAAN_WILAYAH", (0, 70, 0, 66, 0, 311)),
+    ("IKE12_KUALITAS_JALAN", (0, 6, 0, 94, 121, 226)),
+    ("IKL01_KUALITAS_LINGKUNGAN", (2, 0, 4, 9, 41, 391)),
+    ("IKL02_RAWAN_BENCANA", (2, 0, 0, 23, 156, 266)),
+    ("IKL03_TANGGAP_BENCANA", (265, 0, 0, 113, 51, 18)),
+)
+IDM_INDICATORS = tuple(name for name, _ in IDM_INDICATOR_COUNTS)
+_IND_DIMS = (("IKS", 35, 175), ("IKE", 12, 60), ("IKL", 3, 15))
+
+# Archetype shifts of the latent indicator propensity, in latent SD units (a modelling choice). The
+# dimension totals are fixed by the IDM summary (already archetype- and u-driven), so these shifts
+# decide *which* indicators of a dimension carry a village's score: trade/coastal villages score on
+# markets, shops, inns, logistics posts and public (boat) transport but have poorer roads; plantation
+# villages on road quality, credit, economic institutions (cooperatives/BUMDes) and openness; remote
+# villages lack doctors, upper schools, electricity, signal and internet, and score low on openness.
+_IND_SHIFT = {
+    "coastal": {"IKE03_PASAR": 0.8, "IKE06_POS_LOGISTIK": 0.7, "IKE05_KEDAI_PENGINAPAN": 0.5,
+                "IKE10_TRANSPORTASI_UMUM": 0.5, "IKE02_PERTOKOAN": 0.4, "IKE04_TOKO_WARUNG_KELONTONG": 0.4,
+                "IKE01_KERAGAMAN_PRODUKSI": 0.3, "IKE12_KUALITAS_JALAN": -0.6, "IKE08_KREDIT": -0.3,
+                "IKE09_LEMBAGA_EKONOMI": -0.2,
+                "IKS20_KERAGAMAN_AGAMA": 0.3, "IKS21_KERAGAMAN_BAHASA": 0.2, "IKS22_KERAGAMAN_KOMUNIKASI": 0.3,
+                "IKS29_SINYAL_TELEPON": 0.3, "IKS34_AIR_MINUM": -0.4, "IKS35_AIR_MANDI_CUCI": -0.3,
+                "IKS33_SAMPAH": -0.3, "IKL02_RAWAN_BENCANA": -0.5, "IKL03_TANGGAP_BENCANA": 0.3},
+    "plantation": {"IKE08_KREDIT": 0.8, "IKE12_KUALITAS_JALAN": 0.7, "IKE09_LEMBAGA_EKONOMI": 0.6,
+                   "IKE11_KETERBUKAAN_WILAYAH": 0.3, "IKE07_BANK_BPR": 0.2, "IKE03_PASAR": -0.5,
+                   "IKE05_KEDAI_PENGINAPAN": -0.3, "IKE06_POS_LOGISTIK": -0.3, "IKE10_TRANSPORTASI_UMUM": -0.2,
+                   "IKE01_KERAGAMAN_PRODUKSI": -0.3,
+                   "IKS05_KEPESERTAAN_BPJS": 0.4, "IKS28_AKSES_LISTRIK": 0.3, "IKS20_KERAGAMAN_AGAMA": 0.4,
+                   "IKS21_KERAGAMAN_BAHASA": 0.3, "IKS22_KERAGAMAN_KOMUNIKASI": 0.4,
+                   "IKS18_KELOMPOK_OLAHRAGA": 0.2, "IKL01_KUALITAS_LINGKUNGAN": -0.5, "IKL02_RAWAN_BENCANA": 0.2},
+    "remote": {"IKE11_KETERBUKAAN_WILAYAH": -0.7, "IKE10_TRANSPORTASI_UMUM": -0.5, "IKE07_BANK_BPR": -0.5,
+               "IKE06_POS_LOGISTIK": -0.4, "IKE12_KUALITAS_JALAN": -0.3, "IKE02_PERTOKOAN": -0.2,
+               "IKE01_KERAGAMAN_PRODUKSI": 0.3, "IKE09_LEMBAGA_EKONOMI": 0.2,
+               "IKS02_DOKTER": -0.6, "IKS04_NAKES_LAIN": -0.4, "IKS10_AKSES_SMA_SMK": -0.6,
+               "IKS09_AKSES_SMP_MTS": -0.4, "IKS12_PKBM_PAKET_ABC": -0.3, "IKS13_KURSUS": -0.4,
+               "IKS28_AKSES_LISTRIK": -0.8, "IKS29_SINYAL_TELEPON": -0.9, "IKS30_INTERNET_KANTOR_DESA": -0.7,
+               "IKS31_INTERNET_WARGA": -0.8, "IKS20_KERAGAMAN_AGAMA": -0.5, "IKS21_KERAGAMAN_BAHASA": -0.4,
+               "IKS22_KERAGAMAN_KOMUNIKASI": -0.5, "IKS15_KEBIASAAN_GOTONG_ROYONG": 0.3,
+               "IKS16_FREKUENSI_GOTONG_ROYONG": 0.3, "IKS23_POSKAMLING": 0.2, "IKS24_SISKAMLING": 0.2,
+               "IKL01_KUALITAS_LINGKUNGAN": 0.5, "IKL03_TANGGAP_BENCANA": -0.5},
+}
+# kecamatan effect per indicator, village noise (latent SD units) and a common scale of the shifts above
+_IND_KEC_SD, _IND_NOISE_SD, _IND_SCALE = 0.6, 0.9, 0.8
+
+# synthetic kabupaten boxes (lat_min, lat_max, lon_min, lon_max): disjoint, shaped and placed like the
+# real kabupaten (Malinau interior west, Nunukan north along the border, Bulungan south-east, Tana Tidung
+# between, Tarakan the island); there are no synthetic polygons, so "inside the kabupaten" means inside
+# its box
+KAB_BOX = {"65.01": (2.10, 3.30, 116.40, 117.45), "65.02": (1.15, 3.60, 114.60, 116.40),
+           "65.03": (3.60, 4.40, 115.60, 117.90), "65.04": (3.30, 3.60, 116.40, 117.45),
+           "65.71": (3.24, 3.44, 117.52, 117.67)}
+_LAND_STATUS = ("Terverifikasi", "Sedang Diverifikasi", "Tidak Ada Lahan", "Dipertimbangkan")
+# probability that a cooperative has a land row, and status shares (Terverifikasi, Sedang Diverifikasi,
+# Tidak Ada Lahan) given a row — shaped on the real file (250 of 411 rows; Tarakan 20/20 with 12 "no land")
+_LAND_P = {"urban": 0.95, "coastal": 0.62, "plantation": 0.60, "remote": 0.52}
+_LAND_SHARES = {"urban": (0.35, 0.10, 0.55), "coastal": (0.50, 0.38, 0.12), "plantation": (0.55, 0.37, 0.08),
+                "remote": (0.35, 0.55, 0.10)}
+# surveyor shares per status (real counts of the land file)
+_SURVEYORS = {
+    "Terverifikasi": (("Agrinas", 63), ("KOPERASI", 27), ("BUSINESS ASSISTANCE", 12),
+                      ("KEMENTERIAN KESEHATAN", 7), ("TNI", 3), ("PMO", 2)),
+    "Sedang Diverifikasi": (("KOPERASI", 54), ("KEMENTERIAN KESEHATAN", 22), ("PMO", 14),
+                            ("BUSINESS ASSISTANCE", 7), ("Agrinas", 1), ("TNI", 1), ("DINAS KABUPATEN/KOTA", 1)),
+    "Dipertimbangkan": (("KOPERASI", 1),),
+}
+_PUBLIC_COLUMNS = {
+    "idm_desa": ["kode", "kode_idm", "kode_kabkota", "nama_kabkota", "kode_kecamatan", "nama_kecamatan",
+                 "nama_desa", "nama_desa_idm", "tahun", "iks", "ike", "ikl", "idm", "status_idm", "sumber_nilai"],
+    "idm_indicators": ["kode", "kode_idm", "nama_kabkota", "nama_kecamatan", "nama_desa", "tahun",
+                       *IDM_INDICATORS, "iks_from_indicators", "ike_from_indicators", "ikl_from_indicators",
+                       "matches_official_iks_ike_ikl"],
+    "simkopdes_locations": ["cooperative_id", "name", "province", "district", "subdistrict", "latitude",
+                            "longitude"],
+    "simkopdes_land_assets": ["asset_id", "cooperative", "province", "district", "subdistrict", "village",
+                              "status", "surveyor", "latitude", "longitude"],
+}
+# the sub-streams of np.random.default_rng([seed, k])
+_STREAM = {"geometry": 1, "indicators": 2, "locations": 3, "land": 4, "indicator_defect": 5}
+
+
+def _fmt_round4(x: float) -> str:
+    """IDM-file number format: rounded to 4 decimals, trailing zeros dropped ("0.9", "1", "0.669")."""
+    s = f"{round(float(x), 4):.4f}".rstrip("0").rstrip(".")
+    return s
+
+
+def _fmt_coord(x: float, decimals: int) -> str:
+    """A coordinate with ``decimals`` decimals, trailing zeros dropped (the land file's mixed precision)."""
+    s = f"{float(x):.{decimals}f}".rstrip("0").rstrip(".")
+    return s
+
+
+def _geometry(rng, kab: pd.DataFrame, kec: pd.DataFrame, des: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Synthetic kecamatan seats and village centres inside the kabupaten boxes (coastal to the east,
+    remote interior to the west, towns near the coast)."""
+    kc = kec[["kode", "kode_kabkota", "archetype"]].copy()
+    towns = set(des.loc[des["jenis"] == "kelurahan", "kode_kecamatan"])
+    n_kec = kc["kode_kabkota"].value_counts()
+    frac_a = {"coastal": (5, 2), "plantation": (3, 3), "remote": (2, 5)}
+    lat, lon, rad = [], [], []
+    for r in kc.itertuples():
+        la0, la1, lo0, lo1 = KAB_BOX[r.kode_kabkota]
+        a, b = (6, 2) if r.kode in towns else frac_a[r.archetype]
+        fx, fy = rng.beta(a, b), rng.uniform(0.1, 0.9)
+        lat.append(la0 + fy * (la1 - la0))
+        lon.append(lo0 + fx * (lo1 - lo0))
+        rad.append(0.5 * np.sqrt((la1 - la0) * (lo1 - lo0) / n_kec[r.kode_kabkota]))
+    kc["lat"], kc["lon"], kc["radius"] = lat, lon, rad
+    g = des[["kode", "kode_kecamatan", "kode_kabkota", "jenis"]].merge(
+        kc[["kode", "lat", "lon", "radius"]].rename(columns={"kode": "kode_kecamatan"}), on="kode_kecamatan",
+        how="left")
+    sd = np.where(g["jenis"] == "kelurahan", 0.12, 0.35) * g["radius"].to_numpy()
+    box = np.array([KAB_BOX[k] for k in g["kode_kabkota"]])
+    g["lat"] = np.clip(g["lat"].to_numpy() + sd * rng.normal(size=len(g)), box[:, 0] + 0.005, box[:, 1] - 0.005)
+    g["lon"] = np.clip(g["lon"].to_numpy() + sd * rng.normal(size=len(g)), box[:, 2] + 0.005, box[:, 3] - 0.005)
+    return kc, g[["kode", "lat", "lon"]]
+
+
+def _fit_scores(z: np.ndarray, totals: np.ndarray, supports: list[np.ndarray], cuts: list[np.ndarray]
+                ) -> np.ndarray:
+    """Integer scores (villages × indicators) that follow the latent propensities ``z`` through each
+    indicator's real support and quantile cuts and sum exactly to ``totals`` per village.
+
+    A common shift ``c`` per village (bisection) raises or lowers every propensity until the scores'
+    sum is as close to the total as the step functions allow; the remainder is placed on the indicators
+    nearest their next threshold, with steps on their support where possible (off-support steps of one
+    only when nothing else fits, as the real data has a few off-support values).
+    """
+    n, k = z.shape
+
+    def scores(x):
+        return np.column_stack([supports[j][np.searchsorted(cuts[j], x[:, j], side="right")] for j in range(k)])
+
+    lo, hi = np.full(n, -10.0), np.full(n, 10.0)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        ok = scores(z + mid[:, None]).sum(axis=1) <= totals
+        lo = np.where(ok, mid, lo)
+        hi = np.where(ok, hi, mid)
+    x = z + lo[:, None]
+    s = scores(x)
+    if k <= 3:  # few indicators (IKL): the best on-support combination with the exact total
+        grid = np.array(np.meshgrid(*[np.arange(6)] * k, indexing="ij")).reshape(k, -1).T  # (6^k, k)
+        pen = np.zeros((n, len(grid)))
+        for j in range(k):
+            lo_e = np.concatenate([[-np.inf], cuts[j]])
+            hi_e = np.concatenate([cuts[j], [np.inf]])
+            pos = np.searchsorted(supports[j], grid[:, j])
+            on = (pos < len(supports[j])) & (supports[j][np.minimum(pos, len(supports[j]) - 1)] == grid[:, j])
+            pj = np.minimum(pos, len(supports[j]) - 1)
+            dist = np.maximum(lo_e[pj][None, :] - x[:, [j]], 0) + np.maximum(x[:, [j]] - hi_e[pj][None, :], 0)
+            pen += dist + np.where(on, 0.0, 10.0)[None, :]
+        pen += np.where(grid.sum(axis=1)[None, :] == totals[:, None], 0.0, np.inf)
+        return grid[np.argmin(pen, axis=1)].copy()
+    for i in range(n):
+        r = int(totals[i] - s[i].sum())
+        while r != 0:
+            up = r > 0
+            best, best_gap, best_step = None, np.inf, 0
+            for j in range(k):
+                sup, cut = supports[j], cuts[j]
+                pos = int(np.searchsorted(sup, s[i, j]))
+                on_support = pos < len(sup) and sup[pos] == s[i, j]
+                if up:
+                    if s[i, j] >= 5:
+                        continue
+                    nxt = sup[pos + 1] if on_support and pos + 1 < len(sup) else s[i, j] + 1
+                    step = int(nxt - s[i, j]) if nxt - s[i, j] <= r else 1
+                    gap = (cut[pos] - x[i, j]) if on_support and pos < len(cut) else 5.0
+                    gap += 0.0 if nxt - s[i, j] <= r else 10.0  # off-support steps last
+                else:
+                    if s[i, j] <= 0:
+                        continue
+                    prv = sup[pos - 1] if on_support and pos >= 1 else s[i, j] - 1
+                    step = -(int(s[i, j] - prv) if s[i, j] - prv <= -r else 1)
+                    gap = (x[i, j] - cut[pos - 1]) if on_support and pos >= 1 else 5.0
+                    gap += 0.0 if s[i, j] - prv <= -r else 10.0
+                if gap < best_gap:
+                    best, best_gap, best_step = j, gap, step
+            if best is None:
+                raise AssertionError(f"total {totals[i]} cannot be reached with {k} indicators")
+            s[i, best] += best_step
+            r -= best_step
+    return s
+
+
+def _indicators_2024(rng, v: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
+    """The 50 IDM-2024 indicator scores per desa, consistent with the IDM summary's dimension totals.
+
+    Tana Tidung desa keep the scores of the IDM indicators_long file (the two files agree there, as the
+    real sample and the real province file do); every other desa gets archetype-driven scores.
+    """
+    desa = v[v["jenis"] == "desa"].reset_index(drop=True)
+    n = len(desa)
+    l24 = long[long["tahun"] == 2024]
+    counts = dict(IDM_INDICATOR_COUNTS)
+    kec_codes = desa["kode_kecamatan"].to_numpy()
+    kec_uni, kec_idx = np.unique(kec_codes, return_inverse=True)
+    out = pd.DataFrame({"kode": desa["kode"].to_numpy()})
+    start = 0
+    for dim, k, _den in _IND_DIMS:
+        names = IDM_INDICATORS[start: start + k]
+        start += k
+        supports, cuts = [], []
+        for name in names:
+            cnt = np.asarray(counts[name], dtype=float)
+            sup = np.flatnonzero(cnt > 0)
+            cum = np.cumsum(cnt[sup])[:-1] / cnt.sum()
+            supports.append(sup)
+            cuts.append(_norm_ppf(cum))
+        shift = _IND_SCALE * np.array([[_IND_SHIFT.get(a, {}).get(nm, 0.0) for nm in names]
+                                       for a in desa["archetype"]])
+        kec_eff = _IND_KEC_SD * rng.normal(size=(len(kec_uni), k))
+        z = shift + kec_eff[kec_idx] + _IND_NOISE_SD * rng.normal(size=(n, k))
+        pinned = (l24[l24["dimensi"] == dim].pivot(index="kode", columns="no", values="skor_0_5")
+                  .loc[desa["kode"]].to_numpy())
+        totals = pinned.sum(axis=1)
+        s = _fit_scores(z, totals, supports, cuts)
+        tt = desa["kode_kabkota"].eq("65.04").to_numpy()
+        s[tt] = pinned[tt]
+        for j, name in enumerate(names):
+            out[name] = s[:, j].astype(int)
+    return out
+
+
+def _norm_ppf(p: np.ndarray) -> np.ndarray:
+    """Standard normal quantiles (Acklam's rational approximation, |error| < 1.2e-9; no scipy needed)."""
+    p = np.asarray(p, dtype=float)
+    a = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
+         -3.066479806614716e+01, 2.506628277459239e+00)
+    b = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+         -1.328068155288572e+01)
+    c = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
+         4.374664141464968e+00, 2.938163982698783e+00)
+    d = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00)
+    out = np.empty_like(p)
+    lo, hi = p < 0.02425, p > 1 - 0.02425
+    mid = ~(lo | hi)
+    q = p[mid] - 0.5
+    r = q * q
+    out[mid] = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+                (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1))
+    for m, sign, pp in ((lo, 1.0, p[lo]), (hi, -1.0, 1 - p[hi])):
+        q = np.sqrt(-2 * np.log(pp))
+        out[m] = sign * ((((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+                         ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1))
+    return out
+
+
+def _export_idm_desa(summ: pd.DataFrame, v: pd.DataFrame, year: int) -> pd.DataFrame:
+    """``idm_kaltara_<year>_desa.csv``-shaped: one row per desa (kelurahan have no IDM)."""
+    s = summ[summ["tahun"] == year].sort_values("kode", kind="stable").reset_index(drop=True)
+    d = v.set_index("kode").loc[s["kode"]]
+    out = pd.DataFrame({
+        "kode": s["kode"].to_numpy(), "kode_idm": s["kode"].str.replace(".", "").to_numpy(),
+        "kode_kabkota": d["kode_kabkota"].to_numpy(), "nama_kabkota": d["nama_kabkota"].to_numpy(),
+        "kode_kecamatan": d["kode_kecamatan"].to_numpy(), "nama_kecamatan": d["nama_kecamatan"].to_numpy(),
+        "nama_desa": d["nama"].to_numpy(), "nama_desa_idm": d["nama"].str.upper().to_numpy(), "tahun": year,
+        "iks": s["IKS"].map(_fmt_round4).to_numpy(), "ike": s["IKE"].map(_fmt_round4).to_numpy(),
+        "ikl": s["IKL"].map(_fmt_round4).to_numpy(), "idm": s["IDM"].map(_fmt_round4).to_numpy(),
+        "status_idm": s["status"].to_numpy(), "sumber_nilai": "Reguler", "catatan": NOTE})
+    return out
+
+
+def _export_indicators(rng, ind: pd.DataFrame, v: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """``idm_kaltara_2024_desa_indicators.csv``-shaped, with one desa whose indicator scores disagree
+    with its official sub-indices (flagged 0, as the real file flags 6503172008)."""
+    ind = ind.sort_values("kode", kind="stable").reset_index(drop=True)
+    d = v.set_index("kode").loc[ind["kode"]]
+    scores = ind[list(IDM_INDICATORS)].to_numpy().copy()
+    cand = np.flatnonzero(~ind["kode"].str.startswith("65.04.").to_numpy())
+    bad = int(rng.choice(cand))
+    j = int(rng.integers(35, 47))  # an IKE indicator typed one off in the source
+    scores[bad, j] += 1 if scores[bad, j] < 5 else -1
+    out = pd.DataFrame({"kode": ind["kode"].to_numpy(), "kode_idm": ind["kode"].str.replace(".", "").to_numpy(),
+                        "nama_kabkota": d["nama_kabkota"].to_numpy(), "nama_kecamatan": d["nama_kecamatan"].to_numpy(),
+                        "nama_desa": d["nama"].to_numpy(), "tahun": 2024})
+    out = pd.concat([out, pd.DataFrame(scores, columns=list(IDM_INDICATORS))], axis=1)
+    sub = {}
+    start = 0
+    for dim, k, den in _IND_DIMS:
+        sub[dim] = scores[:, start: start + k].sum(axis=1) / den
+        start += k
+        out[f"{dim.lower()}_from_indicators"] = [_fmt_round4(x) for x in sub[dim]]
+    match = np.ones(len(out), dtype=int)
+    match[bad] = 0
+    out["matches_official_iks_ike_ikl"] = match
+    out["catatan"] = NOTE
+    return out, str(out.at[bad, "kode"])
+
+
+def _coop_name(kind: str, village: str) -> str:
+    return f"KOPERASI {kind} MERAH PUTIH {village}"
+
+
+def _locations(rng, kec: pd.DataFrame, v: pd.DataFrame, reg: pd.DataFrame, kc: pd.DataFrame, geo: pd.DataFrame,
+               taken: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``simkopdes_kaltara_locations.csv``-shaped rows (one per cooperative) and their truth."""
+    n = len(reg)
+    g = geo.set_index("kode")
+    kecn = kec.set_index("kode")["nama"]
+    vv = v.set_index("kode")
+    kode = reg["kode"].to_numpy()
+    kec_of = vv.loc[kode, "kode_kecamatan"].to_numpy()
+    kab_of = reg["kode_kabkota"].to_numpy()
+    vlat, vlon = g.loc[kode, "lat"].to_numpy(), g.loc[kode, "lon"].to_numpy()
+    lat = vlat + 0.004 * rng.normal(size=n)
+    lon = vlon + 0.004 * rng.normal(size=n)
+    ids = rng.choice(np.arange(1000, 90000), size=n, replace=False)
+    defects: list[list[str]] = [[] for _ in range(n)]
+    other = [""] * n
+    vname = [str(x).upper() for x in reg["nama"]]
+    kind = np.where(reg["jenis"].to_numpy() == "kelurahan", "KELURAHAN", "DESA").astype(object)
+    prefix = [""] * n
+    suffix = [""] * n
+    # the second cooperative of the two-cooperative village, and one more, are named after a hamlet
+    # (no village name in the name: only the land file's village column or the point can place them)
+    two = np.flatnonzero(reg["coop_id"].str.endswith("-2").to_numpy())
+    desa_rows = np.flatnonzero((reg["jenis"] == "desa").to_numpy() & (reg["n_in_village"] == 1).to_numpy())
+    perm = rng.permutation(desa_rows)
+    hamlet_rows = list(two) + [int(perm[0])]
+    hamlets = _names(rng, len(hamlet_rows), taken, prefix_p=0.6)
+    for i, h in zip(hamlet_rows, hamlets):
+        vname[i] = h.upper()
+        defects[i].append("hamlet_name")
+    # names joining two villages: the cooperative's village and a desa of its kecamatan without its own row
+    with_coop = set(kode)
+    no_coop = v[(v["jenis"] == "desa") & ~v["kode"].isin(with_coop)]
+    joined = []
+    for i in perm[1:]:
+        if len(joined) == 2:
+            break
+        cand = no_coop[no_coop["kode_kecamatan"] == kec_of[i]]
+        if len(cand):
+            b = cand.iloc[int(rng.integers(0, len(cand)))]
+            joined.append(i)
+            vname[i] = (f"{vname[i]} {b['nama'].upper()}" if len(joined) == 1
+                        else f"{vname[i]} DAN {b['nama'].upper()}")
+            if len(joined) == 2:
+                prefix[i] = "DESA "
+            other[i] = b["kode"]
+            defects[i].append("joined_name")
+    special = set(hamlet_rows) | set(joined)
+    rest = [int(i) for i in perm[1:] if int(i) not in special]
+    wrong_kind = rest[0]
+    kind[wrong_kind] = "KELURAHAN"
+    defects[wrong_kind].append("kelurahan_in_name")
+    for i in range(n):
+        if i in special:
+            continue
+        if vname[i].startswith("SUNGAI ") and rng.random() < 0.15:
+            vname[i] = "SEI " + vname[i][7:]
+            defects[i].append("spelling")
+        if kind[i] == "DESA" and rng.random() < 0.02:
+            prefix[i] = "DESA "
+            defects[i].append("desa_prefix")
+        if rng.random() < 0.10:
+            suffix[i] = " KECAMATAN " + kecn[kec_of[i]].upper()
+            defects[i].append("kecamatan_suffix")
+    names = [_coop_name(kind[i], prefix[i] + vname[i] + suffix[i]) for i in range(n)]
+    # coordinates: one remote kecamatan's cooperatives at the kecamatan seat (up to 5), one shared point,
+    # one point in the neighbouring kabupaten
+    kca = kc.set_index("kode")
+    is_desa = (reg["jenis"] == "desa").to_numpy()
+    remote_kec = [k for k in kca.index[(kca["archetype"] == "remote") & (kca["kode_kabkota"] == "65.03")]
+                  if ((kec_of == k) & is_desa).sum() >= 4]
+    seat_kec = remote_kec[int(rng.integers(0, len(remote_kec)))] if remote_kec else kec_of[perm[0]]
+    seat_rows = [i for i in np.flatnonzero((kec_of == seat_kec) & is_desa) if i not in special][:5]
+    # the seat lies away from the villages' centre (as the real Lumbis seat, 24-89 km from its villages)
+    la0, la1, lo0, lo1 = KAB_BOX[seat_kec[:5]]
+    angle = rng.uniform(0, 2 * np.pi)
+    seat_lat = float(np.clip(kca.at[seat_kec, "lat"] + 0.3 * np.sin(angle), la0 + 0.01, la1 - 0.01))
+    seat_lon = float(np.clip(kca.at[seat_kec, "lon"] + 0.3 * np.cos(angle), lo0 + 0.01, lo1 - 0.01))
+    for i in seat_rows:
+        lat[i] = seat_lat + 0.0004 * rng.normal()
+        lon[i] = seat_lon + 0.0004 * rng.normal()
+        defects[i].append("at_kecamatan_seat")
+    pool = [i for i in rest[1:] if i not in seat_rows and not defects[i]]
+    pairs = [(a, b) for a in pool for b in pool if a < b and kec_of[a] == kec_of[b]]
+    a, b = pairs[int(rng.integers(0, len(pairs)))]
+    lat[b], lon[b] = lat[a], lon[a]
+    defects[a].append("shared_point")
+    defects[b].append("shared_point")
+    out_kab = next(i for i in pool[2:] if kab_of[i] == "65.01" and i != b)
+    la0, la1, lo0, lo1 = KAB_BOX["65.04"]
+    lat[out_kab] = la0 + 0.02 + 0.05 * rng.random()
+    lon[out_kab] = min(max(lon[out_kab], lo0 + 0.02), lo1 - 0.02)
+    defects[out_kab].append("outside_kabupaten")
+    district = [("KOTA " if k == "65.71" else "KAB. ") + n_.split(" ", 1)[1].upper()
+                for k, n_ in zip(kab_of, reg["nama_kabkota"])]
+    loc = pd.DataFrame({"cooperative_id": ids, "name": names, "province": "KALIMANTAN UTARA", "district": district,
+                        "subdistrict": kecn.loc[kec_of].to_numpy(), "latitude": [f"{x:.8f}" for x in lat],
+                        "longitude": [f"{x:.8f}" for x in lon], "catatan": NOTE})
+    dist_km = 111.2 * np.hypot(lat - vlat, (lon - vlon) * np.cos(np.radians(vlat)))
+    truth = pd.DataFrame({"cooperative_id": ids, "coop_id": reg["coop_id"].to_numpy(), "kode_desa": kode,
+                          "other_kode_desa": other, "village_lat": np.round(vlat, 6), "village_lon": np.round(vlon, 6),
+                          "distance_to_village_km": np.round(dist_km, 2), "defects": [";".join(d) for d in defects]})
+    # row order: kabupaten, kecamatan in a registry order of its own, then cooperative id
+    kec_rank = {k: r for r, k in enumerate(rng.permutation(kec["kode"].to_numpy()))}
+    order = np.lexsort((ids, [kec_rank[k] for k in kec_of], kab_of))
+    return loc.iloc[order].reset_index(drop=True), truth.iloc[order].reset_index(drop=True)
+
+
+def _land_assets(rng, loc: pd.DataFrame, truth: pd.DataFrame, reg: pd.DataFrame, coops: pd.DataFrame,
+                 v: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``simkopdes_kaltara_land_assets.csv``-shaped rows for about 60 % of the cooperatives."""
+    r = reg.set_index("coop_id").loc[truth["coop_id"]]
+    prem = coops.set_index("coop_id").loc[truth["coop_id"], "premises"].to_numpy()
+    arch = r["archetype"].to_numpy()
+    cap = r["capacity"].to_numpy()
+    n = len(truth)
+    p = _sig(_logit(np.array([_LAND_P[a] for a in arch])) + 0.3 * cap)
+    has = rng.random(n) < p
+    has |= truth["defects"].str.contains("hamlet_name").to_numpy()
+    status = np.empty(n, dtype=object)
+    for i in np.flatnonzero(has):
+        w = np.array(_LAND_SHARES[arch[i]]) * np.array([np.exp(0.4 * cap[i]), 1.0, 2.0 if prem[i] == "none" else 1.0])
+        status[i] = _LAND_STATUS[int(rng.choice(3, p=w / w.sum()))]
+    cons = [i for i in np.flatnonzero(has) if arch[i] != "urban" and status[i] != "Tidak Ada Lahan"]
+    status[int(rng.choice(cons))] = "Dipertimbangkan"
+    surveyor = np.full(n, "", dtype=object)
+    for i in np.flatnonzero(has):
+        if status[i] in _SURVEYORS:
+            names, w = zip(*_SURVEYORS[status[i]])
+            w = np.asarray(w, dtype=float)
+            surveyor[i] = names[int(rng.choice(len(names), p=w / w.sum()))]
+    plat = truth["village_lat"].to_numpy() + 0.008 * rng.normal(size=n)
+    plon = truth["village_lon"].to_numpy() + 0.008 * rng.normal(size=n)
+    dec = rng.choice(np.array([6, 7, 8, 9, 10, 14]), size=n)
+    with_xy = [i for i in np.flatnonzero(has) if status[i] != "Tidak Ada Lahan"]
+    wrong_sign = rng.choice(with_xy, size=2, replace=False)
+    plat[wrong_sign] = -plat[wrong_sign]
+    # the village column carries the Kemendagri name (as in the real file, where it always matches)
+    village = v.set_index("kode")["nama"].loc[truth["kode_desa"]].to_numpy()
+    asset_ids = rng.choice(np.arange(800, 81000), size=n, replace=False)
+    no_xy = status == "Tidak Ada Lahan"
+    land = pd.DataFrame({
+        "asset_id": asset_ids, "cooperative": loc["name"].to_numpy(), "province": "KALIMANTAN UTARA",
+        "district": loc["district"].to_numpy(), "subdistrict": loc["subdistrict"].to_numpy(), "village": village,
+        "status": status, "surveyor": surveyor,
+        "latitude": ["" if no_xy[i] else _fmt_coord(plat[i], int(dec[i])) for i in range(n)],
+        "longitude": ["" if no_xy[i] else _fmt_coord(plon[i], int(dec[i])) for i in range(n)],
+        "catatan": NOTE})
+    asset = pd.Series(np.where(has, asset_ids, -1), index=truth.index)
+    flags = truth["defects"].copy()
+    for i in wrong_sign:
+        flags.iat[i] = ";".join([f for f in (flags.iat[i], "land_wrong_sign_latitude") if f])
+    land = land[has]
+    # row order: kabupaten in an order of their own (Nunukan first, as in the real file), kecamatan, id
+    kab_rank = {"KAB. NUNUKAN": 0, "KAB. MALINAU": 1, "KAB. BULUNGAN": 2, "KAB. TANA TIDUNG": 3, "KOTA TARAKAN": 4}
+    land = land.iloc[np.lexsort((land["asset_id"].to_numpy(), land["subdistrict"].to_numpy(),
+                                 land["district"].map(kab_rank).to_numpy()))].reset_index(drop=True)
+    return land, pd.DataFrame({"asset_id": asset.where(asset >= 0).astype("Int64"), "defects": flags})
+
+
+def _public_shaped(seed: int, kab, kec, des, v, summ, long, reg, truth) -> dict[str, pd.DataFrame]:
+    """The public-data shaped files, from their own streams ``default_rng([seed, k])``."""
+    kc, geo = _geometry(np.random.default_rng([seed, _STREAM["geometry"]]), kab, kec, des)
+    ind = _indicators_2024(np.random.default_rng([seed, _STREAM["indicators"]]), v, long)
+    out: dict[str, pd.DataFrame] = {}
+    out["idm_desa_2023"] = _export_idm_desa(summ, v, 2023)
+    out["idm_desa_2024"] = _export_idm_desa(summ, v, 2024)
+    rng_loc = np.random.default_rng([seed, _STREAM["locations"]])
+    out["idm_indicators_2024"], _bad = _export_indicators(
+        np.random.default_rng([seed, _STREAM["indicator_defect"]]), ind, v)
+    taken = set(des["nama"].str.lower()) | set(kec["nama"].str.lower())
+    loc, idt = _locations(rng_loc, kec, v, reg, kc, geo, taken)
+    land, land_truth = _land_assets(np.random.default_rng([seed, _STREAM["land"]]), loc, idt, reg, truth, v)
+    out["simkopdes_locations"] = loc
+    out["simkopdes_land_assets"] = land
+    idt = idt.assign(asset_id=land_truth["asset_id"].array, defects=land_truth["defects"].to_numpy())
+    out["answers_identity"] = idt[["cooperative_id", "coop_id", "kode_desa", "other_kode_desa", "asset_id",
+                                   "village_lat", "village_lon", "distance_to_village_km", "defects"]].assign(
+        catatan=NOTE)
+    out["truth_indicators"] = ind.merge(v[["kode", "archetype", "u"]], on="kode", how="left")
+    out["truth_geometry"] = geo
+    return out
+
+
 def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     """Generate every SYNTHETIC raw export as a DataFrame (pure, deterministic in ``seed``).
 
@@ -785,9 +1359,11 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     -------
     dict
         Raw exports keyed like ``FILES`` (cells as they will be written, i.e. strings with the
-        realistic mess), plus ``"answers"`` (coop → archetype), ``"truth_villages"`` and
-        ``"truth_cooperatives"`` (the clean latent values, never written to disk) and ``"mess"``
-        (a one-column frame listing the injected problems per rule).
+        realistic mess), plus ``"answers"`` (coop → archetype), ``"truth_villages"``,
+        ``"truth_cooperatives"``, ``"truth_indicators"`` (the 50 scores before the one typed defect,
+        with archetype and ``u``) and ``"truth_geometry"`` (village centres) — the clean latent
+        values, never written to disk — and ``"mess"`` (a one-column frame listing the injected
+        problems per rule).
 
     Examples
     --------
@@ -818,6 +1394,7 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     out["truth_cooperatives"] = truth.merge(reg[["coop_id", "kode", "reg_nib", "reg_rat", "reg_tx_volume",
                                                  "reg_tx_value_rp", "reg_savings_rp"]], on="coop_id")
     out["mess"] = pd.DataFrame([{"rule": k, "coop_ids": ";".join(map(str, vals))} for k, vals in mess.items()])
+    out.update(_public_shaped(seed, kab, kec, des, v, summ, long, reg, truth))
     return out
 
 
