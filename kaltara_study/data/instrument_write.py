@@ -58,6 +58,10 @@ def _col_letter(i: int) -> str:
     return get_column_letter(i)
 
 
+def _fmt(x) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
 def _validation(kind: str, *, lo=None, hi=None, formula: str | None = None, prompt: str = "", error: str = ""):
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -67,11 +71,11 @@ def _validation(kind: str, *, lo=None, hi=None, formula: str | None = None, prom
         dv = DataValidation(type="date", operator="greaterThan", formula1="DATE(2015,1,1)", allow_blank=True)
     else:
         if lo is not None and hi is not None:
-            dv = DataValidation(type=kind, operator="between", formula1=str(lo), formula2=str(hi), allow_blank=True)
+            dv = DataValidation(type=kind, operator="between", formula1=_fmt(lo), formula2=_fmt(hi), allow_blank=True)
         elif lo is not None:
-            dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(lo), allow_blank=True)
+            dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=_fmt(lo), allow_blank=True)
         elif hi is not None:
-            dv = DataValidation(type=kind, operator="lessThanOrEqual", formula1=str(hi), allow_blank=True)
+            dv = DataValidation(type=kind, operator="lessThanOrEqual", formula1=_fmt(hi), allow_blank=True)
         else:
             dv = DataValidation(type=kind, operator="between", formula1="-1E+15", formula2="1E+15", allow_blank=True)
     dv.showErrorMessage = True
