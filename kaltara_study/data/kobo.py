@@ -704,8 +704,8 @@ def read_kobo_export(path_or_frames, *, form, cooperatives: pd.DataFrame | None 
     sub["_complete"] = complete
     sub["_submitted"] = pd.to_datetime(meta("submission_time").where(meta("submission_time").notna(),
                                                                      meta("submissiondate")), errors="coerce",
-                                       utc=True).dt.tz_localize(None)
-    sub["_end"] = pd.to_datetime(meta("end"), errors="coerce", utc=True).dt.tz_localize(None)
+                                       utc=True, format="ISO8601").dt.tz_localize(None)
+    sub["_end"] = pd.to_datetime(meta("end"), errors="coerce", utc=True, format="ISO8601").dt.tz_localize(None)
     sub["_order"] = pd.to_numeric(meta("index"), errors="coerce").fillna(pd.Series(np.arange(n_read), index=main.index))
     review = meta("validation_status").where(meta("validation_status").notna(), meta("reviewstate"))
     sub["_review"] = review.map(lambda v: None if v is None else _norm(v))
