@@ -349,3 +349,64 @@ def test_form_read_from_the_written_xlsform(setup, tmp_path):
     b = _read(subs, setup).frame
     pd.testing.assert_frame_equal(a, b)
     assert FORM_VERSIONS["survey"] in set(a["form_version"])
+
+
+def _write_folder(setup, folder: Path, *, n=15, older=True):
+    from kaltara_study.data.instrument_write import write_xlsform
+
+    for key in ("survey", "assessment"):
+        write_xlsform(setup["forms"][key], folder / K.FORM_FILES[key])
+    sv = setup["sv"].iloc[:n].copy()
+    if older:
+        old = sv.assign(members=pd.array([1] * n, dtype="Int64"))
+        K.write_kobo_export(K.submissions_from_contract(old, setup["forms"]["survey"]),
+                            folder / "kdmp_survey_-_all_versions_-_2025-10-01-00-00-00.xlsx", form_title="kdmp_survey")
+    K.write_kobo_export(K.submissions_from_contract(sv, setup["forms"]["survey"]),
+                        folder / "kdmp_survey_-_all_versions_-_2025-11-01-00-00-00.xlsx", form_title="kdmp_survey")
+    a = sv.assign(assessor_code=7, assessment_date=pd.Timestamp("2025-11-05"))
+    for d, col in (("doc_ahu", "has_legal_entity"), ("doc_nib", "has_nib"), ("doc_npwp", "has_npwp"),
+                   ("doc_bank", "has_bank_account"), ("doc_rat", "rat_held_12m")):
+        a[d] = a[col].map({True: "seen", False: "absent"})
+    K.write_kobo_export(K.submissions_from_contract(a, setup["forms"]["assessment"]),
+                        folder / "kdmp_assessment_-_2025-11-06-00-00-00.xlsx", form_title="kdmp_assessment")
+    return sv
+
+
+def test_read_kobo_folder_newest_export_and_both_forms(setup, tmp_path):
+    assert K.read_kobo_folder(tmp_path) is None
+    sv = _write_folder(setup, tmp_path)
+    res = K.read_kobo_folder(tmp_path, cooperatives=setup["coops"])
+    assert res.n_read == len(res.frame) + len(res.rejected) == len(sv)
+    f = res.frame.set_index("coop_id")
+    t = sv.set_index("coop_id")
+    assert (f["members"] == t["members"]).all()  # the newest export, not the older one
+    np.testing.assert_allclose(f["health_capital"], t.loc[f.index, "health_capital"], equal_nan=True)
+    assert res.report["rule"].str.startswith("older survey export ignored").sum() == 1
+    assert set(res.audit["form"]) == {"kdmp_survey", "kdmp_assessment"}
+    with pytest.raises(InputError, match="XLSForm"):
+        (tmp_path / K.FORM_FILES["survey"]).unlink()
+        K.read_kobo_folder(tmp_path)
+
+
+@pytest.mark.slow
+def test_export_feeds_the_pipeline_and_readiness(setup, tmp_path, monkeypatch):
+    """Wiring check: a Kobo export in place of the survey file fills the analysis table, and the
+    readiness verdicts of the surveyed cooperatives are no longer 'not assessable' for lack of data."""
+    from kaltara_study.data import pipeline
+    from kaltara_study.readiness.criteria import assess_readiness, load_config
+
+    sv = _write_folder(setup, tmp_path, n=41, older=False)
+    res = K.read_kobo_folder(tmp_path, cooperatives=setup["coops"])
+    real = pipeline._load_one
+    monkeypatch.setattr(pipeline, "_load_one", lambda path, kind: res if kind == "survey" else real(path, kind))
+    data = pipeline.build_analysis_table("synthetic")
+    table = data.table
+    got = table.set_index("coop_id")
+    surveyed = sv["coop_id"].tolist()
+    assert got.loc[surveyed, "has_bank_account"].notna().all()
+    assert got.drop(index=surveyed)["members"].isna().all()
+    table = table.assign(index=50.0)
+    verdicts = assess_readiness(table, load_config())
+    v = verdicts[verdicts["coop_id"].isin(surveyed)]
+    assert (v["verdict"] != "not_assessable").mean() > 0.9
+    assert (verdicts[~verdicts["coop_id"].isin(surveyed)]["verdict"].isin(["not_assessable", "not_ready"])).all()

@@ -60,7 +60,8 @@ import pandas as pd
 from kaltara_study.data.schema import PERSONAL_COLUMNS, RAW_SCHEMAS
 from kaltara_study.errors import InputError
 
-__all__ = ["FORM_HISTORY", "KOBO_META", "KoboResult", "combine_forms", "export_frames", "read_kobo_export",
+__all__ = ["FORM_HISTORY", "FORM_FILES", "KOBO_META", "KoboResult", "combine_forms", "export_frames", "find_exports",
+           "read_kobo_export", "read_kobo_folder",
            "submissions_from_contract", "write_kobo_export"]
 
 ROW = "_row"
@@ -714,7 +715,9 @@ def read_kobo_export(path_or_frames, *, form, cooperatives: pd.DataFrame | None 
     ratings = None
     if is_assessment:
         ratings = frame
-        frame = _mean_over_assessors(ratings, audit)
+        frame, mean_audit = _mean_over_assessors(ratings)
+        if len(mean_audit):
+            audit = pd.concat([audit, mean_audit], ignore_index=True)
     frame = _typed(frame)
     if ratings is not None:
         ratings = _typed(ratings)
@@ -856,9 +859,11 @@ def _arow(sub, i, key, decision, reason) -> dict:
 _HEALTH = ("health_governance", "health_risk", "health_financial", "health_capital")
 
 
-def _mean_over_assessors(ratings: pd.DataFrame, audit: pd.DataFrame) -> pd.DataFrame:
+def _mean_over_assessors(ratings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per cooperative: the mean of its supervisors' aspect scores (+ the audit of each mean)."""
     if not len(ratings):
-        return ratings.drop(columns=[c for c in ("assessor_code",) if c in ratings.columns])
+        return (ratings.drop(columns=[c for c in ("assessor_code",) if c in ratings.columns]),
+                pd.DataFrame(columns=AUDIT_COLUMNS))
     cols = [c for c in _HEALTH if c in ratings.columns]
     num = ratings.assign(**{c: pd.to_numeric(ratings[c], errors="coerce") for c in cols})
     first = num.groupby("coop_id", sort=True).first()
@@ -866,7 +871,12 @@ def _mean_over_assessors(ratings: pd.DataFrame, audit: pd.DataFrame) -> pd.DataF
     k = num.groupby("coop_id", sort=True).size()
     out = first.drop(columns=[c for c in cols + ["assessor_code"] if c in first.columns]).join(means)
     out["n_assessors"] = k
-    return out.reset_index()
+    audit = pd.DataFrame([{"key": first.at[c, "simkopdes_id"], "assessor_code": None, "uuid": None,
+                           "row": None, "submitted": None, "version": None, "complete": None,
+                           "decision": f"mean_of_{int(n)}_assessors",
+                           "reason": f"aspect scores averaged over {int(n)} supervisors"}
+                          for c, n in k.items() if n > 1], columns=AUDIT_COLUMNS)
+    return out.reset_index(), audit
 
 
 _KIND_DTYPE = {"int": "Int64", "float": "float64", "money": "float64", "bool": "boolean", "date": "datetime64[ns]"}
@@ -910,6 +920,93 @@ def combine_forms(survey: KoboResult, assessment: KoboResult | None) -> pd.DataF
             vals = out["coop_id"].map(a[c])
             out[c] = vals.where(vals.notna(), out[c]) if c in out.columns else vals
     return out
+
+
+# ------------------------------------------------------------------------------------ folder
+#: The XLSForm files ``kaltara-study instrument`` writes (same names as
+#: ``kaltara_study.data.instrument_write.INSTRUMENT_FILES``).
+FORM_FILES = {"survey": "kdmp_survey_xlsform.xlsx", "assessment": "kdmp_assessment_xlsform.xlsx"}
+_FORM_OF_EXPORT = {"survey": "kdmp_survey", "assessment": "kdmp_assessment"}
+
+
+def find_exports(folder: Path | str) -> dict[str, list[Path]]:
+    """Kobo/ODK exports in ``folder`` per form, newest name last: files whose name contains the form id
+    (``kdmp_survey…``, ``kdmp_assessment…``; Kobo names exports after the form title/id and the time)
+    and that are not the XLSForms or the entry template themselves.
+
+    >>> find_exports("/nonexistent")
+    {'survey': [], 'assessment': []}
+    """
+    folder = Path(folder)
+    out: dict[str, list[Path]] = {"survey": [], "assessment": []}
+    if not folder.is_dir():
+        return out
+    skip = set(FORM_FILES.values()) | {"kdmp_entry_template.xlsx", "kdmp_cooperatives.csv"}
+    for p in sorted(folder.iterdir()):
+        if not p.is_file() or p.name in skip or p.name.startswith(("~$", ".")) or \
+                p.suffix.lower() not in (".xlsx", ".csv"):
+            continue
+        low = p.name.lower()
+        for key, fid in _FORM_OF_EXPORT.items():
+            if fid in low or (key == "assessment" and ("penilaian" in low)) or (key == "survey" and "survei_kdmp" in low):
+                out[key].append(p)
+    return out
+
+
+def read_kobo_folder(folder: Path | str, *, forms: Mapping | None = None,
+                     cooperatives: pd.DataFrame | None = None) -> KoboResult | None:
+    """Read the newest survey export and the newest assessment export in ``folder`` and combine them
+    (:func:`combine_forms`) into one survey-contract result, or ``None`` when the folder has no export.
+
+    Kobo exports hold every submission, so only the newest file per form is read (by name, which
+    carries Kobo's export time); older ones are listed in the report (``info``). ``forms`` maps
+    ``survey``/``assessment`` to an XLSForm (object, sheets or path); by default the XLSForm files
+    written by ``kaltara-study instrument`` into the same folder (:data:`FORM_FILES`).
+
+    The result behaves like a :class:`kaltara_study.data.sources.LoadResult` of kind ``survey``
+    (``frame, rejected, report, n_read, file, kind``; ``n_read == len(frame) + len(rejected)``).
+    """
+    folder = Path(folder)
+    found = find_exports(folder)
+    if not found["survey"] and not found["assessment"]:
+        return None
+    forms = dict(forms or {})
+    results = {}
+    for key in ("survey", "assessment"):
+        if not found[key]:
+            continue
+        form = forms.get(key) or folder / FORM_FILES[key]
+        if isinstance(form, (str, Path)) and not Path(form).is_file():
+            raise InputError(f"an export of the {key} form is here but not its XLSForm {FORM_FILES[key]}: run "
+                             f"`kaltara-study instrument --output {folder.name}` or copy the form used in the field",
+                             file=found[key][-1].name)
+        results[key] = read_kobo_export(found[key][-1], form=form, cooperatives=cooperatives)
+        for old in found[key][:-1]:
+            results[key].report.loc[len(results[key].report)] = {
+                "file": old.name, "sheet": None, "row": None, "column": None, "value": None,
+                "rule": f"older {key} export ignored: {found[key][-1].name} is newer (Kobo exports hold every "
+                        "submission)", "severity": "info"}
+    survey, assess = results.get("survey"), results.get("assessment")
+    if survey is None:  # assessment only: its per-cooperative means are the survey rows
+        base = assess
+        frame = assess.frame.copy()
+        rejected = assess.rejected
+        # records = cooperatives (the supervisors' ratings of one cooperative are averaged into one
+        # row, audited as mean_of_k_assessors), so that kept + rejected = records like a LoadResult
+        n_read = len(frame) + len(rejected)
+    else:
+        base = survey
+        frame = combine_forms(survey, assess)
+        rejected = survey.rejected
+        n_read = survey.n_read
+    parts = [r.report for r in results.values()]
+    audits = [r.audit.assign(form=r.form) for r in results.values()]
+    return KoboResult(frame=frame, rejected=rejected, report=pd.concat(parts, ignore_index=True),
+                      audit=pd.concat(audits, ignore_index=True),
+                      unknown_columns=[c for r in results.values() for c in r.unknown_columns], n_read=n_read,
+                      file=" + ".join(r.file for r in results.values()), form=base.form,
+                      ratings=assess.ratings if assess is not None else None,
+                      versions={k: v for r in results.values() for k, v in r.versions.items()})
 
 
 # ------------------------------------------------------------------------------------ simulation / writing

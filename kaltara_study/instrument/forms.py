@@ -209,9 +209,15 @@ def _slug(text: str) -> str:
 # ------------------------------------------------------------------------------ cooperatives
 _COOP_REQUIRED = ("simkopdes_id", "name", "kabupaten", "kecamatan")
 _NAME_PREFIX = re.compile(r"^\s*koperasi\s+(desa|kelurahan)\s+merah\s+putih\s+", re.I)
+_NAME_SUFFIX = re.compile(r"\s+(kecamatan|kec\.|kabupaten|kab\.)\s+.*$", re.I)
 
 
-def cooperative_list(locations: pd.DataFrame) -> pd.DataFrame:
+def _key(kec, village) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", str(kec).lower()).strip() + "|" + re.sub(r"[^a-z0-9]+", " ",
+                                                                               str(village).lower()).strip()
+
+
+def cooperative_list(locations: pd.DataFrame, *, match: pd.DataFrame | None = None) -> pd.DataFrame:
     """The cooperatives to preload, from the SIMKOPDES locations file (``cooperative_id, name, district,
     subdistrict``) or a frame already in this layout.
 
@@ -239,9 +245,20 @@ def cooperative_list(locations: pd.DataFrame) -> pd.DataFrame:
         "kecamatan": df["kecamatan"].astype(str).str.strip(),
     })
     out["village"] = (df["village"].astype(str).str.strip() if "village" in df.columns
-                      else out["name"].str.replace(_NAME_PREFIX, "", regex=True).str.strip())
+                      else out["name"].str.replace(_NAME_PREFIX, "", regex=True).str.replace(_NAME_SUFFIX, "", regex=True)
+                      .str.strip())
     for c in ("coop_id", "kode_desa"):
         out[c] = df[c].fillna("").astype(str).str.strip() if c in df.columns else ""
+    if match is not None and len(match):
+        need = {"simkopdes_subdistrict", "simkopdes_village", "kode_kemendagri"}
+        if not need <= set(match.columns):
+            raise InputError(f"the match table needs columns {sorted(need)}")
+        m = match.dropna(subset=["kode_kemendagri"])
+        keys = [_key(k, v) for k, v in zip(m["simkopdes_subdistrict"], m["simkopdes_village"])]
+        lut = pd.Series(m["kode_kemendagri"].astype(str).to_numpy(), index=keys)
+        lut = lut[~lut.index.duplicated(keep=False)]
+        found = pd.Series([_key(k, v) for k, v in zip(out["kecamatan"], out["village"])], index=out.index).map(lut)
+        out["kode_desa"] = out["kode_desa"].where(out["kode_desa"] != "", found.fillna(""))
     dup = out["simkopdes_id"].duplicated(keep=False)
     if dup.any():
         raise InputError(f"the cooperative list has duplicate SIMKOPDES ids: {sorted(set(out.loc[dup, 'simkopdes_id']))[:5]}")
