@@ -171,3 +171,14 @@ def test_criteria_coverage(forms, criteria):
     # every required criterion on a survey-contract column is served by a question
     req = cov[(cov["kind"] == "required") & cov["column"].isin(CONTRACT.columns)]
     assert (req["via"] == "direct").all()
+
+
+def test_cooperative_list_village_codes_from_the_match_table():
+    loc = pd.DataFrame({"cooperative_id": [1, 2, 3], "district": ["KAB. X"] * 3, "subdistrict": ["Krayan"] * 3,
+                        "name": ["KOPERASI DESA MERAH PUTIH LONG API KECAMATAN KRAYAN",
+                                 "KOPERASI KELURAHAN MERAH PUTIH PA' UPAN", "KOPERASI DESA MERAH PUTIH A DAN B"]})
+    match = pd.DataFrame({"simkopdes_subdistrict": ["Krayan", "KRAYAN"], "simkopdes_village": ["Long Api", "Pa Upan"],
+                          "kode_kemendagri": ["65.04.01.2001", "65.04.01.2002"]})
+    out = cooperative_list(loc, match=match).set_index("simkopdes_id")
+    assert out.at["1", "village"] == "LONG API"
+    assert out["kode_desa"].to_dict() == {"1": "65.04.01.2001", "2": "65.04.01.2002", "3": ""}

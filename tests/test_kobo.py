@@ -262,7 +262,10 @@ def test_meta_unknown_and_personal_columns(setup):
     main["extra/catatan_lapangan"] = "apa saja"
     main["_submitted_by"] = "enumerator_budi"
     main["chair_name"] = "Budi Santoso"
+    main.loc[0, "anggota/members"] = "Budi Santoso"       # free text typed into a number cell
+    main.loc[1, "lokasi/premises"] = "Rumah Pak Budi"     # and into a choice cell
     res = _read({**subs, "main": main}, setup)
+    assert res.report["value"].eq("<withheld: text>").sum() == 2
     assert res.unknown_columns == ["extra/catatan_lapangan"]
     text = res.report.to_string() + res.audit.to_string() + res.frame.to_string() + res.rejected.to_string()
     for secret in ("Budi", "enumerator_budi", "apa saja"):

@@ -321,7 +321,7 @@ def _resolve(header: str, qs: pd.DataFrame, f: _Form) -> tuple[str, str | None, 
     """
     h = header.strip()
     low = h.lower()
-    if low in KOBO_META or low.lstrip("_") in {m.lstrip("_") for m in KOBO_META if m.startswith("__")}:
+    if low in KOBO_META:
         return "meta", None, None
     last = re.split(r"[/]", low)[-1]
     if low in PERSONAL_META or last in PERSONAL_META:
@@ -389,6 +389,16 @@ class _Reporter:
         return pd.DataFrame(self.rows, columns=REPORT_COLUMNS)
 
 
+_SAFE = re.compile(r"[0-9.,:\-+eET ]{1,30}|[a-z0-9_]{1,30}")
+
+
+def _safe(v) -> str:
+    """A cell value fit for a message: numbers, dates and code-like tokens; other text is withheld
+    (a select or number cell may hold free text typed by hand, e.g. a name)."""
+    s = str(v)
+    return s if _SAFE.fullmatch(s) else "<withheld: text>"
+
+
 def _range_of(column: str):
     sch = RAW_SCHEMAS["survey"]
     if column in sch.columns:
@@ -420,7 +430,7 @@ def _parse_values(values: pd.Series, q: dict, f: _Form, rep: _Reporter, sheet: s
             elif _norm(v) in f.labels.get(ln, {}):
                 out[i] = f.labels[ln][_norm(v)]
             else:
-                rep.add(sheet, r, header, v, f"unknown_choice: expected a code of list {ln!r} "
+                rep.add(sheet, r, header, _safe(v), f"unknown_choice: expected a code of list {ln!r} "
                         f"({', '.join(f.choices.get(ln, [])[:8])}{', …' if len(f.choices.get(ln, [])) > 8 else ''}) "
                         "or its label")
         elif base == "select_multiple":
@@ -440,7 +450,7 @@ def _parse_values(values: pd.Series, q: dict, f: _Form, rep: _Reporter, sheet: s
                             got.append(code)
                             rest = re.sub(rf"(^| ){re.escape(lt)}( |$)", " ", rest).strip()
                     if rest:
-                        rep.add(sheet, r, header, v, f"unknown_choice: expected codes of list {ln!r} separated by "
+                        rep.add(sheet, r, header, _safe(v), f"unknown_choice: expected codes of list {ln!r} separated by "
                                 f"spaces ({', '.join(codes)})")
                         continue
             out[i] = " ".join(c for c in codes if c in set(got))
@@ -448,21 +458,21 @@ def _parse_values(values: pd.Series, q: dict, f: _Form, rep: _Reporter, sheet: s
             x = pd.to_numeric(pd.Series([str(v).replace(",", ".") if str(v).count(",") == 1 and "." not in str(v)
                                          else v]), errors="coerce").iat[0]
             if pd.isna(x):
-                rep.add(sheet, r, header, v, f"not_a_number: expected a{' whole' if base == 'integer' else ''} number")
+                rep.add(sheet, r, header, _safe(v), f"not_a_number: expected a{' whole' if base == 'integer' else ''} number")
                 continue
             if base == "integer" and not float(x).is_integer():
-                rep.add(sheet, r, header, v, "not_an_integer: expected a whole number")
+                rep.add(sheet, r, header, _safe(v), "not_an_integer: expected a whole number")
                 continue
             rng = _range_of(col) if q.get("kaltara_rule") == "value" else None
             lo, hi = rng if rng else _constraint_range(q.get("constraint", ""))
             if (lo is not None and x < lo) or (hi is not None and x > hi):
-                rep.add(sheet, r, header, v, f"out_of_range: expected {_fmt_range(lo, hi)}")
+                rep.add(sheet, r, header, _safe(v), f"out_of_range: expected {_fmt_range(lo, hi)}")
                 continue
             out[i] = float(x)
         elif base == "date":
             d = pd.to_datetime(str(v)[:10], format="%Y-%m-%d", errors="coerce")
             if pd.isna(d):
-                rep.add(sheet, r, header, v, "bad_date: expected a date YYYY-MM-DD")
+                rep.add(sheet, r, header, _safe(v), "bad_date: expected a date YYYY-MM-DD")
                 continue
             out[i] = d
         elif base == "text":
@@ -615,7 +625,7 @@ def read_kobo_export(path_or_frames, *, form, cooperatives: pd.DataFrame | None 
                 elif s in _FALSE01:
                     any_answer = True
                 else:
-                    rep.add(main_name, rows[i], h, v, "bad_binary: expected 0 or 1")
+                    rep.add(main_name, rows[i], h, _safe(v), "bad_binary: expected 0 or 1")
             if any_answer:
                 sel[i] = " ".join(c for c in f.choices.get(ln, []) if c in picks)
         if q in parsed:  # both layouts: the space-separated column wins, gaps filled from the 0/1 columns
