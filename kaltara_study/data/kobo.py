@@ -1079,12 +1079,12 @@ def submissions_from_contract(frame: pd.DataFrame, form, *, seed: int = 0) -> di
                 val = None if na(v) else ("yes" if v else "no")
             elif name == "assessable":
                 val = "yes" if any(not na(get(c)) for c in _HEALTH) else "no"
-            elif rule == "meta" and col and not na(get(col)) and t in ("integer", "date", "decimal") or \
-                    rule == "meta" and t.startswith("select_one doc_status") and not na(get(name)):
-                v = get(col) if col else get(name)
-                v = get(name) if t.startswith("select_one doc_status") else v
-                val = v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else (
-                    str(int(v)) if t == "integer" else str(v))
+            elif rule == "meta" and (t in ("integer", "date", "decimal") or t.startswith("select_one doc_status")):
+                # assessor code, assessment date, the supervisor's document ratings: columns of the same name
+                v = get(name)
+                if not na(v):
+                    val = v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else (
+                        str(int(v)) if t == "integer" else str(v))
             if val is not None and not _relevant(q.get("relevant", ""), rec):
                 val = None
             rec[name] = val
