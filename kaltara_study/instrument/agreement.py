@@ -36,6 +36,8 @@ __all__ = ["AGREEMENT_COLUMNS", "cohen_kappa", "icc", "item_agreement", "paired_
 AGREEMENT_COLUMNS = ["item", "scale", "statistic", "value", "ci_low", "ci_high", "n_subjects", "percent_agreement",
                      "raters"]
 DEFAULT_SEED = 20251
+#: Two scores "agree" for ``percent_agreement`` when they differ by at most this many points (0–100 scale).
+SCORE_TOLERANCE = 5.0
 
 
 def cohen_kappa(a: Sequence, b: Sequence, *, labels: Sequence | None = None, weights: str | None = None) -> float:
@@ -194,6 +196,8 @@ def item_agreement(ratings: pd.DataFrame, *, items: Mapping[str, tuple[str, Sequ
         :data:`AGREEMENT_COLUMNS`; one row per item and statistic: ``kappa`` (nominal, ordinal),
         ``kappa_linear`` and ``kappa_quadratic`` (ordinal), ``ICC(2,1)`` and ``ICC(3,1)`` (interval,
         same rater pair) or ``ICC(1,1)`` (interval, varying pairs). ``value`` NaN when undefined.
+        ``percent_agreement``: share of cooperatives with identical codes, or for scores with a
+        difference of at most :data:`SCORE_TOLERANCE` points.
     """
     rows = []
     for k, (item, (scale, order)) in enumerate(items.items()):
@@ -204,7 +208,7 @@ def item_agreement(ratings: pd.DataFrame, *, items: Mapping[str, tuple[str, Sequ
         if scale == "interval":
             a = pd.to_numeric(pairs["a"], errors="coerce").to_numpy(float)
             b = pd.to_numeric(pairs["b"], errors="coerce").to_numpy(float)
-            pa = float(np.mean(np.isclose(a, b))) if n else float("nan")
+            pa = float(np.mean(np.abs(a - b) <= SCORE_TOLERANCE)) if n else float("nan")
             models = ("ICC(2,1)", "ICC(3,1)") if same else ("ICC(1,1)",)
             for m in models:
                 v, lo, hi = icc(np.column_stack([a, b]), model=m) if n else (np.nan,) * 3
