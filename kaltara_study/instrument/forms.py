@@ -95,6 +95,7 @@ ASSESSMENT_ITEMS: dict[str, tuple[str, tuple[str, ...]]] = {
     **{a: ("interval", ()) for a in HEALTH_ASPECTS},
     **{d: ("ordinal", ("absent", "stated", "seen")) for d in DOC_ITEMS},
 }
+_UNIT_ID = {"persons": "orang", "score 0-100": "skor 0-100", "households": "keluarga"}
 _UNIT_EN = {"office": "Cooperative office", "sembako": "Grocery (sembako) outlet", "savings_loan": "Savings and loan",
             "clinic": "Village clinic", "pharmacy": "Village pharmacy", "warehouse": "Warehouse/cold storage",
             "logistics": "Logistics"}
@@ -177,7 +178,7 @@ def _data_q(contract, type_: str, column: str, *, name: str | None = None, label
     len_ = label_en or meta.get("desc_en", column)
     u = meta.get("unit", "")
     if unit and u and u not in ("count", "date") and "(" not in lid:
-        lid, len_ = f"{lid} ({u})", f"{len_} ({u})"
+        lid, len_ = f"{lid} ({_UNIT_ID.get(u, u)})", f"{len_} ({u})"
     con, mid, men = range_constraint(meta.get("range")) if type_ in ("integer", "decimal") else ("", "", "")
     kw.setdefault("constraint", con)
     kw.setdefault("cmsg_id", mid)
