@@ -188,7 +188,11 @@ def test_csv_with_dash_paths_and_odk_central_meta(setup, tmp_path):
     K.write_kobo_export({"main": main}, p)
     assert ";" in p.read_text().splitlines()[0]
     rp = tmp_path / "central_mitra.csv"
-    K.write_kobo_export({"m": subs["mitra_rep"]}, rp)
+    keys = dict(zip(subs["main"]["_index"], subs["main"]["_uuid"]))
+    central_rep = subs["mitra_rep"].assign(PARENT_KEY=subs["mitra_rep"]["_parent_index"].map(keys))
+    central_rep = central_rep.drop(columns=["_parent_index", "_index", "_parent_table_name", "_submission__uuid"])
+    central_rep.columns = [c.replace("/", "-") for c in central_rep.columns]
+    K.write_kobo_export({"m": central_rep}, rp)
     res = _read({"main": p, "mitra_rep": rp}, setup)
     assert res.unknown_columns == []
     pd.testing.assert_frame_equal(res.frame.drop(columns=["submission_uuid"]), ref.drop(columns=["submission_uuid"]))

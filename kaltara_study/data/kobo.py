@@ -14,7 +14,8 @@ Handled export variants
   _tags, _notes, _geolocation, _attachments, start, end, today, meta/instanceID, formhub/uuid`` and
   the ODK Central ones (``SubmissionDate, KEY, ReviewState, FormVersion, …``); GPS sub-columns
   (``_gps_latitude`` …) and attachment URLs are recognised and not reported;
-- repeat groups on their own sheet, joined to the submission by ``_parent_index`` (= its ``_index``);
+- repeat groups on their own sheet, joined to the submission by ``_parent_index`` (= its ``_index``,
+  Kobo) or ``PARENT_KEY`` (= its ``KEY``, ODK Central);
 - labels instead of XML values (Indonesian or English, any case) are mapped back through the form's
   choices; label headers are mapped back through the form's question labels;
 - an older form version (:data:`FORM_HISTORY`): renamed questions and the old multi-select partner
@@ -515,7 +516,7 @@ def _relevant(expr: str, answers: dict) -> bool:
 # ------------------------------------------------------------------------------------ main
 def _pick_main(sheets: dict[str, pd.DataFrame], f: _Form) -> str:
     for name, df in sheets.items():
-        if name not in f.repeats and "_parent_index" not in df.columns:
+        if name not in f.repeats and not {"_parent_index", "parent_key"} & {c.lower() for c in df.columns}:
             return name
     return next(iter(sheets))
 
@@ -637,18 +638,21 @@ def read_kobo_export(path_or_frames, *, form, cooperatives: pd.DataFrame | None 
             new = r["_alias_of"]
             parsed[new] = parsed[q] if new not in parsed else parsed[new].where(parsed[new].notna(), parsed[q])
 
-    # ---- repeat sheets
+    # ---- repeat sheets: Kobo joins by _parent_index (= the submission's _index), ODK Central by
+    # PARENT_KEY (= the submission's KEY)
     rep_codes: dict[str, pd.Series] = {}
     idx = meta("index")
-    parent_of = pd.Series(idx.to_numpy(), index=main.index) if idx.notna().any() else pd.Series(
+    by_index = pd.Series(idx.to_numpy(), index=main.index).astype(str) if idx.notna().any() else pd.Series(
         (main.index + 1).astype(str), index=main.index)
     for sname, df in sheets.items():
         if sname == main_name:
             continue
-        if "_parent_index" not in df.columns:
-            rep.add(sname, 1, None, None, "extra sheet without '_parent_index': not a repeat group of this export; "
-                    "ignored", "warning")
+        pcol = next((c for c in df.columns if c.lower() in ("_parent_index", "parent_key")), None)
+        if pcol is None or (pcol.lower() == "parent_key" and "key" not in meta_cols):
+            rep.add(sname, 1, None, None, "extra sheet without '_parent_index' (or PARENT_KEY): not a repeat group "
+                    "of this export; ignored", "warning")
             continue
+        parent_of = by_index if pcol.lower() == "_parent_index" else meta("key").astype(str)
         rrows = pd.Series(np.arange(len(df)) + 2, index=df.index)
         for h in df.columns:
             status, q, _ = _resolve(h, qs, f)
@@ -658,26 +662,22 @@ def read_kobo_export(path_or_frames, *, form, cooperatives: pd.DataFrame | None 
                     rep.add(sname, 1, h, None, "unknown column: not a question of the form (ignored)", "info")
                 continue
             vals = _parse_values(df[h], qrec[q], f, rep, sname, rrows, h)
-            by_parent = pd.DataFrame({"p": df["_parent_index"].astype(str), "v": vals})
+            by_parent = pd.DataFrame({"p": df[pcol].astype(str), "v": vals})
             ln = qrec[q]["type"].split()[1] if qrec[q]["type"].startswith("select") else None
             order = f.choices.get(ln, []) if ln else []
             agg = by_parent.dropna(subset=["v"]).groupby("p")["v"].agg(
                 lambda s: " ".join(c for c in order if c in set(s)) if order else " ".join(map(str, s)))
-            rep_codes[q] = parent_of.astype(str).map(agg)
-            orphans = set(by_parent["p"]) - set(parent_of.astype(str))
-            for p in sorted(orphans):
-                rep.add(sname, None, "_parent_index", p, "repeat rows whose parent submission is not in the main "
-                        "sheet: ignored", "warning")
-        # rows of a repeat count as answered for each parent that has rows
-        rep_codes.setdefault("__rows__" + sname, parent_of.astype(str).map(
-            df["_parent_index"].astype(str).value_counts()))
+            rep_codes[q] = parent_of.map(agg)
+            orphans = set(by_parent["p"]) - set(parent_of)
+            if orphans:
+                rep.add(sname, None, pcol, None, f"{len(orphans)} parent(s) of repeat rows not in the main sheet: "
+                        "their rows are ignored", "warning")
 
     # ---- contract columns per submission
     sub = pd.DataFrame(index=main.index)
     answers_df = pd.DataFrame({q: s for q, s in parsed.items()}, index=main.index)
     for q, s in rep_codes.items():
-        if not q.startswith("__rows__"):
-            answers_df[q] = s
+        answers_df[q] = s
     _map_to_contract(sub, answers_df, qrec, f, rep_codes)
     sub["simkopdes_id"] = answers_df.get("coop")
     sub["form_version"] = ver
