@@ -69,9 +69,18 @@ class Paths:
 
     @property
     def shared_kaltara(self) -> Path:
-        """The real public Kaltara data: ``$KALTARA_SHARED_DATA`` or ``<root>/../shared/data/kaltara``."""
-        env = os.environ.get("KALTARA_SHARED_DATA")
-        return Path(env) if env else self.root.parent / "shared" / "data" / "kaltara"
+        """The real public Kaltara data, vendored in the repository: ``<root>/data/raw/kaltara``.
+
+        (The name is kept from when these files lived outside the project in ``../shared``; issue 10
+        vendored them with ``PROVENANCE.md``.) The researcher's own files go into its ``survey/``
+        subfolder (:attr:`researcher_kaltara`).
+        """
+        return self.raw / "kaltara"
+
+    @property
+    def researcher_kaltara(self) -> Path:
+        """Where a researcher drops survey, assessment or Podes exports: ``data/raw/kaltara/survey``."""
+        return self.shared_kaltara / "survey"
 
 
 def paths(root: Path | str | None = None) -> Paths:
@@ -81,15 +90,15 @@ def paths(root: Path | str | None = None) -> Paths:
 def source_dirs(source: str, *, root: Path | None = None) -> list[Path]:
     """Folders that hold the raw inputs of a data source, in reading order.
 
-    ``"synthetic"`` → ``data/raw/synthetic``; ``"kaltara"`` → ``../shared/data/kaltara`` plus the
-    researcher's own drop-ins in ``data/raw`` (IDM, Podes, survey files); any other value is taken
-    as a folder path.
+    ``"synthetic"`` → ``data/raw/synthetic``; ``"kaltara"`` → ``data/raw/kaltara`` (the vendored
+    public data, whose ``survey/`` subfolder holds the researcher's own files, found by their headers by
+    :func:`kaltara_study.data.sources.discover_files`); any other value is taken as a folder path.
     """
     p = paths(root)
     if source == "synthetic":
         return [p.synthetic_raw]
     if source == "kaltara":
-        return [p.shared_kaltara, p.raw]
+        return [p.shared_kaltara]
     folder = Path(source)
     if not folder.is_absolute():
         folder = p.root / folder
