@@ -298,7 +298,14 @@ def match_cooperatives(locations: pd.DataFrame, *, desa: pd.DataFrame, kecamatan
 
     # land file: the cooperative's village as the land verification recorded it
     land_village = pd.Series([None] * n, dtype=object)
+    land_flags = []
     if land is not None and len(land):
+        llat = pd.to_numeric(land["latitude"], errors="coerce")
+        wrong = (llat < 0) & (-llat).between(0.5, 5.5)  # Kaltara lies at 1–5° N
+        for lr in land.loc[wrong.to_numpy()].itertuples():
+            land_flags.append({"cooperative_id": None, "issue": "land_coordinates",
+                               "detail": f"{lr.cooperative}: plot latitude {lr.latitude} has the wrong sign "
+                                         "(Kaltara lies at 1–5° N); not corrected, not used"})
         lk = land_key(land["cooperative"], land["district"], land["subdistrict"])
         lut = pd.Series(land["village"].astype(object).to_numpy(), index=lk.to_numpy())
         lut = lut[~lut.index.duplicated(keep=False)]
@@ -347,10 +354,11 @@ def match_cooperatives(locations: pd.DataFrame, *, desa: pd.DataFrame, kecamatan
     # for rows left open: registry villages of the kecamatan that no cooperative was matched to (listed
     # as candidates for the field check, never joined by elimination)
     if len(reg_count):
-        taken = set(c for c in code if c is not None)
+        taken = pd.Series([c for c in code if c is not None], dtype=object).value_counts()
         for i in np.flatnonzero(np.isin(method, ["unmatched", "ambiguous"])):
             k = kec["code"].iat[i]
-            free = [c for c in reg_count.index if isinstance(k, str) and c.startswith(k + ".") and c not in taken]
+            free = [c for c in reg_count.index if isinstance(k, str) and c.startswith(k + ".")
+                    and reg_count[c] - taken.get(c, 0) > 0]
             have = {c for c, _, _ in cand_lists[i]}
             cand_lists[i] = cand_lists[i] + [(c, name_lut.get(c, "?") + " [registry, no cooperative matched]", 0.0)
                                              for c in sorted(free) if c not in have]
@@ -396,6 +404,7 @@ def match_cooperatives(locations: pd.DataFrame, *, desa: pd.DataFrame, kecamatan
                                        f"{r.match_method} to {r.kode_desa}"})
         if isinstance(r.coord_flag, str):
             problems.append({"cooperative_id": r.cooperative_id, "issue": "coordinates", "detail": r.coord_flag})
+    problems += land_flags
     got = matches["kode_desa"].dropna().astype(str).value_counts()
     reg = pd.DataFrame({"kode_desa": sorted(set(got.index) | set(reg_count.index))})
     reg["registry_cooperatives"] = reg["kode_desa"].map(reg_count).astype("Float64").astype("Int64")

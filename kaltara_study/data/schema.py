@@ -758,8 +758,57 @@ COOPERATIVE_COLUMNS: tuple[str, ...] = tuple(
     list(_REGION) + list(_REGISTRY) + [c for c in _VILLAGE_CONTEXT if c != "population_kabkota"]
     + list(_IDM) + list(_SURVEY_OUT) + list(_DERIVED))
 
+#: issue 10: identity and public village context, after the contract columns (absent sources → NA)
+_DIMS = ("market_access", "finance_access", "logistics_transport", "infrastructure", "digital", "health",
+         "education", "social_capital", "environment_disaster")
+_REALDATA: dict[str, pa.Column] = {
+    "nama_koperasi": _text("Nama resmi koperasi (SIMKOPDES)", "Official cooperative name (SIMKOPDES)", required=False),
+    "simkopdes_id": _col("int", "ID koperasi SIMKOPDES", "SIMKOPDES cooperative id", required=False),
+    "latitude": _lat(required=False),
+    "longitude": _lon(required=False),
+    "match_method": _col("category", "Cara padanan desa (exact/fuzzy/land/registry/polygon; kosong = belum dipadankan)",
+                         "How the village was matched (exact/fuzzy/land/registry/polygon; NA = no location row matched)",
+                         required=False),
+    "match_score": _col("float", "Skor padanan nama (0-100)", "Name match score (0-100)", "0-100", range=(0, 100),
+                        required=False),
+    "coord_flag": _text("Catatan koordinat (di luar kabupaten / jauh dari desa, km)",
+                        "Coordinate flag (outside the regency / far from the village, km)", required=False),
+    "dist_village_km": _col("float", "Jarak titik ke poligon desanya", "Distance of the point to its village polygon",
+                            "km", range=(0, None), required=False),
+    "land_status": _col("category", "Status lahan gedung (verified/in_verification/under_consideration/no_land/"
+                        "not_surveyed)", "Building-land status (… / not_surveyed)", required=False,
+                        checks=[pa.Check.isin(list(LAND_STATUSES) + ["not_surveyed"])]),
+    "stratum": _col("category", "Strata: desa (ber-IDM) atau kelurahan (tanpa IDM menurut desain)",
+                    "Stratum: desa (has IDM) or kelurahan (no IDM by design)", required=False,
+                    checks=[pa.Check.isin(list(JENIS))]),
+    "idm_2024": _score01("IDM 2024", "IDM 2024", required=False),
+    "iks_2024": _score01("IKS 2024", "IKS 2024", required=False),
+    "ike_2024": _score01("IKE 2024", "IKE 2024", required=False),
+    "ikl_2024": _score01("IKL 2024", "IKL 2024", required=False),
+    "idm_status_2024": _col("category", "Status IDM 2024", "IDM status 2024", required=False,
+                            checks=[pa.Check.isin(list(IDM_STATUSES))]),
+    "idm_2023": _score01("IDM 2023", "IDM 2023", required=False),
+    "idm_status_2023": _col("category", "Status IDM 2023", "IDM status 2023", required=False,
+                            checks=[pa.Check.isin(list(IDM_STATUSES))]),
+    "idm_change": _col("float", "Perubahan IDM 2023→2024", "IDM change 2023→2024", "index points", required=False),
+    **{f"dim_{d}": _col("float", f"Dimensi {d}: rata-rata skor indikator IDM 2024 (0-5)",
+                        f"Dimension {d}: mean IDM-2024 indicator score (0-5)", "score 0-5", range=(0, 5),
+                        required=False) for d in _DIMS},
+    **{i.lower(): _col("int", f"Skor indikator IDM 2024 {i} (0-5)", f"IDM 2024 indicator score {i} (0-5)",
+                       "score 0-5", range=(0, 5), required=False) for i in IDM_INDICATORS},
+    "capital": _text("Ibu kota kabupaten/kota", "Regency/city capital", required=False),
+    "dist_capital_km": _col("float", "Jarak garis lurus ke ibu kota kabupaten (pusat kecamatan ibu kota)",
+                            "Straight-line distance to the regency capital (seat kecamatan centroid)", "km",
+                            range=(0, None), required=False),
+    "dist_nearest_coop_km": _col("float", "Jarak garis lurus ke koperasi terdekat lainnya",
+                                 "Straight-line distance to the nearest other cooperative", "km", range=(0, None),
+                                 required=False),
+}
+REALDATA_COLUMNS: tuple[str, ...] = tuple(_REALDATA)
+
 PROCESSED_SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "cooperatives": _schema({**_REGION, **_REGISTRY, **_VILLAGE_CONTEXT, **_IDM, **_SURVEY_OUT, **_DERIVED},
+    "cooperatives": _schema({**_REGION, **_REGISTRY, **_VILLAGE_CONTEXT, **_IDM, **_SURVEY_OUT, **_DERIVED,
+                             **_REALDATA},
                             name="cooperatives"),
     "villages": _schema({
         "kode_desa": _desa(unique=True),
