@@ -257,7 +257,11 @@ def test_real_data_with_a_survey_drop_in(real, tmp_path):
     rows["Kode Desa"] = single + ["65.99.99.2999"]
     # any file name: found by its headers
     write_csv(rows, root / "data" / "raw" / "kaltara" / "survey" / "hasil lapangan tahap 1.csv")
-    data = build_analysis_table("kaltara", root=root)
+    data = load_analysis_table("kaltara", root=root)
+    again = load_analysis_table("kaltara", root=root)
+    assert again.from_cache and not data.from_cache
+    assert len(again.identity) == 411 and again.coverage["block"].tolist() == data.coverage["block"].tolist()
+    assert again.discovery["file"].tolist() == data.discovery["file"].tolist()
     t = data.table.set_index("coop_id")
     joined = t[t["members"].notna()]
     assert sorted(joined["kode_desa"]) == sorted(single)
@@ -289,3 +293,29 @@ def test_researchers_newer_file_is_not_shadowed_by_the_vendored_one(real, tmp_pa
     assert bool(d.loc["survey/update.csv", "used"]) and d.loc["survey/update.csv", "kind"] == "simkopdes_land"
     assert not d.loc["simkopdes_kaltara_land_assets.csv", "used"]
     assert "shadowed by the researcher's file 'survey/update.csv'" in d.loc["simkopdes_kaltara_land_assets.csv", "reason"]
+
+
+def test_synthetic_source_with_location_and_land_files_of_the_public_layout(tmp_path, syn):
+    """Files with the vendored columns under any name are used when present (synthetic names here)."""
+    root = _copy_project(tmp_path)
+    reg = pd.read_csv(root / "data" / "raw" / "synthetic" / "simkopdes_SYNTHETIC_kaltara_village_stats.csv", dtype=str)
+    reg = reg.loc[reg.index.repeat(reg["cooperatives"].astype(int))].reset_index(drop=True)
+    loc = pd.DataFrame({"cooperative_id": range(900001, 900001 + len(reg)),
+                        "name": "KOPERASI DESA MERAH PUTIH " + reg["village"].str.upper(),
+                        "province": "KALIMANTAN UTARA", "district": reg["district"], "subdistrict": reg["subdistrict"],
+                        "latitude": 3.0, "longitude": 117.0})
+    loc.to_csv(root / "data" / "raw" / "synthetic" / "koperasi_lokasi_SYNTHETIC.csv", index=False)
+    land = loc.head(5).rename(columns={"name": "cooperative"}).assign(
+        asset_id=range(5), village=reg["village"].head(5), status="Terverifikasi", surveyor="PMO")
+    land[["asset_id", "cooperative", "province", "district", "subdistrict", "village", "status", "surveyor",
+          "latitude", "longitude"]].to_csv(root / "data" / "raw" / "synthetic" / "lahan.csv", index=False)
+    data = build_analysis_table("synthetic", root=root)
+    t = data.table
+    assert len(t) == len(syn.table) == 411
+    pd.testing.assert_frame_equal(t[list(S.COOPERATIVE_COLUMNS)], syn.table[list(S.COOPERATIVE_COLUMNS)],
+                                  check_dtype=False)
+    assert t["nama_koperasi"].notna().all() and t["simkopdes_id"].is_unique
+    assert (t["land_status"] == "verified").sum() == 5 and (t["land_status"] == "not_surveyed").sum() == 406
+    assert syn.table["nama_koperasi"].isna().all()  # without the files the columns exist and stay NA
+    cov = data.coverage.set_index("block")
+    assert cov.loc["identity", "source"] == "koperasi_lokasi_SYNTHETIC.csv"

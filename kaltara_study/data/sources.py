@@ -602,6 +602,18 @@ def detect_kind(path: str | Path, *, schemas: dict | None = None, aliases: dict 
     return kind, why
 
 
+_DETECTED: dict[tuple, tuple[str | None, str]] = {}
+
+
+def _detect_cached(path: Path) -> tuple[str | None, str]:
+    """:func:`detect_kind` with the default contract, remembered per (path, size, mtime) in this process."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _DETECTED:
+        _DETECTED[key] = detect_kind(path)
+    return _DETECTED[key]
+
+
 def _provenance_names(folder: Path) -> set[str]:
     prov = folder / PROVENANCE_FILE
     if not prov.is_file():
@@ -665,7 +677,7 @@ def discover_files(folders: list[str | Path] | str | Path) -> Discovery:
             under_prov = any((p / PROVENANCE_FILE).is_file() for p in [f.parent, *f.parents]
                              if p == folder or folder in p.parents)
             origin = "vendored" if f.name in listed else ("researcher" if under_prov else "source")
-            kind, why = detect_kind(f)
+            kind, why = _detect_cached(f)
             row = {"file": rel, "origin": origin, "kind": kind, "used": False, "reason": why}
             rows.append(row)
             if kind is not None:
