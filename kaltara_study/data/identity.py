@@ -55,7 +55,8 @@ _NUMBER_WORDS = {"satu": "i", "dua": "ii", "tiga": "iii", "empat": "iv", "lima":
 
 IDENTITY_COLUMNS = ["cooperative_id", "nama_koperasi", "village_part", "kode_kabkota", "kode_kecamatan",
                     "kode_desa", "nama_desa_match", "match_method", "match_score", "n_candidates", "candidates",
-                    "joins_villages", "land_village", "polygon_kode_desa", "latitude", "longitude",
+                    "joins_villages", "land_village", "land_agrees", "polygon_kode_desa", "polygon_agrees",
+                    "latitude", "longitude",
                     "in_kabupaten", "dist_kabupaten_km", "dist_village_km", "coord_flag", "name_jenis"]
 
 
@@ -377,6 +378,7 @@ def match_cooperatives(locations: pd.DataFrame, *, desa: pd.DataFrame, kecamatan
         "candidates": pd.array([_candidates_text(c) if c else None for c in cand_lists], dtype="string"),
         "joins_villages": joins,
         "land_village": pd.array(land_village.to_numpy(), dtype="string"),
+        "land_agrees": pd.array([pd.NA] * n, dtype="boolean"), "polygon_agrees": pd.array([pd.NA] * n, dtype="boolean"),
         "latitude": pd.to_numeric(loc["latitude"], errors="coerce").to_numpy(),
         "longitude": pd.to_numeric(loc["longitude"], errors="coerce").to_numpy(),
         **{c: checks[c].to_numpy() for c in ("polygon_kode_desa", "in_kabupaten", "dist_kabupaten_km",
@@ -385,6 +387,16 @@ def match_cooperatives(locations: pd.DataFrame, *, desa: pd.DataFrame, kecamatan
     })[IDENTITY_COLUMNS]
     for c in ("polygon_kode_desa", "coord_flag"):
         matches[c] = matches[c].astype("string")
+    # further evidence for every matched row: does the land file's village / the polygon agree?
+    lv = _norm(matches["land_village"].astype(object))
+    mk = matches["nama_desa_match"].astype(object)
+    mk = _norm(mk.where(mk.notna(), None))
+    has = matches["kode_desa"].notna()
+    matches["land_agrees"] = pd.array(np.where(has & lv.notna(), (lv.fillna("").str.replace(" ", "")
+                                               == mk.fillna("").str.replace(" ", "")), None), dtype="boolean")
+    pk = matches["polygon_kode_desa"]
+    matches["polygon_agrees"] = pd.array(np.where(has & pk.notna(), (pk == matches["kode_desa"]).fillna(False), None),
+                                         dtype="boolean")
     matches["in_kabupaten"] = matches["in_kabupaten"].astype("boolean")
 
     counts = matches["match_method"].value_counts().reindex(list(METHODS), fill_value=0)
@@ -405,6 +417,13 @@ def match_cooperatives(locations: pd.DataFrame, *, desa: pd.DataFrame, kecamatan
         if isinstance(r.coord_flag, str):
             problems.append({"cooperative_id": r.cooperative_id, "issue": "coordinates", "detail": r.coord_flag})
     problems += land_flags
+    jenis_ref = desa.set_index(desa["kode"].astype(str))["jenis"] if "jenis" in desa.columns else pd.Series(dtype=object)
+    ref_j = matches["kode_desa"].map(jenis_ref)
+    odd = matches["kode_desa"].notna() & matches["name_jenis"].notna() & ref_j.notna() & (ref_j != matches["name_jenis"])
+    for r in matches[odd.fillna(False).to_numpy()].itertuples():
+        problems.append({"cooperative_id": r.cooperative_id, "issue": "jenis",
+                         "detail": f"{r.nama_koperasi}: the name says {r.name_jenis}, {r.kode_desa} is a "
+                                   f"{ref_j[r.Index]} in the Kemendagri list (the list is used)"})
     got = matches["kode_desa"].dropna().astype(str).value_counts()
     reg = pd.DataFrame({"kode_desa": sorted(set(got.index) | set(reg_count.index))})
     reg["registry_cooperatives"] = reg["kode_desa"].map(reg_count).astype("Float64").astype("Int64")

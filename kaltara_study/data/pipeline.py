@@ -6,12 +6,20 @@
    :func:`kaltara_study.data.sources.real_source_files`);
 2. if ``data/processed/<source>/inputs.json`` records the same input hash (file bytes + the code of
    the data layer), read the processed tables back; otherwise
-3. load every source through :func:`kaltara_study.data.sources.load_source` (typed, validated), clean it
+3. load every source through :func:`kaltara_study.data.sources.load_source` (typed, validated; files are
+   found by their headers, :func:`kaltara_study.data.sources.discover_files`), clean it
    (:func:`kaltara_study.data.clean.clean_source`, audit + row conservation), match the registry villages
    to Kemendagri codes (SIMKOPDES→Kemendagri match file when present, else names through
    :func:`kaltara_study.data.regions.match_villages`), bridge Podes BPS codes to Kemendagri, take the
    latest IDM year, join the survey, derive the indicators and validate the result against
    ``schema.PROCESSED_SCHEMAS``; write everything through :mod:`kaltara_study.data.processed`.
+
+Public Kaltara data (issue 10): when the SIMKOPDES locations file is present, each cooperative is matched to
+its village (:mod:`kaltara_study.data.identity`) and the table gains ``schema.REALDATA_COLUMNS``: official
+name, SIMKOPDES id, coordinates, match method, land status, IDM 2023/2024 and the 50 IDM-2024 indicators by
+dimension (:mod:`kaltara_study.data.context`), distances. Kelurahan have no IDM by design: ``stratum`` says
+so and nothing is imputed. ``AnalysisData.identity`` (per location row), ``.discovery`` (files used and
+ignored, and why) and ``.coverage`` (which source each column group rests on) go with the table.
 
 Registry counts of a village with several cooperatives are split only where unambiguous (0, or
 equal to the number of cooperatives → 0/1 each); otherwise the per-cooperative value is NA (audit
@@ -601,6 +609,12 @@ def _attach_realdata(table: pd.DataFrame, reg: pd.DataFrame, cleaned: dict, file
     seats = [f for f in _frames(cleaned, "boundary_centroids")]
     seats = pd.concat(seats, ignore_index=True) if seats else None
     cc = C.cooperative_context(ident.assign(kode_kabkota=ident["kode_kabkota"]), seats=seats)
+    same = cc["dist_nearest_coop_km"].to_numpy() == 0
+    for i in np.flatnonzero(same):
+        problems.append({"kind": "identity", "file": res.file, "row": None, "column": "coordinates",
+                         "value": str(ident["cooperative_id"].iat[i]), "rule": "same point as cooperative "
+                         f"{cc['nearest_coop_id'].iat[i]}: at least one of them is not at its own place",
+                         "severity": "warning"})
     per = pd.DataFrame({"coop_id": ident["coop_id"], "nama_koperasi": ident["nama_koperasi"],
                         "simkopdes_id": pd.array(ident["cooperative_id"], dtype="Int64"),
                         "latitude": ident["latitude"], "longitude": ident["longitude"],
