@@ -594,7 +594,8 @@ def _attach_realdata(table: pd.DataFrame, reg: pd.DataFrame, cleaned: dict, file
                          "value": r.nama_koperasi, "rule": f"cooperative not matched to a village ({r.match_method}); "
                          f"candidates: {r.candidates if isinstance(r.candidates, str) else 'none'}",
                          "severity": "warning"})
-    for r in m.problems[m.problems["issue"].isin(["coordinates", "land_coordinates", "registry_count"])].itertuples():
+    for r in m.problems[m.problems["issue"].isin(["coordinates", "land_coordinates", "registry_count", "jenis",
+                                                  "joins_villages"])].itertuples():
         problems.append({"kind": "identity", "file": res.file, "row": None, "column": r.issue,
                          "value": None if pd.isna(r.cooperative_id) else str(int(r.cooperative_id)),
                          "rule": r.detail, "severity": "warning"})
