@@ -693,8 +693,9 @@ def load_analysis_table(source: str = "synthetic", *, root: Path | str | None = 
     Parameters
     ----------
     source : {"synthetic", "kaltara"} or folder
-        ``"synthetic"`` = ``data/raw/synthetic``; ``"kaltara"`` = ``../shared/data/kaltara`` plus drop-ins
-        in ``data/raw``; otherwise a folder with raw exports.
+        ``"synthetic"`` = ``data/raw/synthetic``; ``"kaltara"`` = ``data/raw/kaltara`` (the vendored public
+        data) with the researcher's drop-ins in ``data/raw/kaltara/survey/``; otherwise a folder with raw
+        exports. Files are found by their headers (``AnalysisData.discovery`` says which were used).
     root : path, optional
         Project root (default: found from the marker file).
     rebuild : bool
