@@ -202,7 +202,8 @@ def test_synthetic_raw_sources_load_with_rows_conserved(root):
 
 
 @pytest.mark.parametrize("module", ["kaltara_study.data.parse", "kaltara_study.data.read", "kaltara_study.data.sources",
-                                    "kaltara_study.data.validate", "kaltara_study.data.regions"])
+                                    "kaltara_study.data.validate", "kaltara_study.data.regions",
+                                    "kaltara_study.data.identity", "kaltara_study.data.context"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib

@@ -69,7 +69,7 @@ SEATS: dict[str, tuple[str, str]] = {
 def dimension_table() -> pd.DataFrame:
     """The mapping as a table: ``dimension, indicator, column`` (column = analysis-table name).
 
-    >>> dimension_table().groupby("dimension").size()["finance_access"]
+    >>> int(dimension_table().groupby("dimension").size()["finance_access"])
     2
     """
     rows = [{"dimension": d, "indicator": i, "column": i.lower()} for d, inds in DIMENSIONS.items() for i in inds]

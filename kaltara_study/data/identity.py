@@ -63,8 +63,8 @@ IDENTITY_COLUMNS = ["cooperative_id", "nama_koperasi", "village_part", "kode_kab
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     """Great-circle distance in km (mean Earth radius 6371.0088 km); NaN where a coordinate is missing.
 
-    >>> round(float(haversine_km(0, 0, 0, 1)), 2)
-    111.19
+    >>> round(float(haversine_km(0, 0, 0, 1)), 1)
+    111.2
     """
     la1, lo1, la2, lo2 = (np.radians(np.asarray(x, dtype=float)) for x in (lat1, lon1, lat2, lon2))
     a = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
