@@ -65,6 +65,16 @@ class Paths:
         return self.raw / "kaltara"
 
     @property
+    def shared_kaltara(self) -> Path:
+        """Former name of :attr:`kaltara_raw` (the public data is vendored now)."""
+        return self.kaltara_raw
+
+    @property
+    def researcher_kaltara(self) -> Path:
+        """Where researchers drop the study's own files (survey, assessment, Podes exports)."""
+        return self.kaltara_raw / "survey"
+
+    @property
     def synthetic_raw(self) -> Path:
         return self.raw / "synthetic"
 

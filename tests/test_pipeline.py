@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -12,7 +13,7 @@ from kaltara_study.data import schema as S
 from kaltara_study.data import synth
 from kaltara_study.study import paths
 from kaltara_study.data.write import sha256_file
-from kaltara_study.data.pipeline import health_rating, load_analysis_table
+from kaltara_study.data.pipeline import build_analysis_table, health_rating, load_analysis_table
 
 PERSONAL_PATTERNS = [re.compile(p) for p in (
     r"Ketua Sintetis \d{3}", r"SYN\d{13}", r"SYN-0800-0000-\d{4}",  # the synthetic chair data
@@ -166,9 +167,15 @@ def test_no_personal_data_in_processed_notebooks_or_reports(syn, root):
     assert not hits, hits
 
 
+@pytest.fixture(scope="module")
+def real():
+    """The real build from the vendored data (no cache written into the project tree)."""
+    return build_analysis_table("kaltara")
+
+
 @pytest.mark.realdata
-def test_real_data_build(shared_kaltara):
-    data = load_analysis_table("kaltara")
+def test_real_data_build(real, shared_kaltara):
+    data = real
     t = data.table
     assert len(t) == 411 and data.answers is None
     counts = t.groupby("kode_kabkota").size().to_dict()
@@ -179,10 +186,47 @@ def test_real_data_build(shared_kaltara):
     assert (t["data_source"] == "kaltara").all()
     for c in ("members", "own_capital_rp", "population", "n_shops", "health_score", "unit_sembako"):
         assert t[c].isna().all(), c
-    assert t["idm"].notna().sum() == 7
+    # IDM for every cooperative in a desa, none for the kelurahan stratum (never imputed)
+    in_desa = t["jenis"] == "desa"
+    assert in_desa.sum() == 376 and t.loc[in_desa, "idm"].notna().all() and t.loc[in_desa, "idm_2024"].notna().all()
+    assert t.loc[~in_desa, ["idm", "idm_2024", "idm_2023", "dim_market_access"]].isna().all().all()
+    assert (t["stratum"] == t["jenis"]).all()
+    # the full-precision IDM summary (7 desa of Sesayap Hilir) wins over the 4-decimal per-desa file
+    np.testing.assert_allclose(t["idm"][in_desa], t["idm_2024"][in_desa], atol=5e-5)
     assert t["population_kabkota"].notna().all()
     assert t["reg_accounts"].sum() == 411
     assert not (data.validation["severity"] == "error").any()
+
+
+@pytest.mark.realdata
+def test_real_table_has_names_ids_coordinates_and_context(real):
+    t = real.table
+    assert list(t.columns[-len(S.REALDATA_COLUMNS):]) == list(S.REALDATA_COLUMNS)
+    named = t["nama_koperasi"].notna()
+    assert named.sum() >= 399
+    assert t.loc[named, "simkopdes_id"].is_unique
+    assert t.loc[named, "nama_koperasi"].str.startswith("KOPERASI ").all()
+    assert set(t.loc[named, "match_method"]) <= {"exact", "fuzzy", "land", "registry", "polygon"}
+    assert t.loc[named, ["latitude", "longitude", "dist_capital_km", "dist_nearest_coop_km"]].notna().all().all()
+    assert t.loc[named, "latitude"].between(1, 5).all() and t.loc[named, "longitude"].between(114, 119).all()
+    assert (t.loc[~named, ["simkopdes_id", "latitude", "match_method"]].isna()).all().all()
+    # land: 250 rows in the verification file, all of them for named cooperatives
+    ls = t["land_status"].value_counts().to_dict()
+    assert ls.get("verified", 0) + ls.get("in_verification", 0) + ls.get("no_land", 0) + \
+        ls.get("under_consideration", 0) <= 250
+    assert set(ls) <= {"verified", "in_verification", "no_land", "under_consideration", "not_surveyed"}
+    # every unmatched location row is reported with its candidates
+    ident = real.identity
+    assert len(ident) == 411 and ident["cooperative_id"].is_unique
+    open_rows = ident[ident["kode_desa"].isna()]
+    rep = real.validation[(real.validation["kind"] == "identity") & (real.validation["column"] == "name")]
+    assert set(open_rows["nama_koperasi"]) <= set(rep["value"])
+    cov = real.coverage.set_index("block")
+    assert cov.loc["survey", "source"] == "none" and cov.loc["survey", "n_with_value"] == 0
+    assert cov.loc["village_idm", "n_with_value"] == 376 and "kelurahan" in cov.loc["village_idm", "note"]
+    used = real.discovery[real.discovery["used"]]
+    assert {"simkopdes_kaltara_locations.csv", "idm_kaltara_2023_desa.csv", "idm_kaltara_2024_desa.csv"} <= set(used["file"])
+    assert "kopdes_business_units_kbli.csv" in set(real.discovery.loc[~real.discovery["used"], "file"])
 
 
 def test_idm_from_the_wide_kemendesa_workbook_alone(tmp_path, syn):
@@ -196,19 +240,28 @@ def test_idm_from_the_wide_kemendesa_workbook_alone(tmp_path, syn):
     assert (data.table["idm_status"].fillna("-") == syn.table["idm_status"].fillna("-")).mean() > 0.97
 
 
+def _copy_real(tmp_path):
+    (tmp_path / ".kaltara-root").write_text("")
+    shutil.copytree(paths().shared_kaltara, tmp_path / "data" / "raw" / "kaltara", copy_function=shutil.copyfile)
+    return tmp_path
+
+
 @pytest.mark.realdata
-def test_real_data_with_a_survey_drop_in(shared_kaltara, tmp_path, monkeypatch):
+def test_real_data_with_a_survey_drop_in(real, tmp_path):
     from kaltara_study.data.synth_write import write_csv
 
-    monkeypatch.setenv("KALTARA_SHARED_DATA", str(shared_kaltara))
-    (tmp_path / ".kaltara-root").write_text("")
-    real = load_analysis_table("kaltara").table
-    single = real.groupby("kode_desa").filter(lambda g: len(g) == 1)["kode_desa"].iloc[:2].tolist()
+    root = _copy_real(tmp_path)
+    single = real.table.groupby("kode_desa").filter(lambda g: len(g) == 1)["kode_desa"].iloc[:2].tolist()
     rows = synth.generate(synth.DEFAULT_SEED)["survey"].drop_duplicates("ID Koperasi").head(3).copy()
     rows["ID Koperasi"] = ["SURVEI-A", "SURVEI-B", "SURVEI-C"]
     rows["Kode Desa"] = single + ["65.99.99.2999"]
-    write_csv(rows, tmp_path / "data" / "raw" / "survey_dropin_SYNTHETIC.csv")
-    data = load_analysis_table("kaltara", root=tmp_path)
+    # any file name: found by its headers
+    write_csv(rows, root / "data" / "raw" / "kaltara" / "survey" / "hasil lapangan tahap 1.csv")
+    data = load_analysis_table("kaltara", root=root)
+    again = load_analysis_table("kaltara", root=root)
+    assert again.from_cache and not data.from_cache
+    assert len(again.identity) == 411 and again.coverage["block"].tolist() == data.coverage["block"].tolist()
+    assert again.discovery["file"].tolist() == data.discovery["file"].tolist()
     t = data.table.set_index("coop_id")
     joined = t[t["members"].notna()]
     assert sorted(joined["kode_desa"]) == sorted(single)
@@ -216,3 +269,53 @@ def test_real_data_with_a_survey_drop_in(shared_kaltara, tmp_path, monkeypatch):
     bad = data.validation[(data.validation["kind"] == "survey") & (data.validation["severity"] == "error")]
     assert bad["value"].tolist() == ["SURVEI-C"]
     assert "chair_nik" not in data.table.columns
+    d = data.discovery.set_index("file")
+    assert d.loc["survey/hasil lapangan tahap 1.csv", "kind"] == "survey"
+    assert d.loc["survey/hasil lapangan tahap 1.csv", "origin"] == "researcher"
+    assert bool(d.loc["survey/hasil lapangan tahap 1.csv", "used"])
+    cov = data.coverage.set_index("block")
+    assert cov.loc["survey", "source"] == "hasil lapangan tahap 1.csv" and cov.loc["survey", "n_with_value"] == 2
+
+
+@pytest.mark.realdata
+def test_researchers_newer_file_is_not_shadowed_by_the_vendored_one(real, tmp_path):
+    root = _copy_real(tmp_path)
+    land = pd.read_csv(paths().shared_kaltara / "simkopdes_kaltara_land_assets.csv", dtype=str)
+    i = land.index[land["status"] == "Sedang Diverifikasi"][0]
+    name = land.at[i, "cooperative"]
+    land.loc[i, "status"] = "Terverifikasi"
+    land.to_csv(root / "data" / "raw" / "kaltara" / "survey" / "update.csv", index=False)
+    data = build_analysis_table("kaltara", root=root)
+    t = data.table
+    assert t.loc[t["nama_koperasi"] == name, "land_status"].tolist() == ["verified"]
+    assert real.table.loc[real.table["nama_koperasi"] == name, "land_status"].tolist() == ["in_verification"]
+    d = data.discovery.set_index("file")
+    assert bool(d.loc["survey/update.csv", "used"]) and d.loc["survey/update.csv", "kind"] == "simkopdes_land"
+    assert not d.loc["simkopdes_kaltara_land_assets.csv", "used"]
+    assert "shadowed by the researcher's file 'survey/update.csv'" in d.loc["simkopdes_kaltara_land_assets.csv", "reason"]
+
+
+def test_synthetic_source_with_location_and_land_files_of_the_public_layout(tmp_path, syn):
+    """Files with the vendored columns under any name are used when present (synthetic names here)."""
+    root = _copy_project(tmp_path)
+    reg = pd.read_csv(root / "data" / "raw" / "synthetic" / "simkopdes_SYNTHETIC_kaltara_village_stats.csv", dtype=str)
+    reg = reg.loc[reg.index.repeat(reg["cooperatives"].astype(int))].reset_index(drop=True)
+    loc = pd.DataFrame({"cooperative_id": range(900001, 900001 + len(reg)),
+                        "name": "KOPERASI DESA MERAH PUTIH " + reg["village"].str.upper(),
+                        "province": "KALIMANTAN UTARA", "district": reg["district"], "subdistrict": reg["subdistrict"],
+                        "latitude": 3.0, "longitude": 117.0})
+    loc.to_csv(root / "data" / "raw" / "synthetic" / "koperasi_lokasi_SYNTHETIC.csv", index=False)
+    land = loc.head(5).rename(columns={"name": "cooperative"}).assign(
+        asset_id=range(5), village=reg["village"].head(5), status="Terverifikasi", surveyor="PMO")
+    land[["asset_id", "cooperative", "province", "district", "subdistrict", "village", "status", "surveyor",
+          "latitude", "longitude"]].to_csv(root / "data" / "raw" / "synthetic" / "lahan.csv", index=False)
+    data = build_analysis_table("synthetic", root=root)
+    t = data.table
+    assert len(t) == len(syn.table) == 411
+    pd.testing.assert_frame_equal(t[list(S.COOPERATIVE_COLUMNS)], syn.table[list(S.COOPERATIVE_COLUMNS)],
+                                  check_dtype=False)
+    assert t["nama_koperasi"].notna().all() and t["simkopdes_id"].is_unique
+    assert (t["land_status"] == "verified").sum() == 5 and (t["land_status"] == "not_surveyed").sum() == 406
+    assert syn.table["nama_koperasi"].isna().all()  # without the files the columns exist and stay NA
+    cov = data.coverage.set_index("block")
+    assert cov.loc["identity", "source"] == "koperasi_lokasi_SYNTHETIC.csv"

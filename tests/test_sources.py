@@ -202,7 +202,8 @@ def test_synthetic_raw_sources_load_with_rows_conserved(root):
 
 
 @pytest.mark.parametrize("module", ["kaltara_study.data.parse", "kaltara_study.data.read", "kaltara_study.data.sources",
-                                    "kaltara_study.data.validate", "kaltara_study.data.regions"])
+                                    "kaltara_study.data.validate", "kaltara_study.data.regions",
+                                    "kaltara_study.data.identity", "kaltara_study.data.context"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib
@@ -210,3 +211,105 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(module)
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+# ------------------------------------------------------------------------------ issue 10: public Kaltara files
+from kaltara_study.data.sources import detect_kind, discover_files  # noqa: E402
+
+
+def test_messy_locations_file_loads_with_rows_conserved(tmp_path):
+    text = ("\ufeff Cooperative ID ; NAME ;Province;District ; Subdistrict;Latitude;Longitude\n"
+            "1200;  KOPERASI KELURAHAN MERAH PUTIH   TANJUNG PALAS HULU ;KALIMANTAN UTARA;kab. bulungan;Tanjung Palas;"
+            "2,81360236;117,35438200\n"
+            "1201;KOPERASI DESA MERAH PUTIH PEJALIN;KALIMANTAN UTARA;KAB. BULUNGAN;Tanjung Palas;;\n"
+            "1202;;KALIMANTAN UTARA;KAB. BULUNGAN;Tanjung Palas;2.8;117.3\n"
+            "abc;KOPERASI DESA MERAH PUTIH X;KALIMANTAN UTARA;KAB. BULUNGAN;Tanjung Palas;2.8;117.3\n")
+    p = tmp_path / "lokasi koperasi (export).csv"
+    p.write_bytes(text.encode("utf-8"))
+    assert detect_kind(p)[0] == "simkopdes_locations"
+    res = load_source(p, "simkopdes_locations")
+    assert res.n_read == 4 == len(res.frame) + len(res.rejected)
+    assert len(res.frame) == 2 and res.rejected["reason"].str.contains("name|cooperative_id").all()
+    f = res.frame.set_index("cooperative_id")
+    assert f.loc[1200, "latitude"] == pytest.approx(2.81360236) and f.loc[1200, "longitude"] == pytest.approx(117.354382)
+    assert np.isnan(f.loc[1201, "latitude"])
+    assert f.loc[1200, "name"].startswith("KOPERASI KELURAHAN MERAH PUTIH")
+
+
+def test_land_file_with_a_wrong_sign_latitude_and_unknown_status(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("asset_id,cooperative,province,district,subdistrict,village,status,surveyor,latitude,longitude\n"
+                 "1,KOPERASI DESA MERAH PUTIH A,KALIMANTAN UTARA,KAB. MALINAU,Mentarang,A,Terverifikasi,PMO,-1.68,116.2\n"
+                 "2,KOPERASI DESA MERAH PUTIH B,KALIMANTAN UTARA,KAB. MALINAU,Mentarang,B, sedang  diverifikasi ,PMO,3.1,116.2\n"
+                 "3,KOPERASI DESA MERAH PUTIH C,KALIMANTAN UTARA,KAB. MALINAU,Mentarang,C,Tidak Ada Lahan,PMO,,\n"
+                 "4,KOPERASI DESA MERAH PUTIH D,KALIMANTAN UTARA,KAB. MALINAU,Mentarang,D,Hilang,PMO,3.2,116.2\n",
+                 encoding="utf-8")
+    assert detect_kind(p)[0] == "simkopdes_land"
+    res = load_source(p, "simkopdes_land")
+    assert res.n_read == len(res.frame) + len(res.rejected) == 4
+    assert res.frame["status"].fillna("-").tolist() == ["verified", "in_verification", "no_land", "-"]
+    assert res.frame["latitude"].iat[0] == pytest.approx(-1.68)  # kept as read; identity flags the sign
+    assert (res.report["rule"].str.contains("unknown_category")).sum() == 1
+
+
+def test_idm_per_year_and_indicator_files_found_by_headers_under_any_name(tmp_path):
+    from kaltara_study.data.schema import IDM_INDICATORS
+
+    (tmp_path / "SYNTHETIC_a.csv").write_text(
+        "kode,kode_idm,kode_kabkota,nama_kabkota,kode_kecamatan,nama_kecamatan,nama_desa,nama_desa_idm,tahun,iks,ike,"
+        "ikl,idm,status_idm,sumber_nilai\n65.01.01.2005,6501012005,65.01,Kab,65.01.01,Kec,A,A,2024,0.9,0.8,0.7,0.8,"
+        "MAJU,Reguler\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("kode,tahun," + ",".join(IDM_INDICATORS) + "\n65.01.01.2005,2024,"
+                                    + ",".join(["3"] * 50) + "\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("just text\nmore text\n", encoding="utf-8")
+    d = discover_files(tmp_path)
+    assert d.first()["idm_desa"].name == "SYNTHETIC_a.csv" and d.first()["idm_indicators"].name == "b.csv"
+    rep = d.report.set_index("file")
+    assert not rep.loc["notes.txt", "used"] and pd.isna(rep.loc["notes.txt", "kind"])
+    res = load_source(d.first()["idm_indicators"], "idm_indicators")
+    assert len(res.frame) == 1 and res.frame["IKE03_PASAR"].iat[0] == 3
+
+
+def test_kemendagri_list_of_desa_is_not_taken_for_a_kabupaten_list(tmp_path):
+    p = tmp_path / "w.csv"
+    p.write_text("kode,nama,nama_kecamatan,nama_kabkota,jenis\n65.01.01.2001,A,K,Kab,desa\n", encoding="utf-8")
+    assert detect_kind(p)[0] is None  # code level check: desa codes are not kabupaten codes
+
+
+def test_researcher_files_take_precedence_and_the_newest_wins(tmp_path):
+    import os
+
+    head = "cooperative_id,name,district,subdistrict,latitude,longitude\n"
+    (tmp_path / "PROVENANCE.md").write_text("| `pub.csv` | x | `" + "0" * 64 + "` |\n", encoding="utf-8")
+    (tmp_path / "pub.csv").write_text(head + "1,A,B,C,2,117\n", encoding="utf-8")
+    (tmp_path / "survey").mkdir()
+    old, new = tmp_path / "survey" / "zz_old.csv", tmp_path / "survey" / "aa_new.csv"
+    old.write_text(head + "2,A,B,C,2,117\n", encoding="utf-8")
+    new.write_text(head + "3,A,B,C,2,117\n", encoding="utf-8")
+    os.utime(old, (1_600_000_000, 1_600_000_000))
+    os.utime(new, (1_700_000_000, 1_700_000_000))
+    d = discover_files(tmp_path)
+    assert d.files["simkopdes_locations"] == [new]
+    rep = d.report.set_index("file")
+    assert rep.loc["pub.csv", "origin"] == "vendored" and not rep.loc["pub.csv", "used"]
+    assert "shadowed by the researcher's file 'survey/aa_new.csv'" in rep.loc["pub.csv", "reason"]
+    assert "more recently modified" in rep.loc["survey/zz_old.csv", "reason"]
+    assert rep.loc["survey/aa_new.csv", "origin"] == "researcher"
+
+
+@pytest.mark.realdata
+def test_real_new_files_load_with_rows_conserved(shared_kaltara):
+    f = shared_kaltara
+    for name, kind, n in [("idm_kaltara_2023_desa.csv", "idm_desa", 447), ("idm_kaltara_2024_desa.csv", "idm_desa", 447),
+                          ("idm_kaltara_2024_desa_indicators.csv", "idm_indicators", 447),
+                          ("simkopdes_kaltara_locations.csv", "simkopdes_locations", 411),
+                          ("simkopdes_kaltara_land_assets.csv", "simkopdes_land", 250)]:
+        assert detect_kind(f / name)[0] == kind, name
+        res = load_source(f / name, kind)
+        assert res.n_read == n == len(res.frame) + len(res.rejected), name
+        assert res.rejected.empty and not (res.report["severity"] == "error").any(), name
+    land = load_source(f / "simkopdes_kaltara_land_assets.csv", "simkopdes_land").frame
+    assert land["status"].value_counts().to_dict() == {"verified": 114, "in_verification": 100, "no_land": 35,
+                                                       "under_consideration": 1}
+    assert land.loc[land["status"] == "no_land", "latitude"].isna().all()
+    assert (land["latitude"] < 0).sum() == 2

@@ -6,12 +6,20 @@
    :func:`kaltara_study.data.sources.real_source_files`);
 2. if ``data/processed/<source>/inputs.json`` records the same input hash (file bytes + the code of
    the data layer), read the processed tables back; otherwise
-3. load every source through :func:`kaltara_study.data.sources.load_source` (typed, validated), clean it
+3. load every source through :func:`kaltara_study.data.sources.load_source` (typed, validated; files are
+   found by their headers, :func:`kaltara_study.data.sources.discover_files`), clean it
    (:func:`kaltara_study.data.clean.clean_source`, audit + row conservation), match the registry villages
    to Kemendagri codes (SIMKOPDES→Kemendagri match file when present, else names through
    :func:`kaltara_study.data.regions.match_villages`), bridge Podes BPS codes to Kemendagri, take the
    latest IDM year, join the survey, derive the indicators and validate the result against
    ``schema.PROCESSED_SCHEMAS``; write everything through :mod:`kaltara_study.data.processed`.
+
+Public Kaltara data (issue 10): when the SIMKOPDES locations file is present, each cooperative is matched to
+its village (:mod:`kaltara_study.data.identity`) and the table gains ``schema.REALDATA_COLUMNS``: official
+name, SIMKOPDES id, coordinates, match method, land status, IDM 2023/2024 and the 50 IDM-2024 indicators by
+dimension (:mod:`kaltara_study.data.context`), distances. Kelurahan have no IDM by design: ``stratum`` says
+so and nothing is imputed. ``AnalysisData.identity`` (per location row), ``.discovery`` (files used and
+ignored, and why) and ``.coverage`` (which source each column group rests on) go with the table.
 
 Registry counts of a village with several cooperatives are split only where unambiguous (0, or
 equal to the number of cooperatives → 0/1 each); otherwise the per-cooperative value is NA (audit
@@ -41,12 +49,12 @@ from kaltara_study.errors import DataError, InputError
 from kaltara_study.data.validate import REPORT_COLUMNS
 
 __all__ = ["AnalysisData", "build_analysis_table", "count_by", "find_sources", "health_rating", "input_hash",
-           "join_coverage", "load_analysis_table", "load_boundaries", "load_raw", "load_report", "source_table",
+           "discovery_report", "join_coverage", "load_analysis_table", "load_boundaries", "load_raw", "load_report", "source_table",
            "validation_report"]
 
 #: code files whose change invalidates the cache
 _CODE_FILES = ("schema.py", "clean.py", "pipeline.py", "parse.py", "validate.py", "regions.py",
-               "sources.py", "read.py", "processed.py")
+               "sources.py", "read.py", "processed.py", "identity.py", "context.py")
 _SIGNAL_SCORE = {"none": 0, "2g": 1, "3g": 2, "4g": 3}
 _ROAD_SCORE = {"all_weather": 2, "seasonal": 1, "river_only": 0}
 _HEALTH_ASPECTS = ("health_governance", "health_risk", "health_financial", "health_capital")
@@ -84,6 +92,12 @@ class AnalysisData:
     villages: pd.DataFrame = field(default_factory=pd.DataFrame)
     load_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
     from_cache: bool = False
+    #: issue 10: one row per SIMKOPDES location row (identity.IDENTITY_COLUMNS); empty without locations
+    identity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: ``file, origin, kind, used, reason`` for every raw file looked at (sources.discover_files)
+    discovery: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: ``block, columns, source, n_cooperatives, n_with_value, note``: which source each column group rests on
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def is_synthetic(self) -> bool:
@@ -97,14 +111,7 @@ def find_sources(source: str = "synthetic", *, root: Path | str | None = None) -
     >>> sorted(find_sources("synthetic"))[:2]  # doctest: +SKIP
     ['bps_bridge_kabkota', 'bps_bridge_kecamatan']
     """
-    from kaltara_study.data.sources import real_source_files
-
-    files: dict[str, Path] = {}
-    for folder in source_dirs(source, root=Path(root) if root else None):
-        for kind, path in real_source_files(folder).items():
-            if kind.startswith("boundaries"):
-                continue
-            files.setdefault(kind, path)
+    files = _discover(source, root)
     needed = ("kemendagri_desa", "kemendagri_kecamatan", "kemendagri_kabkota", "simkopdes_village_stats")
     missing = [k for k in needed if k not in files]
     if missing:
@@ -113,6 +120,33 @@ def find_sources(source: str = "synthetic", *, root: Path | str | None = None) -
                          "`python -c 'import kaltara_study.data.synth as s; s.write_synthetic()'`; for real data put the "
                          "Kemendagri and SIMKOPDES exports there")
     return dict(sorted(files.items()))
+
+
+def _discover(source: str, root) -> dict[str, Path]:
+    """kind → file (kinds with several files: ``kind``, ``kind#1``, ``kind#2`` … in precedence order)."""
+    from kaltara_study.data.sources import discover_files
+
+    d = discover_files(source_dirs(source, root=Path(root) if root else None))
+    out: dict[str, Path] = {}
+    for kind, paths_ in d.files.items():
+        for i, p in enumerate(paths_):
+            out[kind if i == 0 else f"{kind}#{i}"] = p
+    return out
+
+
+def discovery_report(source: str = "synthetic", *, root: Path | str | None = None) -> pd.DataFrame:
+    """Which raw files of ``source`` were used and which ignored, and why (found by content)."""
+    from kaltara_study.data.sources import discover_files
+
+    return discover_files(source_dirs(source, root=Path(root) if root else None)).report
+
+
+def _kind(key: str) -> str:
+    return key.split("#")[0]
+
+
+def _frames(cleaned: dict, kind: str) -> list[pd.DataFrame]:
+    return [cleaned[k].frame for k in cleaned if _kind(k) == kind]
 
 
 def input_hash(files: dict[str, Path]) -> dict:
@@ -148,8 +182,10 @@ def load_raw(source: str = "synthetic", *, root: Path | str | None = None,
     """
     files = files or find_sources(source, root=root)
     out = {}
-    for kind, path in files.items():
-        out[kind] = _load_one(path, kind)
+    for key, path in files.items():
+        if _kind(key).startswith("boundaries"):
+            continue  # polygons: read by load_boundaries / the identity step
+        out[key] = _load_one(path, _kind(key))
     return out
 
 
@@ -158,11 +194,11 @@ def clean_all(loaded: dict[str, object]) -> dict[str, CleanResult]:
     out = {}
     for kind, res in loaded.items():
         # the wide IDM layout has several records (village-years) per spreadsheet row
-        n_read = getattr(res, "n_records", None) if kind == "idm_wide" else res.n_read
+        n_read = getattr(res, "n_records", None) if _kind(kind) == "idm_wide" else res.n_read
         if n_read is None or n_read != len(res.frame) + len(res.rejected):
             raise DataError(f"{res.file}: loader kept {len(res.frame)} + rejected {len(res.rejected)} "
                             f"≠ read {res.n_read}", problems=[])
-        out[kind] = clean_source(res.frame, kind, file=res.file, n_read=n_read, rejected_at_load=res.rejected)
+        out[kind] = clean_source(res.frame, _kind(kind), file=res.file, n_read=n_read, rejected_at_load=res.rejected)
     return out
 
 
@@ -273,7 +309,10 @@ def _podes_to_kemendagri(podes: pd.DataFrame, cleaned: dict[str, CleanResult], a
 
 
 def _latest_idm(cleaned: dict[str, CleanResult]) -> pd.DataFrame:
-    parts = [cleaned[k].frame for k in ("idm_summary", "idm_wide") if k in cleaned]
+    parts = _frames(cleaned, "idm_summary") + _frames(cleaned, "idm_wide")
+    # the official per-desa files (idm_desa: kode, tahun, iks, …) after the full-precision summary
+    parts += [f.rename(columns={"kode": "kode_desa_kemendesa", "iks": "IKS", "ike": "IKE", "ikl": "IKL",
+                                "idm": "IDM", "status_idm": "status"}) for f in _frames(cleaned, "idm_desa")]
     cols = ["kode_desa", "idm_year", "iks", "ike", "ikl", "idm", "idm_status"]
     if not parts:
         return pd.DataFrame(columns=cols)
@@ -457,11 +496,15 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
     table["data_source"] = "synthetic" if source == "synthetic" else ("kaltara" if source == "kaltara" else source)
     villages["data_source"] = table["data_source"].iat[0] if len(table) else source
     table = _derive(table)
-    cols = list(S.COOPERATIVE_COLUMNS) + ["population_kabkota", "outlier_flags"]
+    table, identity, vctx = _attach_realdata(table, reg, cleaned, files, problems)
+    coverage = _coverage(table, files)
+    cols = list(S.COOPERATIVE_COLUMNS) + ["population_kabkota", "outlier_flags"] + list(S.REALDATA_COLUMNS)
     table = table[cols].sort_values("coop_id", kind="stable").reset_index(drop=True)
     table = S.PROCESSED_SCHEMAS["cooperatives"].validate(table, lazy=True)
     vcols = list(S.PROCESSED_SCHEMAS["villages"].columns)
     villages = S.PROCESSED_SCHEMAS["villages"].validate(villages[vcols], lazy=True)
+    if vctx is not None:
+        villages = villages.merge(vctx, on="kode_desa", how="left")
 
     # logs -------------------------------------------------------------------------------
     audit_parts = [res.audit.assign(kind=kind) for kind, res in cleaned.items() if len(res.audit)]
@@ -486,8 +529,155 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
         ans_path = folder / FILES["answers"]
         if ans_path.is_file():
             answers = read_answers(ans_path)
+    discovery = discovery_report(source, root=root)
     return AnalysisData(table=table, audit=audit_df, validation=validation, answers=answers, source=source,
-                        villages=villages, load_summary=summary)
+                        villages=villages, load_summary=summary, identity=identity, discovery=discovery,
+                        coverage=coverage)
+
+
+def _attach_realdata(table: pd.DataFrame, reg: pd.DataFrame, cleaned: dict, files: dict[str, Path],
+                     problems: list[dict]):
+    """Add the identity and public-context columns (``schema.REALDATA_COLUMNS``) where their sources exist.
+
+    Location rows are matched to villages (:func:`kaltara_study.data.identity.match_cooperatives`) and
+    assigned to the registry's cooperatives of that village in ``cooperative_id`` order; a registry
+    cooperative without a matched location row keeps NA name/id/coordinates, and every unmatched or
+    surplus location row is reported (kind ``identity``). Returns ``(table, identity, village_context)``.
+    """
+    from kaltara_study.data import context as C
+    from kaltara_study.data import identity as I
+    from kaltara_study.data.sources import read_boundaries
+
+    t = table.copy()
+    n = len(t)
+    empty = _empty_realdata(n, t.index)
+    for c in empty.columns:
+        t[c] = empty[c]
+    des = cleaned["kemendagri_desa"].frame
+    idm = _frames(cleaned, "idm_desa")
+    ind = _frames(cleaned, "idm_indicators")
+    vctx = None
+    if idm or ind:
+        vctx = C.village_context(des, idm=pd.concat(idm, ignore_index=True) if idm else None,
+                                 indicators=pd.concat(ind, ignore_index=True) if ind else None)
+        v = vctx.set_index("kode_desa")
+        for c in vctx.columns:
+            if c != "kode_desa" and c in t.columns:
+                t[c] = t["kode_desa"].map(v[c]).astype(empty[c].dtype).to_numpy()
+    else:
+        t["stratum"] = t["jenis"].astype("string")
+    identity = pd.DataFrame(columns=I.IDENTITY_COLUMNS + ["coop_id"])
+    if "simkopdes_locations" not in cleaned:
+        return t, identity, vctx
+    res = cleaned["simkopdes_locations"]
+    loc = res.frame
+    land = cleaned["simkopdes_land"].frame if "simkopdes_land" in cleaned else None
+    bd = read_boundaries(files["boundaries_desa"], "desa") if "boundaries_desa" in files else None
+    bk = read_boundaries(files["boundaries_kabkota"], "kabkota") if "boundaries_kabkota" in files else None
+    m = I.match_cooperatives(loc, desa=des, kecamatan=cleaned["kemendagri_kecamatan"].frame,
+                             kabkota=cleaned["kemendagri_kabkota"].frame, land=land,
+                             registry=reg[["kode_desa", "cooperatives"]], boundaries_desa=bd, boundaries_kabkota=bk)
+    ident = m.matches.copy()
+    ok = ident[ident["kode_desa"].notna()].sort_values(["kode_desa", "cooperative_id"], kind="stable")
+    seq = ok.groupby("kode_desa").cumcount() + 1
+    ident["coop_id"] = pd.Series("KDMP-" + ok["kode_desa"].str.replace(".", "", regex=False) + "-"
+                                 + seq.astype(str), index=ok.index).reindex(ident.index).astype("string")
+    known = set(t["coop_id"])
+    surplus = ident["coop_id"].notna() & ~ident["coop_id"].isin(known)
+    for r in ident[surplus].itertuples():
+        problems.append({"kind": "identity", "file": res.file, "row": None, "column": "name",
+                         "value": r.nama_koperasi, "rule": f"matched to {r.kode_desa} ({r.match_method}), but the "
+                         "registry has fewer cooperatives there: not in the table", "severity": "warning"})
+    ident.loc[surplus, "coop_id"] = pd.NA
+    for r in ident[ident["kode_desa"].isna()].itertuples():
+        problems.append({"kind": "identity", "file": res.file, "row": None, "column": "name",
+                         "value": r.nama_koperasi, "rule": f"cooperative not matched to a village ({r.match_method}); "
+                         f"candidates: {r.candidates if isinstance(r.candidates, str) else 'none'}",
+                         "severity": "warning"})
+    for r in m.problems[m.problems["issue"].isin(["coordinates", "land_coordinates", "registry_count", "jenis",
+                                                  "joins_villages"])].itertuples():
+        problems.append({"kind": "identity", "file": res.file, "row": None, "column": r.issue,
+                         "value": None if pd.isna(r.cooperative_id) else str(int(r.cooperative_id)),
+                         "rule": r.detail, "severity": "warning"})
+    # land status per location row (join by name + kabupaten + kecamatan; no row = not surveyed)
+    status = pd.Series("not_surveyed", index=ident.index, dtype="string")
+    if land is not None and len(land):
+        lk = I.land_key(land["cooperative"], land["district"], land["subdistrict"])
+        lut = pd.Series(land["status"].astype("string").to_numpy(), index=lk.to_numpy())
+        lut = lut[~lut.index.duplicated(keep=False)]
+        got = I.land_key(loc["name"], loc["district"], loc["subdistrict"]).map(lut).reset_index(drop=True)
+        status = got.astype("string").where(got.notna(), "not_surveyed")
+    seats = [f for f in _frames(cleaned, "boundary_centroids")]
+    seats = pd.concat(seats, ignore_index=True) if seats else None
+    cc = C.cooperative_context(ident.assign(kode_kabkota=ident["kode_kabkota"]), seats=seats)
+    same = cc["dist_nearest_coop_km"].to_numpy() == 0
+    for i in np.flatnonzero(same):
+        problems.append({"kind": "identity", "file": res.file, "row": None, "column": "coordinates",
+                         "value": str(ident["cooperative_id"].iat[i]), "rule": "same point as cooperative "
+                         f"{cc['nearest_coop_id'].iat[i]}: at least one of them is not at its own place",
+                         "severity": "warning"})
+    per = pd.DataFrame({"coop_id": ident["coop_id"], "nama_koperasi": ident["nama_koperasi"],
+                        "simkopdes_id": pd.array(ident["cooperative_id"], dtype="Int64"),
+                        "latitude": ident["latitude"], "longitude": ident["longitude"],
+                        "match_method": ident["match_method"], "match_score": ident["match_score"],
+                        "coord_flag": ident["coord_flag"], "dist_village_km": ident["dist_village_km"],
+                        "land_status": status.to_numpy(), "capital": cc["capital"],
+                        "dist_capital_km": cc["dist_capital_km"],
+                        "dist_nearest_coop_km": cc["dist_nearest_coop_km"]}).dropna(subset=["coop_id"])
+    per = per.set_index("coop_id")
+    for c in per.columns:
+        t[c] = t["coop_id"].map(per[c]).astype(empty[c].dtype).to_numpy()
+    ident["land_status"] = status.to_numpy()
+    ident["dist_capital_km"] = cc["dist_capital_km"].to_numpy()
+    ident["dist_nearest_coop_km"] = cc["dist_nearest_coop_km"].to_numpy()
+    return t, ident, vctx
+
+
+def _empty_realdata(n: int, index) -> pd.DataFrame:
+    cols = S.PROCESSED_SCHEMAS["cooperatives"].columns
+    out = {}
+    for c in S.REALDATA_COLUMNS:
+        dt = str(cols[c].dtype)
+        if dt == "Int64":
+            out[c] = pd.array([pd.NA] * n, dtype="Int64")
+        elif dt == "float64":
+            out[c] = np.full(n, np.nan)
+        else:
+            out[c] = pd.array([pd.NA] * n, dtype="string")
+    return pd.DataFrame(out, index=index)
+
+
+def _coverage(table: pd.DataFrame, files: dict[str, Path]) -> pd.DataFrame:
+    """Which source each column group of the table rests on, and how many cooperatives have it."""
+    def src(*kinds):
+        names = [p.name for k, p in sorted(files.items()) if _kind(k) in kinds]
+        return ", ".join(names) if names else "none"
+
+    n_kel = int((table["jenis"] == "kelurahan").sum())
+    blocks = [
+        ("region", "kode_desa", ("kemendagri_desa",), "Kemendagri 2025 codes"),
+        ("registry_formalisation", "reg_accounts", ("simkopdes_village_stats", "simkopdes_match"),
+         "SIMKOPDES registry: accounts, NPWP, NIB, RAT (formal status, not activity)"),
+        ("identity", "nama_koperasi", ("simkopdes_locations",), "name, SIMKOPDES id, coordinates, matched village"),
+        ("village_idm", "idm_2024", ("idm_desa",), f"IDM 2023/2024 for desa; the {n_kel} cooperatives in kelurahan "
+         "have none by design (stratum 'kelurahan', not imputed)"),
+        ("village_dimensions", "dim_market_access", ("idm_indicators",), "50 IDM-2024 indicators (0-5) by dimension"),
+        ("land", "land_status", ("simkopdes_land",), "building-land verification; 'not_surveyed' = no row"),
+        ("distances", "dist_capital_km", ("simkopdes_locations", "boundary_centroids"),
+         "straight-line km from the coordinates"),
+        ("podes", "population", ("podes",), "village facilities (Podes-style)"),
+        ("survey", "members", ("survey",), "cooperative survey and assessment: without it nothing is known of "
+         "members, capital, turnover, business units in operation or health"),
+    ]
+    rows = []
+    for block, col, kinds, note in blocks:
+        have = table[col].notna() if col != "land_status" else table[col].notna() & (table[col] != "not_surveyed")
+        rows.append({"block": block, "column": col, "source": src(*kinds), "n_cooperatives": len(table),
+                     "n_with_value": int(have.sum()), "note": note})
+    return pd.DataFrame(rows)
+
+
+_EXTRA_FRAMES = ("identity", "discovery", "coverage")
 
 
 def _out_dir(source: str, root: Path | str | None) -> Path:
@@ -503,8 +693,9 @@ def load_analysis_table(source: str = "synthetic", *, root: Path | str | None = 
     Parameters
     ----------
     source : {"synthetic", "kaltara"} or folder
-        ``"synthetic"`` = ``data/raw/synthetic``; ``"kaltara"`` = ``../shared/data/kaltara`` plus drop-ins
-        in ``data/raw``; otherwise a folder with raw exports.
+        ``"synthetic"`` = ``data/raw/synthetic``; ``"kaltara"`` = ``data/raw/kaltara`` (the vendored public
+        data) with the researcher's drop-ins in ``data/raw/kaltara/survey/``; otherwise a folder with raw
+        exports. Files are found by their headers (``AnalysisData.discovery`` says which were used).
     root : path, optional
         Project root (default: found from the marker file).
     rebuild : bool
@@ -541,12 +732,16 @@ def load_analysis_table(source: str = "synthetic", *, root: Path | str | None = 
 
                 p = source_dirs(source, root=Path(root) if root else None)[0] / FILES["answers"]
                 answers = read_answers(p) if p.is_file() else None
+            extra = {name: pd.read_csv(out / f"{name}.csv") if (out / f"{name}.csv").is_file() else pd.DataFrame()
+                     for name in _EXTRA_FRAMES}
             return AnalysisData(table=table, audit=frames["audit"], validation=frames["validation"],
                                 answers=answers, source=source, villages=villages,
-                                load_summary=frames["load_summary"], from_cache=True)
+                                load_summary=frames["load_summary"], from_cache=True, **extra)
     data = build_analysis_table(source, root=root, files=files)
     write_processed(out, table=data.table, villages=data.villages, audit=data.audit, validation=data.validation,
                     load_summary=data.load_summary, manifest=manifest, synthetic=source == "synthetic")
+    for name in _EXTRA_FRAMES:
+        getattr(data, name).to_csv(out / f"{name}.csv", index=False)
     return data
 
 

@@ -413,6 +413,113 @@ _SURVEY: dict[str, pa.Column] = {
 }
 RAW_SCHEMAS["survey"] = _schema(_SURVEY, name="survey")
 
+# ============================================================================== raw: public Kaltara data (issue 10)
+#: the 50 IDM-2024 indicators in official order (IKS01–IKS35, IKE01–IKE12, IKL01–IKL03), as the public
+#: file ``idm_kaltara_2024_desa_indicators.csv`` names its columns; each is a 0–5 score
+IDM_INDICATORS: tuple[str, ...] = (
+    "IKS01_AKSES_SARKES", "IKS02_DOKTER", "IKS03_BIDAN", "IKS04_NAKES_LAIN", "IKS05_KEPESERTAAN_BPJS",
+    "IKS06_AKSES_POSKESDES", "IKS07_AKTIVITAS_POSYANDU", "IKS08_AKSES_SD_MI", "IKS09_AKSES_SMP_MTS",
+    "IKS10_AKSES_SMA_SMK", "IKS11_PAUD", "IKS12_PKBM_PAKET_ABC", "IKS13_KURSUS", "IKS14_TAMAN_BACA_PERPUS",
+    "IKS15_KEBIASAAN_GOTONG_ROYONG", "IKS16_FREKUENSI_GOTONG_ROYONG", "IKS17_RUANG_PUBLIK",
+    "IKS18_KELOMPOK_OLAHRAGA", "IKS19_KEGIATAN_OLAHRAGA", "IKS20_KERAGAMAN_AGAMA", "IKS21_KERAGAMAN_BAHASA",
+    "IKS22_KERAGAMAN_KOMUNIKASI", "IKS23_POSKAMLING", "IKS24_SISKAMLING", "IKS25_KONFLIK", "IKS26_PMKS",
+    "IKS27_SLB", "IKS28_AKSES_LISTRIK", "IKS29_SINYAL_TELEPON", "IKS30_INTERNET_KANTOR_DESA",
+    "IKS31_INTERNET_WARGA", "IKS32_AKSES_JAMBAN", "IKS33_SAMPAH", "IKS34_AIR_MINUM", "IKS35_AIR_MANDI_CUCI",
+    "IKE01_KERAGAMAN_PRODUKSI", "IKE02_PERTOKOAN", "IKE03_PASAR", "IKE04_TOKO_WARUNG_KELONTONG",
+    "IKE05_KEDAI_PENGINAPAN", "IKE06_POS_LOGISTIK", "IKE07_BANK_BPR", "IKE08_KREDIT", "IKE09_LEMBAGA_EKONOMI",
+    "IKE10_TRANSPORTASI_UMUM", "IKE11_KETERBUKAAN_WILAYAH", "IKE12_KUALITAS_JALAN", "IKL01_KUALITAS_LINGKUNGAN",
+    "IKL02_RAWAN_BENCANA", "IKL03_TANGGAP_BENCANA",
+)
+#: land-verification labels of the Kopdes programme → canonical codes
+LAND_STATUS_RAW = {"terverifikasi": "verified", "sedang diverifikasi": "in_verification",
+                   "tidak ada lahan": "no_land", "dipertimbangkan": "under_consideration",
+                   "verified": "verified", "in_verification": "in_verification", "no_land": "no_land",
+                   "under_consideration": "under_consideration"}
+LAND_STATUSES = ("verified", "in_verification", "under_consideration", "no_land")
+
+
+def _lat(desc_id="Lintang (WGS84)", desc_en="Latitude (WGS84)", **kw) -> pa.Column:
+    return _col("float", desc_id, desc_en, "degrees", range=(-90.0, 90.0), **kw)
+
+
+def _lon(desc_id="Bujur (WGS84)", desc_en="Longitude (WGS84)", **kw) -> pa.Column:
+    return _col("float", desc_id, desc_en, "degrees", range=(-180.0, 180.0), **kw)
+
+
+_IDM_DESA_COMMON = {
+    "kode": _desa(desc_id="Kode desa Kemendagri 2025 (bertitik)", desc_en="Kemendagri 2025 village code (dotted)"),
+    "kode_idm": _text("Kode desa IDM (kode Kemendagri tanpa titik)", "IDM village code (Kemendagri code without dots)",
+                      required=False),
+    "kode_kabkota": _kab(required=False),
+    "nama_kabkota": _text("Nama kabupaten/kota", "Regency/city name", required=False),
+    "kode_kecamatan": _kec(required=False),
+    "nama_kecamatan": _text("Nama kecamatan", "District name", required=False),
+    "nama_desa": _text("Nama desa (Kemendagri)", "Village name (Kemendagri)", required=False),
+    "tahun": _col("int", "Tahun IDM", "IDM year", "year", range=(2015, 2100), nullable=False),
+}
+RAW_SCHEMAS["idm_desa"] = _schema({
+    **_IDM_DESA_COMMON,
+    "nama_desa_idm": _text("Nama desa (ejaan IDM)", "Village name (IDM spelling)", required=False),
+    "iks": _score01("Indeks Ketahanan Sosial (IKS)", "Social resilience index (IKS)"),
+    "ike": _score01("Indeks Ketahanan Ekonomi (IKE)", "Economic resilience index (IKE)"),
+    "ikl": _score01("Indeks Ketahanan Lingkungan (IKL)", "Environmental resilience index (IKL)"),
+    "idm": _score01("Indeks Desa Membangun = (IKS+IKE+IKL)/3", "Village development index = (IKS+IKE+IKL)/3"),
+    "status_idm": _col("category", "Status IDM", "IDM status", checks=[pa.Check.isin(list(IDM_STATUSES))]),
+    "sumber_nilai": _text("Tanda asal nilai dari repositori sumber", "Provenance flag of the source repository",
+                          required=False),
+    "catatan": _CATATAN,
+}, name="idm_desa", unique=["kode", "tahun"])
+
+RAW_SCHEMAS["idm_indicators"] = _schema({
+    **_IDM_DESA_COMMON,
+    **{ind: _col("int", f"Skor indikator IDM {ind} (0-5)", f"IDM indicator score {ind} (0-5)", "score 0-5",
+                 range=(0, 5)) for ind in IDM_INDICATORS},
+    "iks_from_indicators": _score01("IKS dihitung ulang = jumlah/175", "IKS recomputed = sum/175", required=False),
+    "ike_from_indicators": _score01("IKE dihitung ulang = jumlah/60", "IKE recomputed = sum/60", required=False),
+    "ikl_from_indicators": _score01("IKL dihitung ulang = jumlah/15", "IKL recomputed = sum/15", required=False),
+    "matches_official_iks_ike_ikl": _col("bool", "IKS/IKE/IKL hitung ulang = nilai resmi",
+                                         "Recomputed IKS/IKE/IKL equal the official values", required=False),
+    "catatan": _CATATAN,
+}, name="idm_indicators", unique=["kode", "tahun"])
+
+RAW_SCHEMAS["simkopdes_locations"] = _schema({
+    "cooperative_id": _col("int", "ID koperasi SIMKOPDES", "SIMKOPDES cooperative id", nullable=False, unique=True),
+    "name": _text("Nama resmi koperasi ('KOPERASI DESA/KELURAHAN MERAH PUTIH <desa> [KECAMATAN …]')",
+                  "Official cooperative name ('KOPERASI DESA/KELURAHAN MERAH PUTIH <village> [KECAMATAN …]')",
+                  nullable=False),
+    "province": _text("Provinsi", "Province", required=False),
+    "district": _text("Kabupaten/kota (ejaan SIMKOPDES)", "Regency/city (SIMKOPDES spelling)", nullable=False),
+    "subdistrict": _text("Kecamatan (ejaan SIMKOPDES)", "District (SIMKOPDES spelling)", nullable=False),
+    "latitude": _lat(),
+    "longitude": _lon(),
+    "catatan": _CATATAN,
+}, name="simkopdes_locations")
+
+RAW_SCHEMAS["simkopdes_land"] = _schema({
+    "asset_id": _col("int", "ID aset lahan (BUKAN ID koperasi)", "Land asset id (NOT the cooperative id)",
+                     required=False),
+    "cooperative": _text("Nama koperasi", "Cooperative name", nullable=False),
+    "province": _text("Provinsi", "Province", required=False),
+    "district": _text("Kabupaten/kota (ejaan SIMKOPDES)", "Regency/city (SIMKOPDES spelling)", nullable=False),
+    "subdistrict": _text("Kecamatan", "District", nullable=False),
+    "village": _text("Nama desa/kelurahan", "Village name"),
+    "status": _col("category", "Status verifikasi lahan gedung koperasi",
+                   "Verification status of the cooperative's building land", levels=LAND_STATUS_RAW),
+    "surveyor": _text("Lembaga surveyor", "Surveying body", required=False),
+    "latitude": _lat("Lintang lahan (WGS84)", "Plot latitude (WGS84)"),
+    "longitude": _lon("Bujur lahan (WGS84)", "Plot longitude (WGS84)"),
+    "catatan": _CATATAN,
+}, name="simkopdes_land")
+
+RAW_SCHEMAS["boundary_centroids"] = _schema({
+    "kode": _text("Kode wilayah Kemendagri (kab/kec/desa)", "Kemendagri area code (regency/district/village)",
+                  nullable=False, checks=[pa.Check.str_matches(r"^65(\.\d{2}){1,2}(\.[12]\d{3})?$")]),
+    "nama": _text("Nama wilayah", "Area name"),
+    "lat_centroid": _lat("Lintang titik tengah poligon", "Latitude of the polygon centroid"),
+    "lng_centroid": _lon("Bujur titik tengah poligon", "Longitude of the polygon centroid"),
+    "catatan": _CATATAN,
+}, name="boundary_centroids")
+
 # ============================================================================== aliases
 def _n(text: str) -> str:
     from kaltara_study.data.read import normalise_header
@@ -530,6 +637,11 @@ KEYS: dict[str, list[str]] = {
     "bps_bridge_kecamatan": ["kode_bps"],
     "podes": ["kode_desa_bps"],
     "survey": ["coop_id"],
+    "idm_desa": ["kode", "tahun"],
+    "idm_indicators": ["kode", "tahun"],
+    "simkopdes_locations": ["cooperative_id"],
+    "simkopdes_land": ["cooperative", "district", "subdistrict"],
+    "boundary_centroids": ["kode"],
     "cooperatives": ["coop_id"],
     "villages": ["kode_desa"],
 }
@@ -646,8 +758,57 @@ COOPERATIVE_COLUMNS: tuple[str, ...] = tuple(
     list(_REGION) + list(_REGISTRY) + [c for c in _VILLAGE_CONTEXT if c != "population_kabkota"]
     + list(_IDM) + list(_SURVEY_OUT) + list(_DERIVED))
 
+#: issue 10: identity and public village context, after the contract columns (absent sources → NA)
+_DIMS = ("market_access", "finance_access", "logistics_transport", "infrastructure", "digital", "health",
+         "education", "social_capital", "environment_disaster")
+_REALDATA: dict[str, pa.Column] = {
+    "nama_koperasi": _text("Nama resmi koperasi (SIMKOPDES)", "Official cooperative name (SIMKOPDES)", required=False),
+    "simkopdes_id": _col("int", "ID koperasi SIMKOPDES", "SIMKOPDES cooperative id", required=False),
+    "latitude": _lat(required=False),
+    "longitude": _lon(required=False),
+    "match_method": _col("category", "Cara padanan desa (exact/fuzzy/land/registry/polygon; kosong = belum dipadankan)",
+                         "How the village was matched (exact/fuzzy/land/registry/polygon; NA = no location row matched)",
+                         required=False),
+    "match_score": _col("float", "Skor padanan nama (0-100)", "Name match score (0-100)", "0-100", range=(0, 100),
+                        required=False),
+    "coord_flag": _text("Catatan koordinat (di luar kabupaten / jauh dari desa, km)",
+                        "Coordinate flag (outside the regency / far from the village, km)", required=False),
+    "dist_village_km": _col("float", "Jarak titik ke poligon desanya", "Distance of the point to its village polygon",
+                            "km", range=(0, None), required=False),
+    "land_status": _col("category", "Status lahan gedung (verified/in_verification/under_consideration/no_land/"
+                        "not_surveyed)", "Building-land status (… / not_surveyed)", required=False,
+                        checks=[pa.Check.isin(list(LAND_STATUSES) + ["not_surveyed"])]),
+    "stratum": _col("category", "Strata: desa (ber-IDM) atau kelurahan (tanpa IDM menurut desain)",
+                    "Stratum: desa (has IDM) or kelurahan (no IDM by design)", required=False,
+                    checks=[pa.Check.isin(list(JENIS))]),
+    "idm_2024": _score01("IDM 2024", "IDM 2024", required=False),
+    "iks_2024": _score01("IKS 2024", "IKS 2024", required=False),
+    "ike_2024": _score01("IKE 2024", "IKE 2024", required=False),
+    "ikl_2024": _score01("IKL 2024", "IKL 2024", required=False),
+    "idm_status_2024": _col("category", "Status IDM 2024", "IDM status 2024", required=False,
+                            checks=[pa.Check.isin(list(IDM_STATUSES))]),
+    "idm_2023": _score01("IDM 2023", "IDM 2023", required=False),
+    "idm_status_2023": _col("category", "Status IDM 2023", "IDM status 2023", required=False,
+                            checks=[pa.Check.isin(list(IDM_STATUSES))]),
+    "idm_change": _col("float", "Perubahan IDM 2023→2024", "IDM change 2023→2024", "index points", required=False),
+    **{f"dim_{d}": _col("float", f"Dimensi {d}: rata-rata skor indikator IDM 2024 (0-5)",
+                        f"Dimension {d}: mean IDM-2024 indicator score (0-5)", "score 0-5", range=(0, 5),
+                        required=False) for d in _DIMS},
+    **{i.lower(): _col("int", f"Skor indikator IDM 2024 {i} (0-5)", f"IDM 2024 indicator score {i} (0-5)",
+                       "score 0-5", range=(0, 5), required=False) for i in IDM_INDICATORS},
+    "capital": _text("Ibu kota kabupaten/kota", "Regency/city capital", required=False),
+    "dist_capital_km": _col("float", "Jarak garis lurus ke ibu kota kabupaten (pusat kecamatan ibu kota)",
+                            "Straight-line distance to the regency capital (seat kecamatan centroid)", "km",
+                            range=(0, None), required=False),
+    "dist_nearest_coop_km": _col("float", "Jarak garis lurus ke koperasi terdekat lainnya",
+                                 "Straight-line distance to the nearest other cooperative", "km", range=(0, None),
+                                 required=False),
+}
+REALDATA_COLUMNS: tuple[str, ...] = tuple(_REALDATA)
+
 PROCESSED_SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "cooperatives": _schema({**_REGION, **_REGISTRY, **_VILLAGE_CONTEXT, **_IDM, **_SURVEY_OUT, **_DERIVED},
+    "cooperatives": _schema({**_REGION, **_REGISTRY, **_VILLAGE_CONTEXT, **_IDM, **_SURVEY_OUT, **_DERIVED,
+                             **_REALDATA},
                             name="cooperatives"),
     "villages": _schema({
         "kode_desa": _desa(unique=True),
@@ -721,6 +882,11 @@ _TABLE_TITLES = {
     "bps_bridge_kecamatan": "Jembatan kode BPS ↔ Kemendagri: kecamatan",
     "podes": "Fasilitas desa gaya Podes (CSV, kunci kode desa BPS)",
     "survey": "Survei dan penilaian koperasi (XLSX, satu baris per koperasi)",
+    "idm_desa": "IDM per desa per tahun (`idm_kaltara_<tahun>_desa.csv`; dikenali dari judul kolom)",
+    "idm_indicators": "IDM 2024: skor 50 indikator per desa (`idm_kaltara_2024_desa_indicators.csv`)",
+    "simkopdes_locations": "SIMKOPDES: nama resmi dan koordinat tiap koperasi (`simkopdes_kaltara_locations.csv`)",
+    "simkopdes_land": "SIMKOPDES: verifikasi lahan gedung koperasi (`simkopdes_kaltara_land_assets.csv`)",
+    "boundary_centroids": "Titik tengah poligon batas wilayah (`kaltara_boundaries_*_centroid.csv`)",
     "cooperatives": "TABEL ANALISIS: satu baris per koperasi (`data/processed/<source>/cooperatives.parquet`)",
     "villages": "Tabel desa: satu baris per desa/kelurahan (`data/processed/<source>/villages.parquet`)",
 }

@@ -22,7 +22,7 @@ from kaltara_study.errors import DataError, InputError
 from kaltara_study.data.read import RawTable, normalise_header, read_table
 from kaltara_study.data.validate import ROW, report_frame, validate
 
-__all__ = ["KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source",
+__all__ = ["Discovery", "MULTI_FILE_KINDS", "detect_kind", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source",
            "parse_frame", "read_boundaries", "real_source_files"]
 
 
@@ -387,26 +387,16 @@ SOURCE_PATTERNS: dict[str, tuple[str, ...]] = {
 
 
 def real_source_files(folder: str | Path) -> dict[str, Path]:
-    """Map each source kind to its file in ``folder`` (the ``../shared/data/kaltara`` naming).
+    """Map each source kind to its file in ``folder``, found by content (:func:`discover_files`).
 
-    Kinds whose file is absent are left out; when a pattern matches several files the
-    alphabetically first is taken (deterministic).
+    Kinds whose file is absent are left out; for several files of one kind the preferred one is
+    given (see :func:`discover_files`). ``SOURCE_PATTERNS`` only documents the usual names.
 
     >>> files = real_source_files(paths().shared_kaltara)  # doctest: +SKIP
     >>> files["simkopdes_village_stats"].name  # doctest: +SKIP
     'simkopdes_kaltara_village_stats.csv'
     """
-    folder = Path(folder)
-    out: dict[str, Path] = {}
-    if not folder.is_dir():
-        return out
-    for kind, patterns in SOURCE_PATTERNS.items():
-        for pat in patterns:
-            hits = sorted(p for p in folder.glob(pat) if p.is_file() and "centroid" not in p.name)
-            if hits:
-                out[kind] = hits[0]
-                break
-    return out
+    return discover_files(folder).first()
 
 
 def load_folder(folder: str | Path, *, kinds: list[str] | None = None, **options) -> dict[str, LoadResult]:
@@ -501,3 +491,221 @@ def read_boundaries(path: str | Path, level: str):
     if name_col is not None and name_col != "nama":
         out = out.rename(columns={name_col: "nama"})
     return out.sort_values("kode", kind="stable").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ discovery by content
+#: kinds that may come as several files, all used (e.g. one IDM file per year); on a duplicate key the
+#: file earlier in precedence order wins (reported by the pipeline)
+MULTI_FILE_KINDS = ("idm_desa", "idm_summary", "boundary_centroids")
+#: file suffixes read as tables / as boundaries; anything else is ignored (and reported)
+TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
+BOUNDARY_SUFFIXES = {".geojson"}
+PROVENANCE_FILE = "PROVENANCE.md"
+DISCOVERY_COLUMNS = ["file", "origin", "kind", "used", "reason"]
+_ORIGIN_RANK = {"researcher": 0, "source": 1, "vendored": 2}
+_CODE_LEVEL = {"code_desa": "desa", "code_kec": "kec", "code_kab": "kab"}
+
+
+def _codes_parse(values: pd.Series, level: str) -> bool:
+    sample = values.dropna().astype(str).head(20)
+    if sample.empty:
+        return True
+    res = P.parse_code(sample.astype(object), column="kode", level=level)
+    return len(res.errors) == 0
+
+
+def _detect_boundaries(path: Path) -> tuple[str | None, str]:
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        props = (data.get("features") or [{}])[0].get("properties") or {}
+    except (OSError, ValueError, AttributeError) as exc:
+        return None, f"not readable as GeoJSON ({type(exc).__name__})"
+    code = next((props[k] for k in ("kode", "kode_desa", "kode_kec", "kode_kab", "kode_wilayah", "code")
+                 if k in props), None)
+    if code is None:
+        return None, "GeoJSON features have no 'kode' property"
+    digits = re.sub(r"\D", "", str(code))
+    level = {4: "boundaries_kabkota", 6: "boundaries_kecamatan", 10: "boundaries_desa"}.get(len(digits))
+    if level is None:
+        return None, f"GeoJSON 'kode' {code!r} is not a kabupaten, kecamatan or village code"
+    return level, f"GeoJSON with {level.split('_')[1]} codes in 'kode'"
+
+
+def detect_kind(path: str | Path, *, schemas: dict | None = None, aliases: dict | None = None
+                ) -> tuple[str | None, str]:
+    """The source kind of a raw file, from its content (headers, code level), never from its name.
+
+    A kind fits when every required column of its contract (``schema.RAW_SCHEMAS``) is named by a
+    header (directly or through ``schema.COLUMN_ALIASES``) and its required code columns hold codes of
+    the right level; among fitting kinds the one explaining the largest share of the file's headers
+    wins (then the one covering more columns). GeoJSON files are boundaries of the level of their
+    ``kode`` property. The wide Kemendesa IDM layout is recognised by headers such as ``IKS 2024``.
+
+    Returns
+    -------
+    (kind or None, reason)
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "anything.csv"
+    >>> _ = p.write_text("cooperative_id,name,district,subdistrict,latitude,longitude\\n1,K,A,B,2.1,117\\n")
+    >>> detect_kind(p)[0]
+    'simkopdes_locations'
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in BOUNDARY_SUFFIXES:
+        return _detect_boundaries(path)
+    if suffix not in TABLE_SUFFIXES:
+        return None, f"not a data file ({suffix or 'no suffix'})"
+    if schemas is None:
+        schemas, aliases_, _ = _schema_parts()
+        aliases = aliases_ if aliases is None else aliases
+    aliases = aliases or {}
+    try:
+        raw = read_table(path)
+    except InputError as exc:
+        return None, f"not readable as a table ({exc})"
+    headers = [c for c in raw.frame.columns if c != ROW]
+    if not headers:
+        return None, "no header row"
+    if "idm_wide" in schemas and any(_WIDE_RX.match(h) for h in headers):
+        rename = _rename_map(headers, schemas["idm_wide"], aliases.get("idm_wide", {}))
+        if "kode_desa_kemendesa" in rename.values():
+            return "idm_wide", "village code and year columns such as 'IKS 2024' (wide Kemendesa IDM layout)"
+    fits = []
+    for kind, schema in schemas.items():
+        if kind == "idm_wide":
+            continue
+        rename = _rename_map(headers, schema, aliases.get(kind, {}))
+        covered = set(rename.values())
+        required = {n for n, c in schema.columns.items() if c.required}
+        if not required <= covered:
+            continue
+        inverse = {v: k for k, v in rename.items()}
+        ok = all(_codes_parse(raw.frame[inverse[n]], _CODE_LEVEL[_kind_of(c)])
+                 for n, c in schema.columns.items()
+                 if c.required and _kind_of(c) in _CODE_LEVEL and n in inverse)
+        if ok:
+            fits.append((len(rename) / len(headers), len(covered), kind))
+    if not fits:
+        return None, "headers match no known source kind: " + ", ".join(headers[:8]) + ("…" if len(headers) > 8 else "")
+    fits.sort(key=lambda t: (-t[0], -t[1], t[2]))
+    share, n, kind = fits[0]
+    others = [k for s, m, k in fits[1:] if (s, m) == (share, n)]
+    why = f"headers fit the {kind!r} contract ({n} columns, {share:.0%} of the file's headers)"
+    if others:
+        why += f"; equally good: {others} (first in name order taken)"
+    return kind, why
+
+
+_DETECTED: dict[tuple, tuple[str | None, str]] = {}
+
+
+def _detect_cached(path: Path) -> tuple[str | None, str]:
+    """:func:`detect_kind` with the default contract, remembered per (path, size, mtime) in this process."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _DETECTED:
+        _DETECTED[key] = detect_kind(path)
+    return _DETECTED[key]
+
+
+def _provenance_names(folder: Path) -> set[str]:
+    prov = folder / PROVENANCE_FILE
+    if not prov.is_file():
+        return set()
+    return set(re.findall(r"^\| `([^`]+)` \|", prov.read_text(encoding="utf-8"), flags=re.M))
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The raw files of a source, found by content.
+
+    Attributes
+    ----------
+    files : dict
+        kind → files used, in precedence order (one file for single-file kinds).
+    report : DataFrame
+        ``file, origin, kind, used, reason`` for every file looked at: ``origin`` is ``vendored``
+        (listed in the folder's ``PROVENANCE.md``), ``researcher`` (any other file below a folder
+        with a ``PROVENANCE.md``, e.g. ``data/raw/kaltara/survey/``) or ``source`` (a folder without
+        one, e.g. ``data/raw/synthetic``); ``file`` is relative to the source folder.
+    """
+
+    files: dict[str, list[Path]]
+    report: pd.DataFrame
+
+    def first(self) -> dict[str, Path]:
+        """kind → the preferred file."""
+        return {k: v[0] for k, v in self.files.items() if v}
+
+
+def discover_files(folders: list[str | Path] | str | Path) -> Discovery:
+    """Find every raw file of a source by content (:func:`detect_kind`), recursively, and choose.
+
+    Precedence within a kind: a researcher's file beats a vendored public file (the researcher put
+    it there on purpose; reported, never silent); among researchers' files the most recently
+    modified wins; otherwise name order. Kinds in :data:`MULTI_FILE_KINDS` keep every file, in
+    that order. Files named ``ANSWERS_*`` (the synthetic truth) and ``PROVENANCE.md``/``README*``
+    are not data.
+
+    Examples
+    --------
+    >>> d = discover_files(paths().shared_kaltara)  # doctest: +SKIP
+    >>> d.report.query("used")[["file", "kind"]].head(3)  # doctest: +SKIP
+    """
+    if isinstance(folders, (str, Path)):
+        folders = [folders]
+    rows = []
+    cands: dict[str, list[tuple]] = {}
+    for folder in (Path(f) for f in folders):
+        if not folder.is_dir():
+            continue
+        for f in sorted(folder.rglob("*")):
+            if not f.is_file() or any(part.startswith(".") for part in f.relative_to(folder).parts):
+                continue
+            rel = f.relative_to(folder).as_posix()
+            if f.name == PROVENANCE_FILE or f.name.upper().startswith("README") or f.name.startswith("ANSWERS_"):
+                rows.append({"file": rel, "origin": "-", "kind": None, "used": False,
+                             "reason": "documentation or synthetic truth, not an input"})
+                continue
+            listed = _provenance_names(f.parent)
+            under_prov = any((p / PROVENANCE_FILE).is_file() for p in [f.parent, *f.parents]
+                             if p == folder or folder in p.parents)
+            origin = "vendored" if f.name in listed else ("researcher" if under_prov else "source")
+            kind, why = _detect_cached(f)
+            row = {"file": rel, "origin": origin, "kind": kind, "used": False, "reason": why}
+            rows.append(row)
+            if kind is not None:
+                mtime = f.stat().st_mtime if origin == "researcher" else 0.0
+                cands.setdefault(kind, []).append((_ORIGIN_RANK[origin], -mtime, rel, f, row))
+    files: dict[str, list[Path]] = {}
+    for kind, lst in sorted(cands.items()):
+        lst.sort(key=lambda t: t[:3])
+        if kind in MULTI_FILE_KINDS:
+            files[kind] = [t[3] for t in lst]
+            for t in lst:
+                t[4]["used"] = True
+                if len(lst) > 1:
+                    t[4]["reason"] += f"; one of {len(lst)} files of this kind (on a duplicate key the " \
+                                      "researcher's, then the newer file wins)"
+            continue
+        win = lst[0]
+        files[kind] = [win[3]]
+        win[4]["used"] = True
+        for t in lst[1:]:
+            if win[0] < t[0]:
+                why = f"shadowed by the researcher's file {win[2]!r}, which takes precedence over {t[4]['origin']} files"
+            elif win[4]["origin"] == "researcher":
+                why = f"superseded by the researcher's more recently modified file {win[2]!r}"
+            else:
+                why = f"another file of this kind, {win[2]!r}, comes first in name order"
+            t[4]["reason"] = f"not used: {why}"
+        if len(lst) > 1 and win[4]["origin"] == "researcher":
+            win[4]["reason"] += "; used instead of " + ", ".join(repr(t[2]) for t in lst[1:])
+    report = pd.DataFrame(rows, columns=DISCOVERY_COLUMNS)
+    return Discovery(files=files, report=report)
