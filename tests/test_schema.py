@@ -9,7 +9,8 @@ import pytest
 from kaltara_study.data import schema as S
 from kaltara_study.data.read import normalise_header
 
-RAW_KINDS = {"kemendagri_kabkota", "kemendagri_kecamatan", "kemendagri_desa", "kemendagri_summary",
+RAW_KINDS = {"idm_desa", "idm_indicators", "simkopdes_locations", "simkopdes_land", "boundary_centroids",
+             "kemendagri_kabkota", "kemendagri_kecamatan", "kemendagri_desa", "kemendagri_summary",
              "simkopdes_village_stats", "simkopdes_match", "idm_summary", "idm_long", "idm_wide",
              "bps_bridge_kabkota", "bps_bridge_kecamatan", "podes", "survey"}
 CONTRACT = """coop_id kode_desa nama_desa jenis kode_kecamatan nama_kecamatan kode_kabkota nama_kabkota reg_accounts
