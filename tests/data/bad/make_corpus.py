@@ -122,8 +122,9 @@ case("numbers_money_indonesian.csv", "coop", csv_text(num_rows), expect="parses"
              "assets_rp": [1250000.0, 3e9, 2.5e9, -5000.0, 10000.0]})
 case("numbers_english_thousands.csv", "coop",
      csv_text([num_rows[0], ["A", "6501012001", "1,250", "1,250,000.50", "2,000,000"]], sep=";"),
-     expect="parses", rows=1, rejected=0, values={"own_capital_rp": [1250000.5], "assets_rp": [2000000.0]},
-     rules=["not_an_integer"])  # "1,250" is 1.25 in Indonesian: not a whole number of members
+     expect="parses", rows=1, rejected=0,
+     values={"members": [1250], "own_capital_rp": [1250000.5], "assets_rp": [2000000.0]},
+     rules=["number_convention"])  # a whole-number column cannot hold 1,25: "1,250" members are 1250
 case("money_not_money.csv", "coop", csv_text([num_rows[0], ["A", "6501012001", "3", "sejuta", "Rp abc"]]),
      expect="parses", rows=1, rejected=0, values={"own_capital_rp": ["<NA>"], "assets_rp": ["<NA>"]},
      rules=["not_money"])
