@@ -115,7 +115,7 @@ def test_missing_file_and_xls(tmp_path):
     with pytest.raises(InputError, match="not found"):
         read_table(tmp_path / "nope.csv")
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(InputError, match="save as .xlsx"):
+    with pytest.raises(InputError, match="save it as .xlsx"):
         read_table(tmp_path / "old.xls")
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04garbage")
     with pytest.raises(InputError, match="not a readable XLSX"):
