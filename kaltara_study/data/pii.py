@@ -213,7 +213,7 @@ def scrub_series(values: pd.Series) -> pd.Series:
     hit = (codes >= 0) & changed[np.maximum(codes, 0)]
     out_arr = obj.to_numpy(dtype=object).copy()
     out_arr[hit] = new_u.to_numpy(dtype=object)[codes[hit]]
-    out = pd.Series(out_arr, index=values.index, name=values.name)
+    out = pd.Series(out_arr, index=values.index, name=values.name, dtype=object)
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         out = out.astype(dtype)
     return out
