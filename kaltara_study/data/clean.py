@@ -115,12 +115,25 @@ class CleanResult:
                 "audit_entries": len(self.audit)}
 
 
+def _txt_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, texts): the column's cells as :func:`_txt` text, computed once per distinct value."""
+    codes, uniq = pd.factorize(col, use_na_sentinel=True)
+    texts = np.array([_txt(u) for u in uniq] + ["<NA>"], dtype=object)
+    return codes, texts
+
+
 def _key_values(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    """The row key as text ("KOP-1", "52976/2025"), vectorised (one :func:`_txt` per distinct value)."""
     cols = [k for k in key if k in frame.columns]
     if not cols:
-        return pd.Series(frame.get(ROW, pd.Series(range(1, len(frame) + 1), index=frame.index)).astype(str),
-                         index=frame.index)
-    return frame[cols].astype(object).map(_txt).agg("/".join, axis=1)
+        return pd.Series(frame.get(ROW, pd.Series(range(1, len(frame) + 1), index=frame.index)).astype(str)
+                         .to_numpy(dtype=object), index=frame.index, dtype=object)
+    out = None
+    for c in cols:
+        codes, texts = _txt_codes(frame[c])
+        part = texts[codes]  # code -1 (NA) takes the last entry, "<NA>"
+        out = part if out is None else out + "/" + part
+    return pd.Series(out, index=frame.index, dtype=object)
 
 
 def _rows(frame: pd.DataFrame) -> pd.Series:
@@ -144,14 +157,25 @@ def drop_duplicates(frame: pd.DataFrame, *, key: list[str], file: str | None = N
     data_cols = [c for c in frame.columns if c != ROW]
     rows = _rows(frame)
     keys = _key_values(frame, key)
-    canon = frame[data_cols].astype(object).map(_txt).agg("\x1f".join, axis=1)
-    exact = canon.duplicated(keep="first")
+    # exact copies: equal cell texts in every column (1.0 == "1", as in the file), one code per cell
+    if data_cols and len(frame):
+        def text_codes(col):
+            codes, texts = _txt_codes(col)
+            same = pd.factorize(texts)[0]  # two raw values with one text (1.0, "1") are one value
+            return same[codes]
+        codes = np.column_stack([text_codes(frame[c]) for c in data_cols])
+        groups = pd.DataFrame(codes).groupby(list(range(codes.shape[1])), sort=False, dropna=False).ngroup().to_numpy()
+    else:
+        groups = np.arange(len(frame))
+    exact = pd.Series(pd.Series(groups).duplicated(keep="first").to_numpy(), index=frame.index)
     reasons = pd.Series("", index=frame.index, dtype=object)
-    first_row = rows.groupby(canon).transform("first")
-    for i in frame.index[exact.to_numpy()]:
-        reasons[i] = f"duplicate_exact: identical to row {first_row[i]}"
-        audit.add("duplicate_exact", file=file, row_key=keys[i], row=rows[i], column=None, old="row",
-                  new="rejected", reason=reasons[i])
+    if exact.any():
+        first_row = pd.Series(rows.to_numpy()).groupby(groups).transform("first").to_numpy()
+        first_row = pd.Series(first_row, index=frame.index)
+        for i in frame.index[exact.to_numpy()]:
+            reasons[i] = f"duplicate_exact: identical to row {first_row[i]}"
+            audit.add("duplicate_exact", file=file, row_key=keys[i], row=rows[i], column=None, old="row",
+                      new="rejected", reason=reasons[i])
     rest = frame[~exact.to_numpy()]
     kcols = [k for k in key if k in frame.columns]
     if kcols:
