@@ -57,6 +57,7 @@ __all__ = [
     "parse_number",
     "parse_rupiah",
     "parse_text",
+    "parser_options",
 ]
 
 ERROR_COLUMNS = ["file", "row", "column", "value", "rule", "severity"]
@@ -655,6 +656,23 @@ def parse_rupiah(values: pd.Series, *, column: str, file: str | None = None, das
         notes.append(_Note(f"dash_as_zero: '-' read as {dash:g} (this export writes zero as '-')", "info",
                            dashes.to_numpy()))
     return ParseResult(out, errs, tuple(notes))
+
+
+# sources whose exports write zero as "-" in count and amount columns (SIMKOPDES statistics)
+DASH_ZERO_SOURCES = ("simkopdes",)
+
+
+def parser_options(source_kind: str, column_kind: str) -> dict:
+    """Extra keyword arguments for the parser of one column: ``{"dash": 0}`` for the count and
+    amount columns (kinds ``int``, ``float``, ``money``) of sources listed in
+    :data:`DASH_ZERO_SOURCES` (SIMKOPDES exports write zero as "-"), else ``{}``.
+
+    >>> parser_options("simkopdes_village_stats", "int"), parser_options("survey", "int")
+    ({'dash': 0}, {})
+    """
+    if column_kind in ("int", "float", "money") and source_kind.startswith(DASH_ZERO_SOURCES):
+        return {"dash": 0}
+    return {}
 
 
 # ---------------------------------------------------------------------------- yes / no
