@@ -617,7 +617,8 @@ def parse_rupiah(values: pd.Series, *, column: str, file: str | None = None, das
         else pd.Series(False, index=text.index)
     missing = (_missing(text) | low.isin(_MONEY_DASHES).fillna(False).astype(bool)) & ~dashes
     xl = _excel_error(text)
-    personal = _personal_mask(text.where(~(missing | xl | dashes)))
+    personal = _personal_mask(text.where(~(missing | xl | dashes))
+                              .str.replace(r"^(?:rp\.?|idr)\s*", "", regex=True, case=False))
     paren = text.str.fullmatch(r"\(.*\)").fillna(False).astype(bool)
     t = text.where(~paren, text.str.slice(1, -1)).where(~(missing | xl | dashes | personal))
     parts = t.str.extract(_RE_MONEY)

@@ -291,7 +291,8 @@ def _read_excel_rows(path: Path, file: str, sheet: str | int | None) -> tuple[li
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # from the bytes: openpyxl refuses a workbook whose name does not end in .xlsx (".dat" exports)
+        wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException, TypeError,
             AttributeError, IndexError) as exc:
         raise InputError(f"is not a readable XLSX workbook ({type(exc).__name__}); open it in Excel and "
