@@ -53,7 +53,13 @@ _TITLES = (r"bapak|bpk\.?|pak|ibu|bu|sdr\.?|sdri\.?|saudara|saudari|sdra\.?|hj\.
 _NAME_WORD = r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'\-]*\.?"
 _STOP = {"dan", "di", "ke", "dari", "yang", "no", "hp", "telp", "tel", "wa", "kontak", "email", "e-mail", "nik",
          "selaku", "sebagai", "atau", "untuk", "dengan", "the", "and", "or", "via", "nomor", "no.", "hp.", "telp."}
-_RE_NAME = re.compile(rf"(?i)(?<![\w])(?P<title>{_TITLES})(?P<gap>\s+)(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})")
+_TITLE_WORDS = ("bapak", "bpk", "pak", "ibu", "bu", "sdr", "sdri", "sdra", "saudara", "saudari", "hj", "h", "tn",
+                "ny", "nn", "mr", "mrs", "ms")
+_NOT_NAME = "|".join(re.escape(w) for w in sorted({w.rstrip(".") for w in _STOP} | set(_TITLE_WORDS),
+                                                     key=len, reverse=True))
+# a name word is neither a stop word nor a title ("Bu Ani dan Bapak H. Rahmat": two names)
+_WORD = rf"(?!(?:{_NOT_NAME})\b)" + _NAME_WORD
+_RE_NAME = re.compile(rf"(?i)(?<![\w])(?P<title>{_TITLES})(?P<gap>\s+)(?P<name>{_WORD}(?:\s+{_WORD}){{0,2}})")
 # quick pre-filter: only strings with one of these can hold personal data
 _RE_MAYBE = re.compile(rf"@|\d[\d \t.\-/()]{{7,}}\d|(?i:(?<![\w])(?:{_TITLES})\s+[A-Za-z\u00C0-\u024F])")
 
@@ -86,7 +92,8 @@ def _name_repl(m: re.Match) -> str:
         k += 1
     if k == 0:
         return m.group(0)
-    tail = (" " + " ".join(words[k:])) if k < len(words) else ""
+    # the words after a stop word are scanned again ("Bu Ani dan Bapak H. Rahmat": "Bapak" opens a name)
+    tail = (" " + _RE_NAME.sub(_name_repl, " ".join(words[k:]))) if k < len(words) else ""
     return f"{m.group('title')}{m.group('gap')}{MASKS['name']}{tail}"
 
 

@@ -114,6 +114,11 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
         Key column(s) added to the rejected rows' reason (e.g. ``"coop_id"``); rows sharing a key
         are reported as ``duplicate_key`` warnings (not rejected).
 
+    Rows that are totals or subtotals (:func:`find_total_rows`) are rejected with reason
+    ``total_row`` before the schema runs (except for contracts in :data:`KEEP_TOTAL_ROWS` or with
+    ``metadata={"total_rows": "keep"}``); the kept rows get the consistency checks
+    (:func:`check_code_hierarchy`, :func:`check_idm_consistency`) as warnings.
+
     Returns
     -------
     Validated
@@ -136,7 +141,7 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
     >>> v.report[["row", "column", "value"]].values.tolist()
     [[3, 'members', '-3']]
     """
-    totals = find_total_rows(frame)
+    totals = find_total_rows(frame) if not _keeps_totals(schema) else pd.Series(False, index=frame.index)
     if totals.any():
         sub = _validate_schema(frame[~totals.to_numpy()], schema, file=file, key=key)
         tot = frame[totals.to_numpy()].copy()
@@ -155,6 +160,16 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
         report = report.sort_values("row", kind="stable", na_position="first").reset_index(drop=True)
         return Validated(valid=sub.valid, rejected=rejected, report=report_frame(report))
     return _validate_schema(frame, schema, file=file, key=key)
+
+
+# contracts whose tables are summaries with a totals row by design (the province row of the Kemendagri
+# summary); a contract can also say so with ``metadata={"total_rows": "keep"}``
+KEEP_TOTAL_ROWS = frozenset({"kemendagri_summary"})
+
+
+def _keeps_totals(schema: pa.DataFrameSchema) -> bool:
+    meta = getattr(schema, "metadata", None) or {}
+    return schema.name in KEEP_TOTAL_ROWS or meta.get("total_rows") == "keep"
 
 
 def _consistency(valid: pd.DataFrame, file: str) -> pd.DataFrame:

@@ -113,8 +113,8 @@ def scrub_workbook(wb) -> None:
     """
     for ws in wb.worksheets:
         title = pii.scrub_text(ws.title)
-        if title != ws.title:
-            ws.title = title[:31]
+        if title != ws.title:  # sheet titles cannot hold "[" or "]"
+            ws.title = title.replace("[", "(").replace("]", ")")[:31]
         for row in ws.iter_rows():
             for cell in row:
                 v = cell.value
