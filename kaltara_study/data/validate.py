@@ -145,7 +145,8 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
     if totals.any():
         sub = _validate_schema(frame[~totals.to_numpy()], schema, file=file, key=key)
         tot = frame[totals.to_numpy()].copy()
-        labels = [next((v for v in r if isinstance(v, str) and _TOTAL_RX.match(v)), "TOTAL")
+        labels = [next((v for v in r if isinstance(v, str) and len(v) <= _TOTAL_MAX_LEN and _TOTAL_RX.match(v)),
+                       "TOTAL")
                   for r in tot.drop(columns=[ROW], errors="ignore").astype(object).itertuples(index=False)]
         tot["reason"] = [f"total_row: a totals/subtotals row ({pii.scrub_text(v)!r}), not a data row; rejected so it is "
                          "not counted twice" for v in labels]
@@ -347,8 +348,14 @@ IDM_THRESHOLDS = ((0.4907, "SANGAT TERTINGGAL"), (0.5989, "TERTINGGAL"), (0.7072
                   (0.8155, "MAJU"), (np.inf, "MANDIRI"))
 IDM_TOLERANCE = 0.001  # sub-indices and IDM are published to 3–4 decimals: |IDM − mean| ≤ 0.001 is rounding
 
-_TOTAL_RX = re.compile(r"^\s*(?:sub\s*-?\s*total|grand\s*total|total|jumlah|jml\.?|total\s+keseluruhan)"
-                       r"(?:\s|$|[:.\-/(])", re.IGNORECASE)
+# A totals label: "TOTAL", "JUMLAH", "Sub Total", "Grand total", "Jumlah Total", "Jumlah Kec. Bunyu",
+# "Total Kab. Bulungan", "TOTAL Kalimantan Utara" — the word alone, or followed by an administrative word,
+# "total/keseluruhan", or a short name in capitals. Descriptions that start with the word ("Jumlah dokter ≥ 1
+# orang", "Total skor indikator") are not totals.
+_ADMIN = r"(?:kec(?:amatan)?|kab(?:upaten)?|kota|desa|kel(?:urahan)?|prov(?:insi)?|kabupaten/kota|wilayah)\.?"
+_REST = rf"(?:\s*[:(\-]?\s*(?:{_ADMIN}|total|keseluruhan|seluruh(?:nya)?|akhir)\b.*|\s+(?:[A-Z][\w.'/-]*)(?:\s+[A-Z][\w.'/-]*){{0,3}}|\s*\(.*\))?"
+_TOTAL_RX = re.compile(rf"^\s*(?:(?i:sub\s*-?\s*total|grand\s*total|total|jumlah|jml\.?)){_REST}\s*[:.)]?\s*$")
+_TOTAL_MAX_LEN = 60
 
 
 def idm_status(idm: pd.Series) -> pd.Series:
@@ -405,7 +412,8 @@ def find_total_rows(frame: pd.DataFrame, *, columns: list[str] | None = None) ->
             continue
         s = frame[c]
         txt = s.astype(object).where(s.notna(), None)
-        m = pd.Series([isinstance(v, str) and bool(_TOTAL_RX.match(v)) for v in txt], index=frame.index)
+        m = pd.Series([isinstance(v, str) and len(v) <= _TOTAL_MAX_LEN and bool(_TOTAL_RX.match(v)) for v in txt],
+                      index=frame.index)
         hit |= m
     return hit
 
