@@ -142,7 +142,8 @@ def test_total_rows_are_recognised_and_rejected_as_such():
 
 
 def test_total_row_detection_finds_nothing_in_ordinary_names():
-    f = pd.DataFrame({"nama": ["Desa Jumlahan", "Totalisasi", "Kopdes Total Jaya"]})
+    f = pd.DataFrame({"nama": ["Desa Jumlahan", "Totalisasi", "Kopdes Total Jaya", "Jumlah dokter ≥ 1 orang",
+                               "Total skor indikator"]})
     assert not find_total_rows(f).any()
 
 

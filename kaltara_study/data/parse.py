@@ -10,11 +10,19 @@ decides whether an error rejects the row or stops the load (:func:`ParseResult.r
 
 Conventions (Indonesian first):
 
-- numbers: ``.`` groups thousands and ``,`` marks decimals ("1.250.000,50"); English forms
-  ("1,250,000.50") and machine forms ("0.8685", "1.5E+06") are recognised when unambiguous. A
-  single dot followed by exactly three digits ("1.250") is read as thousands (1250) unless the same
-  column holds other values that use a dot as decimal mark ("12.5", "0.868"), then as a decimal;
-  a single comma is always a decimal mark ("1,250" = 1.25, "12,5" = 12.5);
+- numbers: the thousands/decimal convention is decided per column from all its cells, never per
+  cell: "1.250.000", "1.250,5", "12,5" show the Indonesian one (``.`` groups thousands, ``,`` marks
+  decimals); "1,250,000", "1,250.5" the English one; machine forms ("0.8685", "1.5E+06", XLSX
+  number cells) are English evidence only against no Indonesian cell. "1.250" and "1,250" follow
+  the column's convention; in a column showing both conventions they are left missing
+  (``ambiguous_number`` warning); in a column showing none, whole-number columns (counts, rupiah)
+  read them as 1250 and other columns the Indonesian way with a warning. One ``number_convention``
+  line per column (``info``; ``warning`` when mixed) says what was decided;
+- personal numbers: a phone number or a NIK in a number cell ("0812-3456-7890", "+62 812…",
+  16 digits) is never read as a quantity: missing, with a ``personal_number`` warning;
+- zero as "-": ``dash=0`` (SIMKOPDES exports, see :func:`parser_options`) reads "-", "–", "—"
+  as 0 with one ``dash_as_zero`` line per column saying how many cells;
+- every ``value`` in an error table is masked by :func:`kaltara_study.data.pii.scrub_text`;
 - missing: "", "-", "–", "—", "n/a", "na", "null", "nan", "none" are NA without an error; Excel
   error values (#DIV/0!, #N/A, #VALUE!, #REF!, #NAME?, #NUM!, #NULL!) are NA *with* an error row
   of severity ``"warning"`` and rule ``"excel_error"``;
