@@ -562,7 +562,14 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
     encoding = sep = sheet_name = None
     fmt = sniff_format(path)
     if fmt == "xlsx":
-        rows, sheet_name = _read_excel_rows(path, file, sheet)
+        try:
+            rows, sheet_name = _read_excel_rows(path, file, sheet)
+        except InputError:
+            raise
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, IndexError,
+                AttributeError, SyntaxError) as exc:  # a damaged workbook (ElementTree's ParseError is a SyntaxError)
+            raise InputError(f"is not a readable XLSX workbook ({type(exc).__name__} while reading its sheets); open "
+                             "it in Excel and save it again as .xlsx or as 'CSV UTF-8'", file=file) from None
     elif fmt == "text":
         rows, encoding, sep = _read_text_rows(path, file)
     else:

@@ -200,8 +200,14 @@ def _validate_schema(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: s
         cases = exc.failure_cases
         checked = None
     except SchemaError as exc:  # pragma: no cover - lazy=True should collect all
-        raise DataError(f"{file}: {exc}", problems=[{"file": file, "row": None, "column": None,
-                                                     "value": None, "rule": str(exc)}]) from None
+        msg = pii.scrub_text(str(exc))
+        raise DataError(f"{file}: {msg}", problems=[{"file": file, "row": None, "column": None,
+                                                     "value": None, "rule": msg}]) from None
+    except (TypeError, AttributeError, KeyError) as exc:  # a column pandera cannot even compare (mixed objects)
+        msg = pii.scrub_text(f"{type(exc).__name__}: {exc}")
+        raise DataError(f"{file}: the table cannot be checked against the contract {schema.name!r} ({msg}); check "
+                        "that every column holds one kind of value", problems=[
+                            {"file": file, "row": None, "column": None, "value": None, "rule": msg}]) from None
 
     dup_report = _duplicate_keys(frame, key, rows, file)
     if cases is None or cases.empty:
