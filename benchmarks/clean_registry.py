@@ -4,7 +4,8 @@ Builds a messy registry file in a temporary folder (zeros written as "-", Englis
 thousands, a few duplicates, totals rows, phone numbers typed into count cells), loads it through
 :func:`kaltara_study.data.sources.load_source` (not timed for P6, printed) and times
 :func:`kaltara_study.data.clean.clean_source` on the loaded frame, with its peak memory
-(``tracemalloc``: Python allocations during cleaning, numpy/pandas buffers included) and the
+(``tracemalloc`` in a second, untimed run: Python allocations during cleaning, numpy/pandas buffers
+included) and the
 process's peak resident size (``resource``: everything, the load included).
 
 Run: ``PYTHONPATH=. .venv/bin/python benchmarks/clean_registry.py [n_rows]``. Figures to watch, not a
@@ -68,11 +69,15 @@ def main() -> None:
         t1 = time.perf_counter()
         print(f"load_source {res.n_read:,} rows: {t1 - t0:.2f} s (read + parse + validate; not part of P6); "
               f"report lines {len(res.report):,}")
-        tracemalloc.start()
+        def clean():
+            return clean_source(res.frame, "simkopdes_village_stats", file=res.file, n_read=res.n_read,
+                                rejected_at_load=res.rejected)
+
         t2 = time.perf_counter()
-        out = clean_source(res.frame, "simkopdes_village_stats", file=res.file, n_read=res.n_read,
-                           rejected_at_load=res.rejected)
+        out = clean()  # timed without tracemalloc (it slows Python allocations several-fold)
         t3 = time.perf_counter()
+        tracemalloc.start()
+        clean()
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
