@@ -14,14 +14,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaltara_study.errors import DataError, InputError
+from kaltara_study.data.clean import clean_source
+from kaltara_study.data.parse import parser_options
+from kaltara_study.data.processed import _to_parquet
 from kaltara_study.data.read import read_table
-from kaltara_study.data.sources import load_source
+from kaltara_study.data.sources import KIND_PARSERS, _kind_of, load_source
 from kaltara_study.data.regions import match_names, unknown_codes
 from kaltara_study.data.schema import COLUMN_ALIASES, KEYS, RAW_SCHEMAS
+from kaltara_study.data.validate import check_region_consistency
+from kaltara_study.data.write import write_table
 
 BAD = Path(__file__).parent / "data" / "bad"
 MANIFEST = tomllib.loads((BAD / "EXPECTED.toml").read_text(encoding="utf-8"))
 CASES = MANIFEST["case"]
+REGIONS = pd.DataFrame({"kode": ["65.01.01.2001", "65.01.01.2002", "65.03.13.2001", "65.71.01.1001"],
+                        "nama_kecamatan": ["Tanjung Palas", "Tanjung Palas", "Sebatik", "Tarakan Barat"],
+                        "nama_kabkota": ["Kabupaten Bulungan", "Kabupaten Bulungan", "Kabupaten Nunukan",
+                                         "Kota Tarakan"]})
 KAB_REF = pd.DataFrame({"kode": ["65.01", "65.02", "65.03", "65.04", "65.71"],
                         "nama": ["Kabupaten Bulungan", "Kabupaten Malinau", "Kabupaten Nunukan",
                                  "Kabupaten Tana Tidung", "Kota Tarakan"]})
@@ -45,9 +54,9 @@ SCHEMAS = {
     **RAW_SCHEMAS,
     "coop": _subset("survey", ["coop_id", "kode_desa", "members"],
                     ["nama_kabkota", "own_capital_rp", "assets_rp", "has_npwp", "unit_sembako", "last_rat_date",
-                     "premises"]),
+                     "premises", "partners_existing", "chair_name", "chair_nik", "chair_phone", "catatan"]),
     "simk": _subset("simkopdes_village_stats", ["village_id", "district", "subdistrict", "village", "cooperatives"],
-                    ["npwp_count", "savings_total_amount"]),
+                    ["npwp_count", "nib_count", "rat_count", "savings_total_amount"]),
 }
 ALIASES = {**COLUMN_ALIASES, "coop": COLUMN_ALIASES["survey"], "simk": COLUMN_ALIASES["simkopdes_village_stats"]}
 KEYS_ = {**KEYS, "coop": ["coop_id"], "simk": ["village_id"]}
@@ -60,7 +69,7 @@ def load(c: dict):
 def test_corpus_is_big_enough_and_complete():
     files = {p.name for p in BAD.iterdir() if p.is_file() and p.name not in {"EXPECTED.toml", "make_corpus.py"}}
     listed = {c["file"] for c in CASES}
-    assert len(listed) >= 40
+    assert len(listed) >= 80
     assert files == listed, f"unlisted: {files - listed}; missing: {listed - files}"
 
 
@@ -80,8 +89,40 @@ def _same(got, want) -> bool:
     return str(got) == want
 
 
+def _written_text(tmp_path: Path, frames: dict[str, pd.DataFrame]) -> str:
+    """What the writers put on disk for these tables (CSV and parquet bytes), as text."""
+    out = []
+    for name, df in frames.items():
+        if df is None:
+            continue
+        csv = write_table(df, tmp_path / f"{name}.csv")
+        out.append(csv.read_text(encoding="utf-8"))
+        pq = tmp_path / f"{name}.parquet"
+        _to_parquet(df.astype({c: str for c in df.columns if df[c].dtype == object}), pq)
+        out.append(pq.read_bytes().decode("latin-1"))
+    return "\n".join(out)
+
+
+def _via_parse(c: dict) -> None:
+    """Parse the raw columns with the parsers the source's wiring calls, with ``parser_options``."""
+    raw = read_table(BAD / c["file"], sheet=c.get("sheet"))
+    schema, aliases = SCHEMAS[c["kind"]], ALIASES.get(c["kind"], {})
+    text = raw.frame.rename(columns={k: v for k, v in aliases.items() if k in raw.frame.columns})
+    assert len(text) == c["rows"]
+    rules = set()
+    for col, want in c["values"].items():
+        kind = _kind_of(schema.columns[col])
+        res = KIND_PARSERS[kind](text[col], column=col, file=c["file"], **parser_options(c["source"], kind))
+        got = res.values.tolist()
+        assert all(_same(g, w) for g, w in zip(got, want)), (col, got, want)
+        rules |= set(res.errors["rule"].str.split(":").str[0])
+        assert res.ok
+    for rule in c.get("rules", []):
+        assert rule in rules, (rule, rules)
+
+
 @pytest.mark.parametrize("c", CASES, ids=[c["file"] for c in CASES])
-def test_corpus_case(c):
+def test_corpus_case(c, tmp_path):
     if c["expect"] in ("InputError", "DataError"):
         err = {"InputError": InputError, "DataError": DataError}[c["expect"]]
         with pytest.raises(err) as ei:
@@ -89,6 +130,11 @@ def test_corpus_case(c):
         msg = str(ei.value)
         for word in c["message"]:
             assert word in msg, f"{word!r} not in {msg!r}"
+        for word in c.get("not_in_message", []):
+            assert word not in msg, f"{word!r} in {msg!r}"
+        return
+    if c.get("via") == "parse":
+        _via_parse(c)
         return
 
     try:
@@ -126,6 +172,29 @@ def test_corpus_case(c):
     if "kab_codes" in c:
         m = match_names(frame["nama_kabkota"], KAB_REF, level="kabkota")
         assert all(_same(g, w) for g, w in zip(m["code"].tolist(), c["kab_codes"])), m.to_string()
+    if "region_rows" in c:
+        rep = check_region_consistency(frame, REGIONS, file=c["file"], kec_name=None)
+        assert rep["row"].tolist() == c["region_rows"], rep.to_string()
+        assert rep["rule"].str.contains("not moved").all()
+    cleaned = None
+    if "clean_kind" in c:
+        cleaned = clean_source(res.frame, c["clean_kind"], file=res.file, n_read=res.n_records,
+                               rejected_at_load=res.rejected)
+        audit_rules = set(cleaned.audit["rule"])
+        for rule in c.get("audit_rules", []):
+            assert rule in audit_rules, cleaned.audit.to_string()
+        cf = cleaned.frame.sort_values("_row", kind="stable").reset_index(drop=True)
+        for col, want in c.get("clean_values", {}).items():
+            got = cf[col].tolist()
+            assert len(got) == len(want) and all(_same(g, w) for g, w in zip(got, want)), (col, got, want)
+    if "no_pii" in c:
+        written = _written_text(tmp_path, {
+            "report": res.report, "rejected": res.rejected,
+            "audit": None if cleaned is None else cleaned.audit,
+            "clean_rejected": None if cleaned is None else cleaned.rejected,
+            "table": None if cleaned is None else cleaned.frame})
+        for planted in c["no_pii"]:
+            assert planted not in written, f"{planted!r} written"
     if "unknown_codes" in c:
         unknown = unknown_codes(frame, column="kode_desa", reference=pd.Series(MANIFEST["known_codes"]),
                                 file=c["file"])

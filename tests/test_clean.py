@@ -149,3 +149,65 @@ def test_duplicate_handling_conserves_rows(rows):
     assert out.frame["coop_id"].is_unique
     assert set(out.frame["coop_id"]) == set(f["coop_id"])
     assert (out.frame["members"].dropna() >= 0).all()
+
+
+# ------------------------------------------------------------------ issue 15
+from kaltara_study.data.clean import (PLAUSIBLE_MAX, blank_implausible, check_members_population,  # noqa: E402
+                                      drop_duplicates, normalise_partners)
+
+
+def test_implausible_values_become_missing_with_a_reason_and_masked_audit():
+    f = pd.DataFrame({"members": pd.array([85310542807, 120, 60_000], dtype="Int64"),
+                      "own_capital_rp": [6.3e12, 5e6, 1e9], "coop_id": ["a", "b", "c"], "_row": [2, 3, 4]})
+    s = blank_implausible(f, key=["coop_id"], file="s.csv")
+    assert s.frame["members"].tolist() == [pd.NA, 120, pd.NA]
+    assert np.isnan(s.frame["own_capital_rp"].iloc[0]) and s.frame["own_capital_rp"].iloc[2] == 1e9
+    assert set(s.audit["rule"]) == {"implausible_value"} and len(s.audit) == 3
+    assert "85310542807" not in s.audit.to_csv()
+    assert f["members"].tolist() == [85310542807, 120, 60_000]  # input unchanged
+    assert PLAUSIBLE_MAX["members"] < 85310542807
+
+
+def test_simkopdes_counts_above_the_cooperatives_are_implausible():
+    f = pd.DataFrame({"cooperatives": pd.array([1, 2], dtype="Int64"), "npwp_count": pd.array([3, 2], dtype="Int64"),
+                      "_row": [2, 3]})
+    s = blank_implausible(f)
+    assert s.frame["npwp_count"].tolist() == [pd.NA, 2]
+
+
+def test_members_above_the_village_population():
+    f = pd.DataFrame({"kode_desa": ["65.01.01.2001", "65.01.01.2002", "65.99.99.2999"],
+                      "members": pd.array([900, 40, 10], dtype="Int64"), "_row": [2, 3, 4]})
+    pop = pd.Series([600, 800], index=["65.01.01.2001", "65.01.01.2002"])
+    s = check_members_population(f, pop, file="s.csv")
+    assert s.frame["members"].tolist() == [pd.NA, 40, 10]
+    assert s.audit["row"].tolist() == [2] and "population 600" in s.audit["reason"].iloc[0]
+
+
+@pytest.mark.parametrize("answer, keys", [
+    ("pertamina bulog bri", "pertamina;bulog;bank"),                 # Kobo select_multiple
+    ("Kimia Farma, Telkomsel dan BNI", "pharmacy;telkomsel;bank"),
+    ("pangkalan_lpg kimia_farma", "pertamina;pharmacy"),
+    ("BRI; Pertamina", "pertamina;bank"),
+    ("-", ""),
+])
+def test_multi_select_answers_are_kept_whole(answer, keys):
+    f = pd.DataFrame({"partners_existing": [answer], "_row": [2]})
+    assert normalise_partners(f).frame["partners_existing"].tolist() == [keys]
+
+
+def test_unknown_partner_text_is_audited_without_personal_data():
+    f = pd.DataFrame({"partners_existing": ["Bulog; kontak Pak Budi Santoso 0812-3456-7890"] * 3, "_row": [2, 3, 4]})
+    s = normalise_partners(f, file="s.csv")
+    assert s.frame["partners_existing"].tolist() == ["bulog"] * 3
+    assert len(s.audit) == 3
+    text = s.audit.to_csv()
+    assert "Budi" not in text and "3456" not in text and "[NAMA]" in text
+
+
+def test_vectorised_duplicates_equal_the_cell_text_rule():
+    f = pd.DataFrame({"k": ["a", "a", "b", "b"], "x": [1.0, "1", 2, 3], "_row": [2, 3, 4, 5]})
+    s = drop_duplicates(f, key=["k"])
+    # 1.0 and "1" are the same cell text: row 3 is an exact copy; b rows differ: duplicate_key
+    assert sorted(s.rejected["reason"].str.split(":").str[0]) == ["duplicate_exact", "duplicate_key"]
+    assert len(s.frame) + len(s.rejected) == len(f)

@@ -115,7 +115,7 @@ def test_missing_file_and_xls(tmp_path):
     with pytest.raises(InputError, match="not found"):
         read_table(tmp_path / "nope.csv")
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(InputError, match="save as .xlsx"):
+    with pytest.raises(InputError, match="save it as .xlsx"):
         read_table(tmp_path / "old.xls")
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04garbage")
     with pytest.raises(InputError, match="not a readable XLSX"):
@@ -203,3 +203,108 @@ def test_any_table_round_trips_through_text(tmp_path_factory, body, sep):
     expect = pd.DataFrame(body, columns=["kode", "nama", "nilai"], dtype=object)
     assert t.frame.drop(columns="_row").values.tolist() == expect.values.tolist()
     assert t.frame["_row"].tolist() == list(range(2, 2 + len(body)))
+
+
+# ------------------------------------------------------------------ issue 15: formats, quotes, formulas
+import zipfile as _zipfile  # noqa: E402
+
+from kaltara_study.data.read import sniff_format  # noqa: E402
+
+
+def _zip(path, members):
+    with _zipfile.ZipFile(path, "w") as zf:
+        for n, d in members.items():
+            zf.writestr(n, d)
+    return path
+
+
+@pytest.mark.parametrize("name, members, words", [
+    ("a.ods", {"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"},
+     ["OpenDocument", "Save As"]),
+    ("a.xlsx", {"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"},
+     ["OpenDocument"]),
+    ("a.numbers", {"Index/Document.iwa": "x"}, ["Apple Numbers"]),
+    ("a.dat", {"x.csv": "a,b"}, ["zip archive"]),
+    ("a.docx", {"word/document.xml": "<w/>"}, ["Word document"]),
+])
+def test_unsupported_zip_formats_are_named_with_what_to_do(tmp_path, name, members, words):
+    p = _zip(tmp_path / name, members)
+    with pytest.raises(InputError) as ei:
+        read_table(p)
+    for w in words:
+        assert w in str(ei.value)
+    assert str(ei.value).startswith(name)
+
+
+def test_workbook_under_any_name_is_read(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["kode_desa", "nama"])
+    wb.active.append(["6501012001", "Bunyu Barat"])
+    wb.save(tmp_path / "w.xlsx")
+    p = tmp_path / "export.dat"
+    p.write_bytes((tmp_path / "w.xlsx").read_bytes())
+    assert sniff_format(p) == "xlsx"
+    assert read_table(p).frame["nama"].tolist() == ["Bunyu Barat"]
+
+
+def test_folder_named_like_a_file_is_explained(tmp_path):
+    d = tmp_path / "survei.numbers"
+    d.mkdir()
+    with pytest.raises(InputError, match="folder"):
+        read_table(d)
+
+
+def test_formula_with_empty_result_is_not_uncalculated(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["a", "b"])
+    wb.active.append([1, '=IF(A2>5,"x","")'])
+    src = tmp_path / "f.xlsx"
+    wb.save(src)
+    with _zipfile.ZipFile(src) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    members["xl/worksheets/sheet1.xml"] = sheet.replace('<c r="B2"><f>', '<c r="B2" t="str"><f>').encode()
+    calc = _zip(tmp_path / "calc.xlsx", members)
+    assert read_table(calc).frame["b"].isna().all()
+    with pytest.raises(InputError, match="never calculated"):
+        read_table(src)  # the same formula without a saved result
+
+
+def test_unclosed_quote_names_line_and_column_and_hides_the_line(tmp_path):
+    p = tmp_path / "q.csv"
+    p.write_text('kode,nama,catatan\n6501012001,"Bunyu, Barat",ok\n6501012002,Bunyu,"Pak Budi 081234567890\n'
+                 "6501012003,Bunyu,x\n", encoding="utf-8")
+    with pytest.raises(InputError) as ei:
+        read_table(p)
+    msg = str(ei.value)
+    assert "line 3" in msg and "column 3" in msg and "'catatan'" in msg and "never closed" in msg
+    assert "Budi" not in msg and "0812" not in msg and "required" not in msg
+
+
+def test_balanced_multiline_cells_still_read(tmp_path):
+    p = tmp_path / "m.csv"
+    p.write_text('kode,alamat\n6501012001,"Jl. Satu\nRT 2"\n6501012002,"Jl. ""Dua"""\n', encoding="utf-8")
+    t = read_table(p)
+    assert t.frame["alamat"].tolist() == ["Jl. Satu\nRT 2", 'Jl. "Dua"']
+
+
+def test_header_errors_name_the_sheet(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Angka"
+    wb.active.append([1, 2, 3])
+    wb.save(tmp_path / "n.xlsx")
+    with pytest.raises(InputError, match="sheet 'Angka'"):
+        read_table(tmp_path / "n.xlsx")
+    t_ok = tmp_path / "ok.xlsx"
+    wb2 = openpyxl.Workbook()
+    wb2.active.title = "Data"
+    wb2.active.append(["a", "b"])
+    wb2.active.append([1, 2])
+    wb2.save(t_ok)
+    assert read_table(t_ok).where == "ok.xlsx, sheet 'Data'"

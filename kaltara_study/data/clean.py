@@ -14,6 +14,10 @@ Rules (documented decisions)
                         most filled cells, then the first) is kept; the others are rejected.
 ``unit_fix_juta``       a money amount with 0 < |x| < 10 000 in a column whose typical values are in
                         the millions was given in *juta* (millions): multiplied by 1 000 000.
+``implausible_value``  a value above its plausible bound (``PLAUSIBLE_MAX``: a phone number or NIK typed
+                        into a number cell), NPWP/NIB/RAT counts above the village's cooperatives, or
+                        members above the village population (:func:`check_members_population`) is set
+                        to NA — never capped or guessed.
 ``impossible_value``    a value outside the column's ``range`` metadata (negative members, capital,
                         counts; a score above 100) is set to NA — never guessed.
 ``future_date``         a date after the row's survey date (or after ``today``) is set to NA.
@@ -36,15 +40,18 @@ Rules (documented decisions)
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from kaltara_study.data import pii
 from kaltara_study.errors import DataError
 from kaltara_study.data.schema import KEYS, PARTNER_KEYS, PARTNER_RAW, PERSONAL_COLUMNS, RAW_SCHEMAS
 
-__all__ = ["AUDIT_COLUMNS", "Audit", "CleanResult", "Step", "blank_future_dates", "blank_impossible",
+__all__ = ["AUDIT_COLUMNS", "PLAUSIBLE_MAX", "Audit", "CleanResult", "Step", "blank_future_dates",
+           "blank_implausible", "blank_impossible", "check_members_population",
            "clean_source", "drop_duplicates", "fix_money_units", "flag_outliers", "impute_documented",
            "normalise_partners", "remove_personal"]
 
@@ -84,8 +91,9 @@ class Audit:
         self.entries.extend(frame[AUDIT_COLUMNS].to_dict("records"))
 
     def frame(self) -> pd.DataFrame:
+        """The entries as a table, personal data masked (:func:`kaltara_study.data.pii.scrub_frame`)."""
         df = pd.DataFrame(self.entries, columns=AUDIT_COLUMNS)
-        return df.astype({c: object for c in AUDIT_COLUMNS})
+        return pii.scrub_frame(df.astype({c: object for c in AUDIT_COLUMNS}))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -115,12 +123,25 @@ class CleanResult:
                 "audit_entries": len(self.audit)}
 
 
+def _txt_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, texts): the column's cells as :func:`_txt` text, computed once per distinct value."""
+    codes, uniq = pd.factorize(col, use_na_sentinel=True)
+    texts = np.array([_txt(u) for u in uniq] + ["<NA>"], dtype=object)
+    return codes, texts
+
+
 def _key_values(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    """The row key as text ("KOP-1", "52976/2025"), vectorised (one :func:`_txt` per distinct value)."""
     cols = [k for k in key if k in frame.columns]
     if not cols:
-        return pd.Series(frame.get(ROW, pd.Series(range(1, len(frame) + 1), index=frame.index)).astype(str),
-                         index=frame.index)
-    return frame[cols].astype(object).map(_txt).agg("/".join, axis=1)
+        return pd.Series(frame.get(ROW, pd.Series(range(1, len(frame) + 1), index=frame.index)).astype(str)
+                         .to_numpy(dtype=object), index=frame.index, dtype=object)
+    out = None
+    for c in cols:
+        codes, texts = _txt_codes(frame[c])
+        part = texts[codes]  # code -1 (NA) takes the last entry, "<NA>"
+        out = part if out is None else out + "/" + part
+    return pd.Series(out, index=frame.index, dtype=object)
 
 
 def _rows(frame: pd.DataFrame) -> pd.Series:
@@ -144,14 +165,25 @@ def drop_duplicates(frame: pd.DataFrame, *, key: list[str], file: str | None = N
     data_cols = [c for c in frame.columns if c != ROW]
     rows = _rows(frame)
     keys = _key_values(frame, key)
-    canon = frame[data_cols].astype(object).map(_txt).agg("\x1f".join, axis=1)
-    exact = canon.duplicated(keep="first")
+    # exact copies: equal cell texts in every column (1.0 == "1", as in the file), one code per cell
+    if data_cols and len(frame):
+        def text_codes(col):
+            codes, texts = _txt_codes(col)
+            same = pd.factorize(texts)[0]  # two raw values with one text (1.0, "1") are one value
+            return same[codes]
+        codes = np.column_stack([text_codes(frame[c]) for c in data_cols])
+        groups = pd.DataFrame(codes).groupby(list(range(codes.shape[1])), sort=False, dropna=False).ngroup().to_numpy()
+    else:
+        groups = np.arange(len(frame))
+    exact = pd.Series(pd.Series(groups).duplicated(keep="first").to_numpy(), index=frame.index)
     reasons = pd.Series("", index=frame.index, dtype=object)
-    first_row = rows.groupby(canon).transform("first")
-    for i in frame.index[exact.to_numpy()]:
-        reasons[i] = f"duplicate_exact: identical to row {first_row[i]}"
-        audit.add("duplicate_exact", file=file, row_key=keys[i], row=rows[i], column=None, old="row",
-                  new="rejected", reason=reasons[i])
+    if exact.any():
+        first_row = pd.Series(rows.to_numpy()).groupby(groups).transform("first").to_numpy()
+        first_row = pd.Series(first_row, index=frame.index)
+        for i in frame.index[exact.to_numpy()]:
+            reasons[i] = f"duplicate_exact: identical to row {first_row[i]}"
+            audit.add("duplicate_exact", file=file, row_key=keys[i], row=rows[i], column=None, old="row",
+                      new="rejected", reason=reasons[i])
     rest = frame[~exact.to_numpy()]
     kcols = [k for k in key if k in frame.columns]
     if kcols:
@@ -240,6 +272,98 @@ def blank_impossible(frame: pd.DataFrame, *, ranges: dict[str, tuple], key: list
                       new=None, reason=f"{col} must lie in [{'' if lo is None else lo}, {'' if hi is None else hi}]")
         if bad.any():
             out.loc[bad.to_numpy(), col] = pd.NA if not pd.api.types.is_float_dtype(out[col]) else np.nan
+    return Step(out, _empty_rejected(frame), audit.frame())
+
+
+# Upper bounds no real value reaches (documented decisions; a value above is a typing error — most often a
+# phone number or a NIK typed into a number cell, or a misplaced unit — and is set to missing, never capped):
+# - a village cooperative's members: 50 000 (the most populous Kaltara kelurahan has about 30 000 people);
+# - own capital, assets, liabilities: Rp 100 bn (33 × the PMK 49/2025 loan ceiling of Rp 3 bn); turnover
+#   Rp 500 bn; SHU Rp 50 bn;
+# - SIMKOPDES per village: cooperatives 20; NPWP/NIB/RAT counts 20 (and never more than the cooperatives,
+#   see :func:`blank_implausible`); accounts, members, transactions 1 000 000; amounts Rp 1 000 bn;
+# - Podes: population 1 000 000, households 500 000, facilities 100 000.
+PLAUSIBLE_MAX: dict[str, float] = {
+    "members": 50_000, "own_capital_rp": 1e11, "assets_rp": 1e11, "liabilities_rp": 1e11, "turnover_rp": 5e11,
+    "shu_rp": 5e10,
+    "cooperatives": 20, "npwp_count": 20, "nib_count": 20, "rat_count": 20, "accounts_count": 1e6,
+    "transaction_volume": 1e6, "simpanan_pokok_members": 1e6, "simpanan_pokok_tx": 1e6,
+    "simpanan_wajib_members": 1e6, "simpanan_wajib_tx": 1e6,
+    "transaction_value": 1e12, "simpanan_pokok_amount": 1e12, "simpanan_wajib_amount": 1e12,
+    "savings_total_amount": 1e12,
+    "population": 1e6, "households": 5e5, "n_markets": 1e5, "n_shops": 1e5, "n_banks": 1e5,
+    "n_micro_industries": 1e5, "n_bumdes_units": 1e5,
+}
+AT_MOST_COOPERATIVES = ("npwp_count", "nib_count", "rat_count")
+
+
+def blank_implausible(frame: pd.DataFrame, *, bounds: dict[str, float] | None = None, key: list[str] | None = None,
+                      file: str | None = None) -> Step:
+    """Set values above their plausible bound (:data:`PLAUSIBLE_MAX`) to missing, with an audit line
+    each (rule ``implausible_value``); in SIMKOPDES rows, NPWP/NIB/RAT counts above the row's number
+    of cooperatives too. The value in the audit is masked when it is a phone number or NIK.
+
+    >>> f = pd.DataFrame({"members": pd.array([85310542807, 120], dtype="Int64"), "_row": [2, 3]})
+    >>> s = blank_implausible(f)
+    >>> s.frame["members"].tolist(), s.audit["old"].tolist()
+    ([<NA>, 120], ['[TELEPON]'])
+    """
+    bounds = PLAUSIBLE_MAX if bounds is None else bounds
+    audit = Audit()
+    out = frame.copy()
+    rules: list[tuple[str, pd.Series, str]] = []
+    for col, hi in bounds.items():
+        if col not in out.columns or not pd.api.types.is_numeric_dtype(out[col]) \
+                or pd.api.types.is_bool_dtype(out[col]):
+            continue
+        x = out[col].astype("Float64")
+        rules.append((col, (x.abs() > hi).fillna(False).to_numpy(dtype=bool),
+                      f"{col} above the plausible bound {hi:,.0f} (a phone number, NIK or unit slip?): set to missing"))
+    if "cooperatives" in out.columns and pd.api.types.is_numeric_dtype(out["cooperatives"]):
+        n = out["cooperatives"].astype("Float64")
+        for col in AT_MOST_COOPERATIVES:
+            if col in out.columns and pd.api.types.is_numeric_dtype(out[col]):
+                rules.append((col, (out[col].astype("Float64") > n).fillna(False).to_numpy(dtype=bool),
+                              f"{col} above the number of cooperatives of the village: set to missing"))
+    if any(m.any() for _, m, _ in rules):
+        keys = _key_values(frame, key or [])
+        rows = _rows(frame)
+        for col, m, why in rules:
+            for i in out.index[m]:
+                audit.add("implausible_value", file=file, row_key=keys[i], row=rows[i], column=col,
+                          old=out.at[i, col], new=None, reason=why)
+            if m.any():
+                out.loc[m, col] = np.nan if pd.api.types.is_float_dtype(out[col]) else pd.NA
+    return Step(out, _empty_rejected(frame), audit.frame())
+
+
+def check_members_population(frame: pd.DataFrame, population: pd.Series, *, members: str = "members",
+                             code: str = "kode_desa", key: list[str] | None = None,
+                             file: str | None = None) -> Step:
+    """Set ``members`` above the village's population to missing (rule ``implausible_value``).
+
+    ``population`` is indexed by the village code (as in ``frame[code]``), e.g. the Podes population
+    after the BPS → Kemendagri bridge. Villages without a population are left alone.
+
+    >>> f = pd.DataFrame({"kode_desa": ["65.01.01.2001", "65.01.01.2002"], "members": pd.array([900, 40], dtype="Int64"),
+    ...                   "_row": [2, 3]})
+    >>> pop = pd.Series([600, 800], index=["65.01.01.2001", "65.01.01.2002"])
+    >>> check_members_population(f, pop).frame["members"].tolist()
+    [<NA>, 40]
+    """
+    audit = Audit()
+    out = frame.copy()
+    if members not in out.columns or code not in out.columns:
+        return Step(out, _empty_rejected(frame), audit.frame())
+    pop = out[code].map(pd.to_numeric(population, errors="coerce"))
+    m = (out[members].astype("Float64") > pop.astype("Float64")).fillna(False).to_numpy(dtype=bool)
+    if m.any():
+        keys = _key_values(frame, key or [])
+        rows = _rows(frame)
+        for i in out.index[m]:
+            audit.add("implausible_value", file=file, row_key=keys[i], row=rows[i], column=members, old=out.at[i, members],
+                      new=None, reason=f"{members} above the village population {_txt(pop[i])}: set to missing")
+        out.loc[m, members] = pd.NA if not pd.api.types.is_float_dtype(out[members]) else np.nan
     return Step(out, _empty_rejected(frame), audit.frame())
 
 
@@ -351,38 +475,70 @@ def impute_documented(frame: pd.DataFrame, *, key: list[str] | None = None, file
     return Step(out, _empty_rejected(frame), audit.frame())
 
 
+_PARTNER_SPLIT = re.compile(r"\s*(?:[;,/|+&\n]|\bdan\b)\s*", re.IGNORECASE)
+_PARTNER_NONE = {"-", "tidak ada", "belum ada", "tidak", "belum", "none", "n/a"}
+
+
+def _partner_keys(raw: str, lookup: dict[str, str]) -> tuple[set[str], list[str]]:
+    """All partner keys named in one answer, and the parts naming none.
+
+    A multi-select answer is kept whole: every listed choice counts, whether the parts are
+    separated by ";", ",", "/", "dan", or by spaces as Kobo writes select_multiple answers
+    ("pertamina bulog bri"); multi-word names ("kimia farma", "bank mandiri") are matched as phrases.
+    """
+    got: set[str] = set()
+    unknown = []
+    for part in _PARTNER_SPLIT.split(str(raw)):
+        p = " ".join(part.replace("_", " ").strip().lower().split())
+        if not p or p in _PARTNER_NONE:
+            continue
+        if p in lookup:
+            got.add(lookup[p])
+            continue
+        padded = f" {p} "
+        hits = {v for k, v in lookup.items() if f" {k} " in padded}
+        if not hits:
+            hits = {v for k, v in lookup.items() if p.startswith(k)}
+        if hits:
+            got |= hits
+        else:
+            unknown.append(part.strip())
+    return got, unknown
+
+
 def normalise_partners(frame: pd.DataFrame, *, column: str = "partners_existing", key: list[str] | None = None,
                        file: str | None = None) -> Step:
     """Map free-text partner lists ("Pertamina; BULOG; BRI") to ';'-joined keys in ``PARTNER_KEYS`` order.
 
-    >>> f = pd.DataFrame({"partners_existing": ["BRI; Pertamina", None], "_row": [2, 3]})
+    Multi-select answers are kept whole (every choice, see :func:`_partner_keys`); parts naming no
+    partner get a ``partner_unknown`` audit line (its text with personal data masked).
+
+    >>> f = pd.DataFrame({"partners_existing": ["BRI; Pertamina", None, "pertamina bulog kimia_farma"],
+    ...                   "_row": [2, 3, 4]})
     >>> normalise_partners(f).frame["partners_existing"].tolist()
-    ['pertamina;bank', '']
+    ['pertamina;bank', '', 'pertamina;bulog;pharmacy']
     """
     audit = Audit()
     out = frame.copy()
     if column not in out.columns:
         return Step(out, _empty_rejected(frame), audit.frame())
-    keys = _key_values(frame, key or [])
-    rows = _rows(frame)
-    lookup = {k.lower(): v for k, v in PARTNER_RAW.items()}
-    vals = []
-    for i, raw in out[column].items():
-        if raw is None or pd.isna(raw):
-            vals.append("")
-            continue
-        got = set()
-        for part in str(raw).replace(",", ";").replace("/", ";").split(";"):
-            p = " ".join(part.strip().lower().split())
-            if not p or p in {"-", "tidak ada", "belum ada"}:
-                continue
-            hit = lookup.get(p) or next((v for k, v in lookup.items() if k in p.split() or p.startswith(k)), None)
-            if hit:
-                got.add(hit)
-            else:
-                audit.add("partner_unknown", file=file, row_key=keys[i], row=rows[i], column=column, old=part.strip(),
+    lookup = {" ".join(k.lower().split()): v for k, v in PARTNER_RAW.items()}
+    codes, uniq = pd.factorize(out[column].astype(object), use_na_sentinel=True)
+    mapped, unknown = [], []
+    for raw in uniq:
+        got, unk = _partner_keys(raw, lookup)
+        mapped.append(";".join(k for k in PARTNER_KEYS if k in got))
+        unknown.append(unk)
+    vals = np.array(mapped + [""], dtype=object)[codes]
+    has_unknown = np.array([bool(u) for u in unknown] + [False])[codes]
+    if has_unknown.any():
+        keys = _key_values(frame, key or [])
+        rows = _rows(frame)
+        for pos in np.flatnonzero(has_unknown):
+            i = out.index[pos]
+            for part in unknown[codes[pos]]:
+                audit.add("partner_unknown", file=file, row_key=keys[i], row=rows[i], column=column, old=part,
                           new=None, reason=f"not one of the partner keys {PARTNER_KEYS}")
-        vals.append(";".join(k for k in PARTNER_KEYS if k in got))
     out[column] = pd.array(vals, dtype="string")
     return Step(out, _empty_rejected(frame), audit.frame())
 
@@ -457,13 +613,15 @@ def clean_source(frame: pd.DataFrame, kind: str, *, file: str, n_read: int,
     if kind == "survey":
         steps += [lambda f: fix_money_units(f, key=key, file=file),
                   lambda f: blank_impossible(f, ranges=_ranges(kind), key=key, file=file),
+                  lambda f: blank_implausible(f, key=key, file=file),
                   lambda f: blank_future_dates(f, key=key, file=file, today=today),
                   lambda f: impute_documented(f, key=key, file=file),
                   lambda f: normalise_partners(f, key=key, file=file),
                   lambda f: flag_outliers(f, columns=_OUTLIER_COLUMNS["survey"], key=key, file=file),
                   lambda f: remove_personal(f, salt=salt, file=file)]
     elif kind in _OUTLIER_COLUMNS or _ranges(kind):
-        steps += [lambda f: blank_impossible(f, ranges=_ranges(kind), key=key, file=file)]
+        steps += [lambda f: blank_impossible(f, ranges=_ranges(kind), key=key, file=file),
+                  lambda f: blank_implausible(f, key=key, file=file)]
         if kind in _OUTLIER_COLUMNS:
             steps += [lambda f: flag_outliers(f, columns=_OUTLIER_COLUMNS[kind], key=key, file=file)]
     cur = frame

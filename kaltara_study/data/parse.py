@@ -10,11 +10,19 @@ decides whether an error rejects the row or stops the load (:func:`ParseResult.r
 
 Conventions (Indonesian first):
 
-- numbers: ``.`` groups thousands and ``,`` marks decimals ("1.250.000,50"); English forms
-  ("1,250,000.50") and machine forms ("0.8685", "1.5E+06") are recognised when unambiguous. A
-  single dot followed by exactly three digits ("1.250") is read as thousands (1250) unless the same
-  column holds other values that use a dot as decimal mark ("12.5", "0.868"), then as a decimal;
-  a single comma is always a decimal mark ("1,250" = 1.25, "12,5" = 12.5);
+- numbers: the thousands/decimal convention is decided per column from all its cells, never per
+  cell: "1.250.000", "1.250,5", "12,5" show the Indonesian one (``.`` groups thousands, ``,`` marks
+  decimals); "1,250,000", "1,250.5" the English one; machine forms ("0.8685", "1.5E+06", XLSX
+  number cells) are English evidence only against no Indonesian cell. "1.250" and "1,250" follow
+  the column's convention; in a column showing both conventions they are left missing
+  (``ambiguous_number`` warning); in a column showing none, whole-number columns (counts, rupiah)
+  read them as 1250 and other columns the Indonesian way with a warning. One ``number_convention``
+  line per column (``info``; ``warning`` when mixed) says what was decided;
+- personal numbers: a phone number or a NIK in a number cell ("0812-3456-7890", "+62 812…",
+  16 digits) is never read as a quantity: missing, with a ``personal_number`` warning;
+- zero as "-": ``dash=0`` (SIMKOPDES exports, see :func:`parser_options`) reads "-", "–", "—"
+  as 0 with one ``dash_as_zero`` line per column saying how many cells;
+- every ``value`` in an error table is masked by :func:`kaltara_study.data.pii.scrub_text`;
 - missing: "", "-", "–", "—", "n/a", "na", "null", "nan", "none" are NA without an error; Excel
   error values (#DIV/0!, #N/A, #VALUE!, #REF!, #NAME?, #NUM!, #NULL!) are NA *with* an error row
   of severity ``"warning"`` and rule ``"excel_error"``;
@@ -39,6 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kaltara_study.data import pii
 from kaltara_study.errors import DataError
 
 __all__ = [
@@ -56,6 +65,7 @@ __all__ = [
     "parse_number",
     "parse_rupiah",
     "parse_text",
+    "parser_options",
 ]
 
 ERROR_COLUMNS = ["file", "row", "column", "value", "rule", "severity"]
@@ -63,6 +73,7 @@ EXCEL_ERRORS = frozenset(
     {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA", "#SPILL!",
      "#CALC!", "#N/A!"}
 )
+DASH_TOKENS = frozenset({"-", "--", "–", "—", "-,-", "–,–"})
 MISSING_TOKENS = frozenset({"", "-", "--", "–", "—", "n/a", "na", "null", "nan", "none", "<na>", "nat"})
 
 MONTHS: dict[str, int] = {}
@@ -114,11 +125,19 @@ class ParseResult:
         Same index and name as the input; unparseable cells are NA.
     errors : pd.DataFrame
         One row per problem: ``file, row, column, value, rule, severity`` (severity ``"error"``
-        for unparseable cells, ``"warning"`` for Excel error values turned into NA).
+        for unparseable cells, ``"warning"`` for cells read as missing on purpose — Excel error
+        values, ambiguous numbers, phone numbers or NIKs in a number column — and ``"info"`` for
+        one summary line per column and rule, e.g. the number convention found or how many "-"
+        were read as 0; summary lines have ``row`` NA and list the first rows in ``rule``).
+        ``value`` never holds personal data (:func:`kaltara_study.data.pii.scrub_text`).
+    notes : tuple
+        Internal: per-cell masks that become the summary lines (empty once returned by a public
+        parser).
     """
 
     values: pd.Series
     errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ERROR_COLUMNS))
+    notes: tuple = ()
 
     @property
     def ok(self) -> bool:
@@ -128,13 +147,22 @@ class ParseResult:
     def raise_if_errors(self) -> pd.Series:
         """Return ``values`` or raise :class:`DataError` listing every unparseable cell.
 
-        >>> parse_number(pd.Series(["1.250"]), column="x").raise_if_errors().tolist()
-        [1250.0]
+        >>> parse_number(pd.Series(["1.250.000"]), column="x").raise_if_errors().tolist()
+        [1250000.0]
         """
         bad = self.errors[self.errors["severity"] == "error"]
         if len(bad):
             raise DataError(_describe(bad), problems=bad.to_dict("records"))
         return self.values
+
+
+@dataclass(frozen=True)
+class _Note:
+    """A column-level summary line to be: ``rule`` text, ``severity`` and the cells it concerns."""
+
+    rule: str
+    severity: str
+    mask: np.ndarray
 
 
 def _describe(errors: pd.DataFrame, limit: int = 5) -> str:
@@ -155,7 +183,15 @@ RULE_TEXT = {
     "not_yes_no": "expected yes/no such as Ya/Tidak, ada/tidak ada, 1/0",
     "bad_code": "expected a Kemendagri code",
     "excel_error": "Excel error value, read as missing",
+    "ambiguous_number": "could be read with '.'/',' as thousands or as decimal mark and the column does not "
+                        "decide it; read as missing — write it without separators (1250 or 1.25)",
+    "personal_number": "looks like a phone number or a NIK, not a quantity; read as missing (personal data "
+                       "does not belong in this column)",
 }
+
+
+def _scrub_values(values: pd.Series) -> np.ndarray:
+    return pii.scrub_series(values.astype(object).map(str)).to_numpy(dtype=object)
 
 
 def _errors(values: pd.Series, mask: pd.Series, *, column: str, file: str | None, rule: str,
@@ -163,14 +199,14 @@ def _errors(values: pd.Series, mask: pd.Series, *, column: str, file: str | None
     mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return pd.DataFrame(columns=ERROR_COLUMNS)
-    bad = values[mask]
+    bad = values[mask.to_numpy()]
     text = RULE_TEXT.get(rule, "")
     return pd.DataFrame(
         {
             "file": file,
             "row": bad.index.to_numpy(),
             "column": column,
-            "value": bad.astype(object).map(str).to_numpy(),
+            "value": _scrub_values(bad),
             "rule": f"{rule}: {text}" if text else rule,
             "severity": severity,
         },
@@ -204,20 +240,49 @@ def _excel_error(text: pd.Series) -> pd.Series:
     return text.str.upper().isin(EXCEL_ERRORS).fillna(False).astype(bool)
 
 
+def _summaries(notes: tuple, index: pd.Index, values: pd.Series, *, column: str, file: str | None) -> pd.DataFrame:
+    """One report line per note: how many cells, the first rows, an example value (scrubbed)."""
+    rows = []
+    for note in notes:
+        m = np.asarray(note.mask, dtype=bool)
+        n = int(m.sum())
+        if not n:
+            continue
+        pos = np.flatnonzero(m)
+        first = ", ".join(str(r) for r in index[pos[:5]])
+        more = ", …" if n > 5 else ""
+        example = pii.scrub_text(str(values.iloc[pos[0]]))
+        rows.append({"file": file, "row": index[pos[0]], "column": column, "value": example,
+                     "rule": f"{note.rule} ({n} cell{'s' if n != 1 else ''}; rows {first}{more})",
+                     "severity": note.severity})
+    return pd.DataFrame(rows, columns=ERROR_COLUMNS) if rows else pd.DataFrame(columns=ERROR_COLUMNS)
+
+
+def _finish(res: ParseResult, values: pd.Series, *, column: str, file: str | None) -> ParseResult:
+    if not res.notes:
+        return res
+    summ = _summaries(res.notes, values.index, values, column=column, file=file)
+    return ParseResult(res.values, _concat([res.errors, summ]))
+
+
 def _per_unique(fn):
     """Run a parser once per distinct cell and map the results (and error rows) back.
 
     Exports repeat the same cells ("Ya", "-", "Rp 0") thousands of times; the string work is done
     once per distinct value. Results are identical to the direct call (column-wide rules see the
-    same set of values); small or mostly-distinct inputs take the direct path.
+    same set of values); small or mostly-distinct inputs take the direct path. ``__wrapped__`` is
+    the direct call (for the test that both agree).
     """
+    def direct(values: pd.Series, *, column: str, file: str | None = None, **kw) -> ParseResult:
+        return _finish(fn(values, column=column, file=file, **kw), values, column=column, file=file)
+
     @functools.wraps(fn)
     def wrapper(values: pd.Series, *, column: str, file: str | None = None, **kw) -> ParseResult:
         if len(values) < 512 or not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
-            return fn(values, column=column, file=file, **kw)
+            return direct(values, column=column, file=file, **kw)
         codes, uniq = pd.factorize(values.astype(object), use_na_sentinel=False)
         if len(uniq) > len(values) // 4:
-            return fn(values, column=column, file=file, **kw)
+            return direct(values, column=column, file=file, **kw)
         res = fn(pd.Series(np.asarray(uniq, dtype=object), dtype=object), column=column, file=file, **kw)
         out = pd.Series(res.values.to_numpy()[codes], index=values.index, name=values.name)
         out = out.astype(res.values.dtype)
@@ -231,19 +296,34 @@ def _per_unique(fn):
                     .sort_values(["_block", "_pos"], kind="stable"))
             # keep the direct call's grouping: by rule block, then by row
             errs = errs[ERROR_COLUMNS].reset_index(drop=True)
-        return ParseResult(out, errs)
+        notes = tuple(_Note(n.rule, n.severity, np.asarray(n.mask, dtype=bool)[codes]) for n in res.notes)
+        return _finish(ParseResult(out, errs, notes), values, column=column, file=file)
 
+    wrapper.__wrapped__ = direct
     return wrapper
 
 
 # ---------------------------------------------------------------------------- numbers
 _RE_PLAIN = r"\d+"
-_RE_ID_FULL = r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"   # 1.250.000 / 1.250.000,50 / 1.250,5
-_RE_EN_FULL = r"[1-9]\d{0,2}(?:,\d{3}){2,}(?:\.\d+)?|[1-9]\d{0,2}(?:,\d{3})+\.\d+"  # 1,250,000 / 1,250.50
-_RE_COMMA_DEC = r"\d+,\d+"                       # 12,5 / 1250000,50
-_RE_DOT_DEC = r"\d*\.\d+"                        # 12.5 / 0.868 / .5
-_RE_AMBIG = r"[1-9]\d{0,2}\.\d{3}"               # 1.250 : thousands or decimal?
-_RE_EXP = r"\d+(?:\.\d+)?[eE][+-]?\d+"           # 1.5E+06
+_RE_EXP = r"\d+(?:\.\d+)?[eE][+-]?\d+"             # 1.5E+06
+_RE_ID_MULTI = r"[1-9]\d{0,2}(?:\.\d{3}){2,}(?:,\d+)?"  # 1.250.000 / 1.250.000,50
+_RE_ID_DEC = r"[1-9]\d{0,2}(?:\.\d{3})+,\d+"          # 1.250,5
+_RE_EN_MULTI = r"[1-9]\d{0,2}(?:,\d{3}){2,}(?:\.\d+)?"  # 1,250,000 / 1,250,000.50
+_RE_EN_DEC = r"[1-9]\d{0,2}(?:,\d{3})+\.\d+"          # 1,250.5
+_RE_COMMA_DEC = r"\d+,\d+"                            # 12,5 / 0,868 / 1250000,50
+_RE_DOT_DEC = r"\d*\.\d+"                             # 12.5 / 0.868 / .5
+_RE_AMB_DOT = r"[1-9]\d{0,2}\.\d{3}"                  # 1.250 : thousands (ID) or decimal (EN)?
+_RE_AMB_COMMA = r"[1-9]\d{0,2},\d{3}"                 # 1,250 : decimal (ID) or thousands (EN)?
+_RE_ID_FULL = r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"
+# a cell holding only digits and phone separators (checked for phone numbers and NIKs)
+_RE_DIGITISH = r"\+?[\d\s.\-()]{9,}"
+
+CONVENTION_TEXT = {
+    "id": "Indonesian (1.250.000,50: '.' groups thousands, ',' marks decimals)",
+    "en": "English/machine (1,250,000.50: ',' groups thousands, '.' marks decimals)",
+    "mixed": "mixed: some cells Indonesian (1.250.000,50), some English (1,250,000.50); each unambiguous cell "
+             "is read in its own form, the ambiguous ones are left missing",
+}
 
 
 def _split_sign(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -261,66 +341,170 @@ def _split_sign(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return t, (neg | paren) & ~(neg & paren)
 
 
-def _body_to_float(body: pd.Series, *, ambiguous_is_decimal: pd.Series | bool) -> tuple[pd.Series, pd.Series]:
-    """Convert unsigned number bodies; returns (floats, parsed_mask). NA bodies give NaN, False."""
+@dataclass(frozen=True)
+class _Forms:
+    plain: pd.Series
+    id_: pd.Series       # unambiguously Indonesian
+    en: pd.Series        # unambiguously English / machine
+    amb_dot: pd.Series
+    amb_comma: pd.Series
+    en_strong: pd.Series  # commas grouping thousands (1,250,000 / 1,250.5)
+    grouped: pd.Series    # any thousands-grouped cell
+
+    def convention(self) -> str | None:
+        """"id", "en", "mixed" or None. A machine decimal ("0.868", as XLSX number cells arrive) is
+        English evidence only against no Indonesian cell; it never makes a column "mixed"."""
+        has_id, has_en = bool(self.id_.any()), bool(self.en.any())
+        if has_id and bool(self.en_strong.any()):
+            return "mixed"
+        if has_id:
+            return "id"
+        return "en" if has_en else None
+
+
+def _forms(body: pd.Series) -> _Forms:
     def m(rx: str) -> pd.Series:
         return body.str.fullmatch(rx).fillna(False).astype(bool)
 
-    plain, id_full, en_full = m(_RE_PLAIN), m(_RE_ID_FULL), m(_RE_EN_FULL)
-    comma_dec, dot_dec, ambig, exp = m(_RE_COMMA_DEC), m(_RE_DOT_DEC), m(_RE_AMBIG), m(_RE_EXP)
-    amb_dec = pd.Series(ambiguous_is_decimal, index=body.index) if isinstance(ambiguous_is_decimal, bool) \
-        else ambiguous_is_decimal.reindex(body.index).fillna(False).astype(bool)
+    plain = m(_RE_PLAIN) | m(_RE_EXP)
+    amb_dot, amb_comma = m(_RE_AMB_DOT), m(_RE_AMB_COMMA)
+    id_ = (m(_RE_ID_MULTI) | m(_RE_ID_DEC) | m(_RE_COMMA_DEC)) & ~amb_comma
+    en_strong = (m(_RE_EN_MULTI) | m(_RE_EN_DEC)) & ~id_
+    en = (en_strong | m(_RE_DOT_DEC)) & ~amb_dot & ~id_
+    grouped = m(_RE_ID_MULTI) | m(_RE_ID_DEC) | en_strong
+    return _Forms(plain, id_, en, amb_dot, amb_comma, en_strong, grouped)
 
+
+def _read_forms(body: pd.Series, f: _Forms, *, convention: str | None, integral: bool
+                ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Floats of the number bodies under a column convention.
+
+    Returns (values, parsed, ambiguous): ``ambiguous`` cells are left NaN (the convention does not
+    decide them). Without a convention, whole-number columns (counts, rupiah) read "1.250" and
+    "1,250" as 1250 (three decimals cannot occur there) and other columns follow the Indonesian
+    default.
+    """
     norm = pd.Series(None, index=body.index, dtype=object)
-    # order matters: the later assignment wins
-    norm = norm.mask(dot_dec | exp | plain, body)
-    norm = norm.mask(comma_dec, body.str.replace(",", ".", regex=False))
-    norm = norm.mask(en_full & ~id_full, body.str.replace(",", "", regex=False))
-    norm = norm.mask(id_full, body.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-    norm = norm.mask(ambig & amb_dec, body)
-    ok = plain | id_full | en_full | comma_dec | dot_dec | exp
-    out = pd.to_numeric(norm.where(ok), errors="coerce").astype(float)
-    return out, ok & out.notna()
+    norm = norm.mask(f.plain, body)
+    is_id_full = body.str.fullmatch(_RE_ID_FULL + "|" + _RE_COMMA_DEC).fillna(False).astype(bool) & f.id_
+    norm = norm.mask(is_id_full, body.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    norm = norm.mask(f.en, body.str.replace(",", "", regex=False))
+    thousands = body.str.replace(".", "", regex=False).str.replace(",", "", regex=False)
+    decimal = body.str.replace(",", ".", regex=False)
+    amb = f.amb_dot | f.amb_comma
+    ambiguous = pd.Series(False, index=body.index)
+    if convention == "id":
+        norm = norm.mask(f.amb_dot, thousands)
+        if integral:
+            ambiguous = f.amb_comma
+        else:
+            norm = norm.mask(f.amb_comma, decimal)
+    elif convention == "en":
+        norm = norm.mask(f.amb_comma, thousands)
+        if integral:
+            ambiguous = f.amb_dot
+        else:
+            norm = norm.mask(f.amb_dot, decimal)
+    elif convention == "mixed":
+        ambiguous = amb
+    else:  # no cell decides
+        if integral:
+            norm = norm.mask(amb, thousands)
+        else:
+            norm = norm.mask(f.amb_dot, thousands).mask(f.amb_comma, decimal)
+    norm = norm.where(~ambiguous)
+    out = pd.to_numeric(norm, errors="coerce").astype(float)
+    ok = (f.plain | f.id_ | f.en | amb) & ~ambiguous & out.notna()
+    return out, ok, ambiguous
+
+
+def _convention_notes(f: _Forms, convention: str | None, *, integral: bool, ambiguous: pd.Series) -> list[_Note]:
+    notes = []
+    sep_cells = (f.id_ | f.en | f.amb_dot | f.amb_comma).to_numpy()
+    # the convention line only where it matters: thousands-grouped or ambiguous cells
+    if convention is not None and (f.grouped | f.amb_dot | f.amb_comma).any():
+        sev = "warning" if convention == "mixed" else "info"
+        notes.append(_Note(f"number_convention: column read as {CONVENTION_TEXT[convention]}", sev, sep_cells))
+    amb = (f.amb_dot | f.amb_comma).to_numpy() & ~ambiguous.to_numpy()
+    if convention is None and amb.any():
+        if integral:
+            notes.append(_Note("number_convention: no cell shows the convention; '1.250' and '1,250' read as 1250 "
+                               "(a whole-number column cannot hold three decimals)", "info", amb))
+        else:
+            notes.append(_Note("ambiguous_number: no cell shows the convention; read the Indonesian way "
+                               "(1.250 = 1250, 1,250 = 1,25) — check these cells", "warning", amb))
+    return notes
+
+
+def _dash_mask(text: pd.Series) -> pd.Series:
+    return text.str.lower().str.replace(" ", "", regex=False).isin(DASH_TOKENS).fillna(False).astype(bool)
+
+
+def _personal_mask(text: pd.Series) -> pd.Series:
+    """Cells whose digits form a phone number or a NIK (never a quantity)."""
+    cand = text.str.fullmatch(_RE_DIGITISH).fillna(False).astype(bool)
+    if not cand.any():
+        return cand
+    sub = text[cand]
+    hit = pd.Series(False, index=text.index)
+    hit[cand] = sub.map(lambda s: pii.contains_pii(s) or bool(re.fullmatch(r"0\d{9,13}", s.replace(" ", "")
+                                                                         .replace("-", ""))))
+    return hit
 
 
 def _number_core(values: pd.Series, *, column: str, file: str | None, decimal: str | None,
-                 rule: str = "not_a_number") -> ParseResult:
+                 rule: str = "not_a_number", integral: bool = False, dash: float | None = None) -> ParseResult:
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return ParseResult(values.astype(float))
     text = _as_text(values)
-    missing = _missing(text)
+    dashes = _dash_mask(text) if dash is not None else pd.Series(False, index=text.index)
+    missing = _missing(text) & ~dashes
     xl = _excel_error(text)
-    body, neg = _split_sign(text.where(~(missing | xl)))
+    personal = _personal_mask(text.where(~(missing | xl | dashes)))
+    body, neg = _split_sign(text.where(~(missing | xl | dashes | personal)))
+    f = _forms(body)
     if decimal == ",":
-        amb = pd.Series(False, index=body.index)
+        convention = "id"
     elif decimal == ".":
-        amb = pd.Series(True, index=body.index)
-        # with "." as decimal mark, "1.250.000" style is invalid; English thousands stay valid
-        body = body.where(~body.str.fullmatch(_RE_ID_FULL).fillna(False).astype(bool) |
-                          body.str.fullmatch(_RE_AMBIG).fillna(False).astype(bool), "\x00bad")
+        convention = "en"
+        # with "." as decimal mark, "1.250.000" style is invalid
+        f = _Forms(f.plain, f.id_ & False, f.en, f.amb_dot, f.amb_comma, f.en_strong, f.grouped)
     else:
-        ambig = body.str.fullmatch(_RE_AMBIG).fillna(False).astype(bool)
-        column_dot_dec = bool(
-            (body.str.fullmatch(_RE_DOT_DEC).fillna(False).astype(bool) & ~ambig).any()
-            and not (body.str.fullmatch(_RE_COMMA_DEC + "|" + _RE_ID_FULL).fillna(False).astype(bool)
-                     & ~ambig).any()
-        )
-        amb = pd.Series(column_dot_dec, index=body.index)
-    num, ok = _body_to_float(body, ambiguous_is_decimal=amb)
+        convention = f.convention()
+    num, ok, ambiguous = _read_forms(body, f, convention=convention, integral=integral)
     num = num.where(~neg, -num)
-    bad = ~ok & ~missing & ~xl
+    num = num.mask(dashes, float(dash) if dash is not None else np.nan)
+    # a NIK-sized whole number (16 digits) read from a machine form (6.501012345678901e+15)
+    nik_sized = ok & (num.abs() >= 1e15) & (num.abs() < 1e16) & (num == np.floor(num))
+    personal = personal | nik_sized
+    num = num.where(~nik_sized)
+    ok = ok & ~nik_sized
+    bad = ~ok & ~missing & ~xl & ~dashes & ~personal & ~ambiguous
     out = pd.Series(num.to_numpy(dtype=float), index=values.index, name=values.name)
     errs = _concat([
         _errors(values, bad, column=column, file=file, rule=rule),
         _errors(values, xl, column=column, file=file, rule="excel_error", severity="warning"),
+        _errors(values, ambiguous, column=column, file=file, rule="ambiguous_number", severity="warning"),
+        _errors(values, personal, column=column, file=file, rule="personal_number", severity="warning"),
     ])
-    return ParseResult(out, errs)
+    notes = [] if decimal is not None else _convention_notes(f, convention, integral=integral, ambiguous=ambiguous)
+    if dash is not None:
+        notes.append(_Note(f"dash_as_zero: '-' read as {dash:g} (this export writes zero as '-')", "info",
+                           dashes.to_numpy()))
+    return ParseResult(out, errs, tuple(notes))
 
 
 @_per_unique
 def parse_number(values: pd.Series, *, column: str, file: str | None = None,
-                 decimal: str | None = None) -> ParseResult:
-    """Parse Indonesian (and unambiguous English/machine) number strings to float.
+                 decimal: str | None = None, dash: float | None = None) -> ParseResult:
+    """Parse Indonesian (and English/machine) number strings to float, deciding the convention per column.
+
+    The thousands/decimal convention is decided from all the column's cells: cells such as
+    "1.250.000", "1.250,5" or "12,5" show the Indonesian one; "1,250,000", "1,250.5" or "12.5" the
+    English/machine one. "1.250" and "1,250" are ambiguous alone and are read by the column's
+    convention; when the column shows both conventions they are left missing with a warning
+    (``ambiguous_number``), and when it shows none they are read the Indonesian way with a
+    warning. One ``number_convention`` line per column reports the convention found.
 
     Parameters
     ----------
@@ -329,13 +513,19 @@ def parse_number(values: pd.Series, *, column: str, file: str | None = None,
     column, file : str
         Used in the error table.
     decimal : {None, ",", "."}
-        Force the decimal mark; ``None`` (default) decides per value, with the column rule for
-        "1.250" described in the module docstring.
+        Force the decimal mark (no convention line then).
+    dash : float, optional
+        Value of "-"/"–"/"—" cells. Default ``None``: missing. SIMKOPDES-style exports write zero as
+        "-": pass ``dash=0`` for their count and amount columns; one ``dash_as_zero`` line per
+        column says how many cells.
+
+    Cells that look like a phone number or a NIK ("0812-3456-7890", 16 digits) are never read as
+    quantities: they become missing with a ``personal_number`` warning (the value masked).
 
     Returns
     -------
     ParseResult
-        ``values`` float64 (NaN for missing/unparseable), ``errors`` for the unparseable cells.
+        ``values`` float64 (NaN for missing/unparseable), ``errors`` for the problems.
 
     Examples
     --------
@@ -344,9 +534,11 @@ def parse_number(values: pd.Series, *, column: str, file: str | None = None,
     >>> r.values.tolist()[:3]
     [1250000.0, 1250000.5, 12.5]
     >>> r.errors["rule"].str.split(":").str[0].tolist()
-    ['not_a_number', 'excel_error']
+    ['not_a_number', 'excel_error', 'number_convention']
+    >>> parse_number(pd.Series(["850,000", "1,250,000"]), column="modal").values.tolist()
+    [850000.0, 1250000.0]
     """
-    return _number_core(values, column=column, file=file, decimal=decimal)
+    return _number_core(values, column=column, file=file, decimal=decimal, dash=dash)
 
 
 def parse_float(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
@@ -358,20 +550,30 @@ def parse_float(values: pd.Series, *, column: str, file: str | None = None) -> P
     return parse_number(values, column=column, file=file)
 
 
-@_per_unique
-def parse_int(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
-    """Parse whole numbers to nullable ``Int64``; non-integral values are errors (``not_an_integer``).
-
-    >>> parse_int(pd.Series(["1.250", "7", "", "2,5"]), column="anggota").values.tolist()
-    [1250, 7, <NA>, <NA>]
-    """
-    res = parse_number(values, column=column, file=file)
+def _int_core(values: pd.Series, *, column: str, file: str | None = None, dash: float | None = None) -> ParseResult:
+    res = _number_core(values, column=column, file=file, decimal=None, integral=True, dash=dash)
     v = res.values
     frac = v.notna() & (v != np.floor(v.fillna(0)))
     too_big = v.abs() > 2**62
     errs = _concat([res.errors, _errors(values, frac | too_big, column=column, file=file, rule="not_an_integer")])
     out = v.where(~(frac | too_big)).round().astype("Int64")
-    return ParseResult(out, errs)
+    return ParseResult(out, errs, res.notes)
+
+
+@_per_unique
+def parse_int(values: pd.Series, *, column: str, file: str | None = None, dash: float | None = None) -> ParseResult:
+    """Parse whole numbers to nullable ``Int64``; non-integral values are errors (``not_an_integer``).
+
+    Same column convention as :func:`parse_number`; a whole-number column reads "1.250" and
+    "1,250" as 1250 unless its other cells show a convention that says otherwise.
+    ``dash=0`` reads "-" as 0 (SIMKOPDES counts).
+
+    >>> parse_int(pd.Series(["1.250", "7", "", "2,5"]), column="anggota").values.tolist()
+    [1250, 7, <NA>, <NA>]
+    >>> parse_int(pd.Series(["-", "3"]), column="rat_count", dash=0).values.tolist()
+    [0, 3]
+    """
+    return _int_core(values, column=column, file=file, dash=dash)
 
 
 def format_number_id(x: float | int, *, decimals: int = 0) -> str:
@@ -391,51 +593,95 @@ _RE_MONEY = re.compile(
     + r")?\.?\s*(?:,-|\.-|,00-?)?$",
     re.IGNORECASE,
 )
+_MONEY_DASHES = {"rp", "rp.", "rp -", "rp-", "rp.-", "rp -,-", "rp-,-"}
 
 
 @_per_unique
-def parse_rupiah(values: pd.Series, *, column: str, file: str | None = None) -> ParseResult:
+def parse_rupiah(values: pd.Series, *, column: str, file: str | None = None, dash: float | None = None
+                 ) -> ParseResult:
     """Parse rupiah amounts to float rupiah.
 
     Accepts "Rp 1.250.000", "Rp1.250.000,-", "Rp 1.250.000,00", "IDR 2.500.000", "Rp 1,2 juta",
     "1,5 jt", "250 rb"/"250 ribu", "3 M"/"3 miliar" (10^9), "1 T" (10^12), negative forms
-    "-Rp 5.000"/"(5.000)", plain numbers, "-"/empty (NA). With a unit word a single "," or "." is a
-    decimal mark ("1.5 jt" = 1 500 000).
+    "-Rp 5.000"/"(5.000)", plain numbers, "-"/empty (NA; ``dash=0`` reads "-" and "Rp -" as 0). With
+    a unit word a single "," or "." is a decimal mark ("1.5 jt" = 1 500 000). Without one, the
+    column's thousands convention is decided from all its cells as in :func:`parse_number`
+    ("Rp 850,000" in an English column is 850 000); rupiah have no three-decimal amounts, so
+    "850,000" alone is 850 000 too.
 
     Examples
     --------
     >>> parse_rupiah(pd.Series(["Rp 1.250.000", "Rp 1,2 juta", "3 M", "250 rb", "-"]),
     ...              column="modal").values.tolist()
     [1250000.0, 1200000.0, 3000000000.0, 250000.0, nan]
+    >>> parse_rupiah(pd.Series(["850,000", "12,500"]), column="modal").values.tolist()
+    [850000.0, 12500.0]
     """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return ParseResult(values.astype(float))
     text = _as_text(values)
-    missing = _missing(text) | text.str.lower().isin({"rp", "rp.", "rp -", "rp-", "rp.-", "rp -,-"}).fillna(False)
+    low = text.str.lower()
+    dashes = (_dash_mask(text) | low.isin(_MONEY_DASHES).fillna(False).astype(bool)) if dash is not None \
+        else pd.Series(False, index=text.index)
+    missing = (_missing(text) | low.isin(_MONEY_DASHES).fillna(False).astype(bool)) & ~dashes
     xl = _excel_error(text)
+    personal = _personal_mask(text.where(~(missing | xl | dashes))
+                              .str.replace(r"^(?:rp\.?|idr)\s*", "", regex=True, case=False))
     paren = text.str.fullmatch(r"\(.*\)").fillna(False).astype(bool)
-    t = text.where(~paren, text.str.slice(1, -1)).where(~(missing | xl))
+    t = text.where(~paren, text.str.slice(1, -1)).where(~(missing | xl | dashes | personal))
     parts = t.str.extract(_RE_MONEY)
     unit = parts["unit"].str.lower()
     mult = unit.map(MONEY_UNITS).astype(float).fillna(1.0)
     has_unit = unit.notna()
     num_txt = parts["num"].str.replace(" ", "", regex=False).where(parts["num"].notna())
-    # with a unit word, "1.250" / "1,25" are decimals; without, the number rules apply
+    # with a unit word, "1.250" / "1,25" are decimals; without, the column's convention applies
     single_sep = num_txt.str.fullmatch(r"\d+[.,]\d+").fillna(False).astype(bool)
     unit_dec = has_unit & single_sep
     num_txt = num_txt.where(~unit_dec, num_txt.str.replace(",", ".", regex=False))
     body, neg_inner = _split_sign(num_txt)
-    amb = pd.Series(unit_dec, index=body.index)
-    num, ok = _body_to_float(body, ambiguous_is_decimal=amb)
+    f = _forms(body.where(~has_unit))
+    convention = f.convention()
+    num, ok, ambiguous = _read_forms(body.where(~has_unit), f, convention=convention, integral=True)
+    fu = _forms(body.where(has_unit))
+    num_u, ok_u, _ = _read_forms(body.where(has_unit), fu, convention="en", integral=False)
+    num = num.where(~has_unit, num_u)
+    ok = (ok & ~has_unit) | (ok_u & has_unit)
     neg = (parts["sign"].fillna("") != "") | neg_inner | paren
     out = (num * mult).where(~neg, -(num * mult))
-    bad = ~ok & ~missing & ~xl
-    out = pd.Series(out.where(ok).to_numpy(dtype=float), index=values.index, name=values.name)
+    out = out.where(ok).mask(dashes, float(dash) if dash is not None else np.nan)
+    nik_sized = ok & ~has_unit & (num.abs() >= 1e15) & (num.abs() < 1e16) & (num == np.floor(num))
+    out = out.where(~nik_sized)
+    personal = personal | nik_sized
+    bad = ~ok & ~missing & ~xl & ~dashes & ~personal & ~ambiguous
+    out = pd.Series(out.to_numpy(dtype=float), index=values.index, name=values.name)
     errs = _concat([
         _errors(values, bad, column=column, file=file, rule="not_money"),
         _errors(values, xl, column=column, file=file, rule="excel_error", severity="warning"),
+        _errors(values, ambiguous, column=column, file=file, rule="ambiguous_number", severity="warning"),
+        _errors(values, personal, column=column, file=file, rule="personal_number", severity="warning"),
     ])
-    return ParseResult(out, errs)
+    notes = _convention_notes(f, convention, integral=True, ambiguous=ambiguous)
+    if dash is not None:
+        notes.append(_Note(f"dash_as_zero: '-' read as {dash:g} (this export writes zero as '-')", "info",
+                           dashes.to_numpy()))
+    return ParseResult(out, errs, tuple(notes))
+
+
+# sources whose exports write zero as "-" in count and amount columns (SIMKOPDES statistics)
+DASH_ZERO_SOURCES = ("simkopdes",)
+
+
+def parser_options(source_kind: str, column_kind: str) -> dict:
+    """Extra keyword arguments for the parser of one column: ``{"dash": 0}`` for the count and
+    amount columns (kinds ``int``, ``float``, ``money``) of sources listed in
+    :data:`DASH_ZERO_SOURCES` (SIMKOPDES exports write zero as "-"), else ``{}``.
+
+    >>> parser_options("simkopdes_village_stats", "int"), parser_options("survey", "int")
+    ({'dash': 0}, {})
+    """
+    if column_kind in ("int", "float", "money") and source_kind.startswith(DASH_ZERO_SOURCES):
+        return {"dash": 0}
+    return {}
 
 
 # ---------------------------------------------------------------------------- yes / no

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kaltara_study.data import pii
 from kaltara_study.data.write import write_table
 
 __all__ = ["PROCESSED_FILES", "read_answers", "read_inputs_manifest", "read_processed", "write_data_dictionary",
@@ -34,13 +35,18 @@ def _atomic(path: Path, write) -> None:
 
 
 def _to_parquet(df: pd.DataFrame, path: Path) -> None:
-    _atomic(path, lambda p: df.to_parquet(p, index=False, engine="pyarrow"))
+    """Parquet with personal data masked (:func:`kaltara_study.data.pii.scrub_frame`)."""
+    clean = pii.scrub_frame(df)
+    _atomic(path, lambda p: clean.to_parquet(p, index=False, engine="pyarrow"))
 
 
 def write_processed(folder: str | Path, *, table: pd.DataFrame, villages: pd.DataFrame, audit: pd.DataFrame,
                     validation: pd.DataFrame, load_summary: pd.DataFrame, manifest: dict,
                     synthetic: bool) -> list[Path]:
-    """Write every processed file of one source; ``inputs.json`` last (it marks a complete build)."""
+    """Write every processed file of one source; ``inputs.json`` last (it marks a complete build).
+
+    Every file is written with personal data masked (parquet through :func:`pii.scrub_frame`, CSV
+    through :func:`kaltara_study.data.write.write_table`)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "inputs.json").unlink(missing_ok=True)  # marks the build incomplete until the end
@@ -49,7 +55,7 @@ def write_processed(folder: str | Path, *, table: pd.DataFrame, villages: pd.Dat
     for name, df in (("cooperatives.csv", table), ("audit.csv", audit), ("validation.csv", validation),
                      ("load_summary.csv", load_summary)):
         _atomic(folder / name, lambda p, df=df: write_table(df, p, synthetic=synthetic))
-    text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    text = pii.scrub_text(json.dumps(manifest, indent=1, sort_keys=True)) + "\n"
     _atomic(folder / "inputs.json", lambda p: p.write_text(text, encoding="utf-8"))
     return [folder / f for f in PROCESSED_FILES]
 

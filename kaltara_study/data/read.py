@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from kaltara_study.data import pii
 from kaltara_study.errors import InputError
 
-__all__ = ["RawTable", "normalise_header", "read_table", "read_toml", "SEPARATORS"]
+__all__ = ["RawTable", "SEPARATORS", "normalise_header", "read_table", "read_toml", "sniff_format"]
 
 SEPARATORS = (",", ";", "\t", "|")
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
@@ -69,6 +70,11 @@ class RawTable:
     def n_rows(self) -> int:
         """Number of data rows read."""
         return len(self.frame)
+
+    @property
+    def where(self) -> str:
+        """File and sheet for messages: ``"survey.xlsx, sheet 'Data'"`` (just the file for text files)."""
+        return f"{self.file}, sheet {self.sheet!r}" if self.sheet else self.file
 
 
 def normalise_header(name: object) -> str:
@@ -180,22 +186,117 @@ def _read_text_rows(path: Path, file: str) -> tuple[list[list[str | None]], str,
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError("the file is empty (no header, no rows); export the table again", file=file)
     text, encoding = _decode(raw, file)
-    sep = _sniff_sep(text)
+    has_quotes = '"' in text
+    sep = _sniff_sep(text.replace('"', "") if has_quotes else text)
+    if has_quotes:
+        _check_quotes(text, sep, file)
     try:
         rows = [[(c.strip() or None) for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
     except csv.Error as exc:
-        raise InputError(f"is not a readable delimited text file ({exc}); check quotes", file=file) from None
+        line = _line_of_csv_error(exc)
+        raise InputError(f"is not a readable delimited text file{line} ({pii.scrub_text(str(exc))}); check the "
+                         "quotes (\") on that line", file=file) from None
     return rows, encoding, sep
+
+
+def _line_of_csv_error(exc: csv.Error) -> str:
+    m = re.search(r"line (\d+)", str(exc))
+    return f" at line {m.group(1)}" if m else ""
+
+
+def _check_quotes(text: str, sep: str, file: str) -> None:
+    """Raise a clear error for a quote that opens a cell and never closes (everything after it would
+    become one cell: the rows vanish and the header looks wrong), or that closes only several lines
+    later after swallowing whole rows. Names the line and the column; never echoes the line (it may
+    hold personal data)."""
+    if not any(ln.count('"') & 1 for ln in text.split("\n")):
+        return  # every line closes its own quotes: no cell spans lines
+    spans = _quoted_spans(text, sep)
+    if not spans:
+        return
+    header_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    header = next(csv.reader([header_line.replace('"', "")], delimiter=sep), [])
+    width = max(len(header), 1)
+    for start_line, field, end_line, body in spans:
+        col = header[field].strip() if field < len(header) else f"field {field + 1}"
+        where = f"line {start_line}, column {field + 1} ({col!r})"
+        if end_line is None:
+            raise InputError(
+                f"{where}: a quote (\") opens a cell that is never closed, so the rest of the file would be read "
+                "as one cell; remove the stray quote or close it (a quote inside a cell is written \"\")", file=file)
+        inner = body.split("\n")
+        if len(inner) >= 3 and sum(ln.count(sep) >= max(1, width - 2) for ln in inner[1:]) >= 2:
+            raise InputError(
+                f"{where}: a quote (\") opens a cell that closes only on line {end_line}, swallowing "
+                f"{end_line - start_line} line(s) of rows into one cell; remove the stray quote or close it on "
+                f"line {start_line}", file=file)
+
+
+def _quoted_spans(text: str, sep: str) -> list[tuple[int, int, int | None, str]]:
+    """Quoted cells that span lines or never close: (start line, field index, end line or None, body).
+
+    Follows the csv module's rules: a quote opens a quoted cell only at the start of a field; ``""``
+    inside is a literal quote; elsewhere a quote is an ordinary character."""
+    out = []
+    n = len(text)
+    i = 0
+    line = 1
+    field = 0
+    at_start = True
+    while i < n:
+        ch = text[i]
+        if at_start and ch == '"':
+            start_line, start_field = line, field
+            j = i + 1
+            while True:
+                k = text.find('"', j)
+                if k < 0:
+                    out.append((start_line, start_field, None, text[i + 1:]))
+                    return out
+                if k + 1 < n and text[k + 1] == '"':
+                    j = k + 2
+                    continue
+                break
+            body = text[i + 1:k]
+            nl = body.count("\n")
+            if nl:
+                out.append((start_line, start_field, start_line + nl, body))
+                line += nl
+            i = k + 1
+            at_start = False
+            continue
+        if ch == sep:
+            field += 1
+            at_start = True
+        elif ch == "\n":
+            line += 1
+            field = 0
+            at_start = True
+        elif ch == "\r":
+            pass
+        else:
+            at_start = False
+            # skip ahead to the next interesting character
+            nxt = [x for x in (text.find(sep, i + 1), text.find("\n", i + 1)) if x >= 0]
+            j = min(nxt) if nxt else n
+            i = j
+            continue
+        i += 1
+    return out
 
 
 def _read_excel_rows(path: Path, file: str, sheet: str | int | None) -> tuple[list[list[str | None]], str]:
     import openpyxl
 
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        # from the bytes: openpyxl refuses a workbook whose name does not end in .xlsx (".dat" exports)
+        wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException, TypeError,
+            AttributeError, IndexError) as exc:
         raise InputError(f"is not a readable XLSX workbook ({type(exc).__name__}); open it in Excel and "
-                         "save it again as .xlsx", file=file) from None
+                         "save it again as .xlsx (Excel Workbook) or as 'CSV UTF-8'", file=file) from None
     try:
         names = wb.sheetnames
         if sheet is None:
@@ -225,24 +326,62 @@ def _read_excel_rows(path: Path, file: str, sheet: str | int | None) -> tuple[li
     return rows, name
 
 
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding worksheet ``sheet`` (via workbook.xml and its relationships)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        wb = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return None
+    rid = next((el.get(f"{_NS_REL}id") for el in wb.iter(f"{_NS_MAIN}sheet") if el.get("name") == sheet), None)
+    target = next((el.get("Target") for el in rels if el.get("Id") == rid), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _uncached_cells(zf: zipfile.ZipFile, part: str) -> list[str]:
+    """References of formula cells with no saved result.
+
+    A formula Excel (or LibreOffice) calculated has a value element — for a formula whose result
+    is the empty string an empty ``<v/>`` with ``t="str"``; a formula written by a program and
+    never calculated has no value, or an empty one without a string type.
+    """
+    import xml.etree.ElementTree as ET
+
+    bad = []
+    with zf.open(part) as fh:
+        for _, el in ET.iterparse(fh, events=("end",)):
+            if el.tag != f"{_NS_MAIN}c":
+                continue
+            f = el.find(f"{_NS_MAIN}f")
+            if f is not None:
+                v = el.find(f"{_NS_MAIN}v")
+                t = el.get("t")
+                if v is None or (not v.text and t not in ("str", "s", "inlineStr", "e", "b")):
+                    bad.append(el.get("r") or "?")
+            el.clear()
+    return bad
+
+
 def _check_uncached_formulas(path: Path, file: str, sheet: str, rows: list[list[str | None]]) -> None:
     """Raise when formula cells have no saved result (workbooks written by scripts, never opened in
-    Excel): reading them would silently give empty cells."""
+    Excel): reading them would silently give empty cells. Formulas whose saved result is the empty
+    string (``=IF(A2="";"";…)``) are calculated and read as empty cells."""
     with zipfile.ZipFile(path) as zf:
-        if not any(n.startswith("xl/worksheets/") and b"<f" in zf.read(n) for n in zf.namelist()):
+        part = _sheet_part(zf, sheet)
+        if part is None or part not in zf.namelist():
             return
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    try:
-        bad = []
-        for i, r in enumerate(wb[sheet].iter_rows(min_row=1, values_only=True)):
-            for j, v in enumerate(r):
-                if isinstance(v, str) and v.startswith("=") and (i >= len(rows) or j >= len(rows[i])
-                                                                 or rows[i][j] is None):
-                    bad.append(f"{openpyxl.utils.get_column_letter(j + 1)}{i + 1}")
-    finally:
-        wb.close()
+        with zf.open(part) as fh:
+            if b"<f" not in fh.read():
+                return
+        bad = _uncached_cells(zf, part)
     if bad:
         more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
         raise InputError(
@@ -316,6 +455,69 @@ def _unique_names(names: list[str]) -> list[str]:
     return out
 
 
+_UNSUPPORTED = {
+    "xls": "is an old Excel 97-2003 workbook (.xls), which is not read; open it in Excel or LibreOffice and save "
+           "it as .xlsx (Excel Workbook) or as 'CSV UTF-8'",
+    "html": "is a web page (HTML table) saved with a spreadsheet name, as some portals export; open it in Excel "
+            "and save it as .xlsx or 'CSV UTF-8'",
+    "ods": "is an OpenDocument spreadsheet (.ods, LibreOffice), which is not read; in LibreOffice use File > Save "
+           "As > 'Excel 2007-365 (.xlsx)' or 'Text CSV (UTF-8)'",
+    "numbers": "is an Apple Numbers file, which is not read; in Numbers use File > Export To > Excel (.xlsx) "
+               "or CSV (UTF-8)",
+    "docx": "is a Word document, not a table; copy the table into Excel and save it as .xlsx or 'CSV UTF-8'",
+    "zip": "is a zip archive, not a table; unzip it and point to the .xlsx or .csv inside",
+    "pdf": "is a PDF, which is not read; export the table from its source as .xlsx or 'CSV UTF-8' (copying out of "
+           "a PDF loses columns)",
+    "binary": "is not a table file (binary content); export the table as .xlsx or 'CSV UTF-8'",
+}
+
+
+def sniff_format(path: str | Path) -> str:
+    """The file's format by content, not by name: ``"xlsx"``, ``"text"``, or an unsupported one
+    (``"xls"``, ``"ods"``, ``"numbers"``, ``"html"``, ``"docx"``, ``"zip"``, ``"pdf"``, ``"binary"``).
+
+    A workbook saved as ``.dat``/``.csv`` is still read as XLSX; an ``.ods`` renamed ``.xlsx`` is
+    named as what it is.
+
+    >>> sniff_format("tests/data/bad/old_format.xls")  # doctest: +SKIP
+    'xls'
+    """
+    path = Path(path)
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+                mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, KeyError):
+            return "zip" if path.suffix.lower() not in EXCEL_SUFFIXES else "xlsx"  # let openpyxl explain
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if b"opendocument.spreadsheet" in mimetype or "content.xml" in names and b"opendocument" in mimetype:
+            return "ods"
+        if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or "Index.zip" in names:
+            return "numbers"
+        if "word/document.xml" in names:
+            return "docx"
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) and (b"<table" in head.lower()
+                                                                             or b"<html" in low[:200]):
+        return "html"
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return "xlsx"  # not a zip: openpyxl's error says so
+    if path.suffix.lower() == ".xls":
+        return "xls"
+    if path.suffix.lower() in {".ods", ".numbers"}:
+        return path.suffix.lower().lstrip(".")
+    return "text"
+
+
 def read_table(path: str | Path, *, sheet: str | int | None = None,
                header_rows: int | str = "auto") -> RawTable:
     """Read a CSV/TSV/XLSX export into text cells with normalised headers and ``_row``.
@@ -352,27 +554,31 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
     """
     path = Path(path)
     file = path.name
+    if path.is_dir():
+        raise InputError("is a folder, not a table file (an Apple Numbers package or an unzipped workbook?); "
+                         "export the table as .xlsx or 'CSV UTF-8' and point to that file", file=file)
     if not path.is_file():
         raise InputError(f"file not found at {path}; check the folder and the file name", file=file)
-    suffix = path.suffix.lower()
     encoding = sep = sheet_name = None
-    if suffix in EXCEL_SUFFIXES:
-        rows, sheet_name = _read_excel_rows(path, file, sheet)
-    elif suffix == ".xls":
-        raise InputError("old Excel .xls files are not supported; open it in Excel and save as .xlsx "
-                         "or 'CSV UTF-8'", file=file)
+    fmt = sniff_format(path)
+    if fmt == "xlsx":
+        try:
+            rows, sheet_name = _read_excel_rows(path, file, sheet)
+        except InputError:
+            raise
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, IndexError,
+                AttributeError, SyntaxError) as exc:  # a damaged workbook (ElementTree's ParseError is a SyntaxError)
+            raise InputError(f"is not a readable XLSX workbook ({type(exc).__name__} while reading its sheets); open "
+                             "it in Excel and save it again as .xlsx or as 'CSV UTF-8'", file=file) from None
+    elif fmt == "text":
+        rows, encoding, sep = _read_text_rows(path, file)
     else:
-        if suffix not in TEXT_SUFFIXES:
-            # still try: some exports have odd suffixes; a zip (xlsx) gives a clear error below
-            if path.read_bytes()[:2] == b"PK":
-                rows, sheet_name = _read_excel_rows(path, file, sheet)
-                suffix = ".xlsx"
-        if suffix not in EXCEL_SUFFIXES:
-            rows, encoding, sep = _read_text_rows(path, file)
+        raise InputError(_UNSUPPORTED[fmt], file=file)
+    where = f"{file}, sheet {sheet_name!r}" if sheet_name else file
 
     width = max((len(r) for r in rows), default=0)
     rows = [list(r) + [None] * (width - len(r)) for r in rows]
-    h = _find_header(rows, file)
+    h = _find_header(rows, where)
     if header_rows == "auto" and h > 0 and sum(c is not None for c in rows[h - 1]) >= 2 \
             and _second_header(rows[h - 1], rows[h]):
         h -= 1  # a group row over the header with fewer labels than the header itself
@@ -385,7 +591,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
         raise ValueError(f"header_rows must be 'auto', 1 or 2, not {header_rows!r}")
     if n_head == 2:
         if h + 1 >= len(rows):
-            raise InputError("header_rows=2 but the file has only one header row", file=file)
+            raise InputError("header_rows=2 but the file has only one header row", file=where)
         header = _join_two_rows(header, rows[h + 1])
     last_header = h + n_head - 1
 

@@ -1,5 +1,14 @@
 """Validate a typed frame against a pandera schema and report every problem at once.
 
+Besides the schema, :func:`validate` applies the consistency checks any table gets: totals and
+subtotals rows ("TOTAL", "JUMLAH", "Sub Total …") are rejected as such (rule ``total_row``); a
+village code that disagrees with the row's kecamatan/kabupaten code columns is reported
+(``code_hierarchy``, the row is kept and nothing is moved); an IDM row whose IDM is not the mean of
+IKS, IKE, IKL within rounding (``idm_not_mean``) or whose status is not the one the IDM thresholds
+give (``idm_status_mismatch``) is reported. :func:`check_region_consistency` compares a village
+code with the kecamatan/kabupaten *names* of its row against the Kemendagri list (the caller
+passes the list; the code wins, the disagreement is reported).
+
 :func:`validate` runs pandera with ``lazy=True`` and turns its failure cases into a plain report
 (``file, row, column, value, rule, severity``) where ``row`` is the spreadsheet row ``_row``, so a
 researcher can open the file and find the cell. Rows that break a row-level rule are moved to
@@ -11,13 +20,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+import unicodedata
+
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
+from kaltara_study.data import pii
 from kaltara_study.errors import DataError, InputError
 
-__all__ = ["REPORT_COLUMNS", "Validated", "validate", "required_columns", "report_frame"]
+__all__ = ["IDM_THRESHOLDS", "REPORT_COLUMNS", "Validated", "check_code_hierarchy", "check_idm_consistency",
+           "check_region_consistency", "find_total_rows", "idm_status", "report_frame", "required_columns",
+           "validate"]
 
 REPORT_COLUMNS = ["file", "row", "column", "value", "rule", "severity"]
 # Failures reported as warnings that do not reject the row: duplicates are resolved (with an
@@ -98,6 +114,11 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
         Key column(s) added to the rejected rows' reason (e.g. ``"coop_id"``); rows sharing a key
         are reported as ``duplicate_key`` warnings (not rejected).
 
+    Rows that are totals or subtotals (:func:`find_total_rows`) are rejected with reason
+    ``total_row`` before the schema runs (except for contracts in :data:`KEEP_TOTAL_ROWS` or with
+    ``metadata={"total_rows": "keep"}``); the kept rows get the consistency checks
+    (:func:`check_code_hierarchy`, :func:`check_idm_consistency`) as warnings.
+
     Returns
     -------
     Validated
@@ -120,6 +141,46 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
     >>> v.report[["row", "column", "value"]].values.tolist()
     [[3, 'members', '-3']]
     """
+    totals = find_total_rows(frame) if not _keeps_totals(schema) else pd.Series(False, index=frame.index)
+    if totals.any():
+        sub = _validate_schema(frame[~totals.to_numpy()], schema, file=file, key=key)
+        tot = frame[totals.to_numpy()].copy()
+        labels = [next((v for v in r if isinstance(v, str) and len(v) <= _TOTAL_MAX_LEN and _TOTAL_RX.match(v)),
+                       "TOTAL")
+                  for r in tot.drop(columns=[ROW], errors="ignore").astype(object).itertuples(index=False)]
+        tot["reason"] = [f"total_row: a totals/subtotals row ({pii.scrub_text(v)!r}), not a data row; rejected so it is "
+                         "not counted twice" for v in labels]
+        if ROW not in tot.columns:
+            tot[ROW] = (frame.index + 1)[totals.to_numpy()]
+        rejected = pd.concat([sub.rejected, tot], ignore_index=False) if len(sub.rejected) else tot
+        rep = report_frame(pd.DataFrame({"file": file, "row": tot[ROW].to_numpy(), "column": "<row>",
+                                         "value": [pii.scrub_text(v) for v in labels],
+                                         "rule": "total_row: a totals/subtotals row, not a data row (rejected)",
+                                         "severity": "error"}))
+        report = pd.concat([d for d in (sub.report, rep) if len(d)], ignore_index=True)
+        report = report.sort_values("row", kind="stable", na_position="first").reset_index(drop=True)
+        return Validated(valid=sub.valid, rejected=rejected, report=report_frame(report))
+    return _validate_schema(frame, schema, file=file, key=key)
+
+
+# contracts whose tables are summaries with a totals row by design (the province row of the Kemendagri
+# summary); a contract can also say so with ``metadata={"total_rows": "keep"}``
+KEEP_TOTAL_ROWS = frozenset({"kemendagri_summary"})
+
+
+def _keeps_totals(schema: pa.DataFrameSchema) -> bool:
+    meta = getattr(schema, "metadata", None) or {}
+    return schema.name in KEEP_TOTAL_ROWS or meta.get("total_rows") == "keep"
+
+
+def _consistency(valid: pd.DataFrame, file: str) -> pd.DataFrame:
+    parts = [check_code_hierarchy(valid, file=file), check_idm_consistency(valid, file=file)]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else report_frame()
+
+
+def _validate_schema(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
+                     key: list[str] | str | None = None) -> Validated:
     rows = frame[ROW] if ROW in frame.columns else pd.Series(frame.index + 1, index=frame.index)
     missing = [c for c in required_columns(schema) if c not in frame.columns]
     if missing:
@@ -139,14 +200,23 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
         cases = exc.failure_cases
         checked = None
     except SchemaError as exc:  # pragma: no cover - lazy=True should collect all
-        raise DataError(f"{file}: {exc}", problems=[{"file": file, "row": None, "column": None,
-                                                     "value": None, "rule": str(exc)}]) from None
+        msg = pii.scrub_text(str(exc))
+        raise DataError(f"{file}: {msg}", problems=[{"file": file, "row": None, "column": None,
+                                                     "value": None, "rule": msg}]) from None
+    except (TypeError, AttributeError, KeyError) as exc:  # a column pandera cannot even compare (mixed objects)
+        msg = pii.scrub_text(f"{type(exc).__name__}: {exc}")
+        raise DataError(f"{file}: the table cannot be checked against the contract {schema.name!r} ({msg}); check "
+                        "that every column holds one kind of value", problems=[
+                            {"file": file, "row": None, "column": None, "value": None, "rule": msg}]) from None
 
     dup_report = _duplicate_keys(frame, key, rows, file)
     if cases is None or cases.empty:
         valid = checked.copy()
         valid[ROW] = rows.to_numpy()
-        return Validated(valid=valid, rejected=_empty_rejected(frame), report=report_frame(dup_report))
+        extra = _consistency(valid, file)
+        rep = pd.concat([d for d in (report_frame(dup_report), extra) if len(d)], ignore_index=True) \
+            if len(extra) else report_frame(dup_report)
+        return Validated(valid=valid, rejected=_empty_rejected(frame), report=report_frame(rep))
 
     cases = cases.copy()
     has_row = cases["index"].notna()
@@ -155,7 +225,7 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
         "file": file,
         "row": pos.map(lambda p: rows.iloc[int(p)] if pd.notna(p) else pd.NA),
         "column": cases["column"].where(cases["column"].notna(), "<row>").astype(object),
-        "value": _cell_values(data, cases, pos),
+        "value": [pii.scrub_text(v) for v in _cell_values(data, cases, pos)],
         "rule": [_rule_text(c, col, schema) for c, col in zip(cases["check"], cases["column"])],
         "severity": ["warning" if str(c) in WARNING_CHECKS else "error" for c in cases["check"]],
     })
@@ -184,6 +254,7 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
         if keys:
             sub = frame.iloc[reject_mask.to_numpy()][keys].astype(object)
             kv = sub.map(lambda v: "<NA>" if pd.isna(v) else str(v)).agg("/".join, axis=1)
+            kv = pii.scrub_series(kv.astype(object))
             reason = pd.Series([f"[{'/'.join(keys)}={k}] {r}" for k, r in zip(kv, reason)], index=reason.index)
     rejected["reason"] = reason.to_numpy()
     if ROW not in rejected.columns:
@@ -205,6 +276,9 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str,
         uniq = rep[rep["rule"].str.contains("uniqueness", regex=False)]
         dup_report = dup_report[~dup_report["row"].isin(uniq["row"])]
         rep = pd.concat([rep, dup_report], ignore_index=True) if len(dup_report) else rep
+    extra = _consistency(valid, file)
+    if len(extra):
+        rep = pd.concat([rep, extra], ignore_index=True)
     rep = rep.sort_values(["row", "column"], key=lambda s: s.astype(str) if s.name == "column" else s,
                           kind="stable", na_position="first").reset_index(drop=True)
     return Validated(valid=valid, rejected=rejected, report=report_frame(rep))
@@ -226,7 +300,7 @@ def _duplicate_keys(frame: pd.DataFrame, key, rows: pd.Series, file: str) -> pd.
     n = counts.map(counts.value_counts())
     return report_frame(pd.DataFrame({
         "file": file, "row": rows[dup.to_numpy()].to_numpy(), "column": "/".join(keys),
-        "value": counts.to_numpy(),
+        "value": pii.scrub_series(counts.astype(object)).to_numpy(),
         "rule": [f"duplicate_key: this key occurs {k} times (resolved by the cleaning step)" for k in n],
         "severity": "warning",
     }))
@@ -272,3 +346,256 @@ def _empty_rejected(frame: pd.DataFrame) -> pd.DataFrame:
     if ROW not in out.columns:
         out[ROW] = pd.Series(dtype="int64")
     return out
+
+
+# ================================================================================== consistency checks
+# IDM status thresholds (Permendesa 2/2016): an IDM up to and including the bound gets the status
+IDM_THRESHOLDS = ((0.4907, "SANGAT TERTINGGAL"), (0.5989, "TERTINGGAL"), (0.7072, "BERKEMBANG"),
+                  (0.8155, "MAJU"), (np.inf, "MANDIRI"))
+IDM_TOLERANCE = 0.001  # sub-indices and IDM are published to 3–4 decimals: |IDM − mean| ≤ 0.001 is rounding
+
+# A totals label: "TOTAL", "JUMLAH", "Sub Total", "Grand total", "Jumlah Total", "Jumlah Kec. Bunyu",
+# "Total Kab. Bulungan", "TOTAL Kalimantan Utara" — the word alone, or followed by an administrative word,
+# "total/keseluruhan", or a short name in capitals. Descriptions that start with the word ("Jumlah dokter ≥ 1
+# orang", "Total skor indikator") are not totals.
+_ADMIN = r"(?:kec(?:amatan)?|kab(?:upaten)?|kota|desa|kel(?:urahan)?|prov(?:insi)?|kabupaten/kota|wilayah)\.?"
+_REST = rf"(?:\s*[:(\-]?\s*(?:{_ADMIN}|total|keseluruhan|seluruh(?:nya)?|akhir)\b.*|\s+(?:[A-Z][\w.'/-]*)(?:\s+[A-Z][\w.'/-]*){{0,3}}|\s*\(.*\))?"
+_TOTAL_RX = re.compile(rf"^\s*(?:(?i:sub\s*-?\s*total|grand\s*total|total|jumlah|jml\.?)){_REST}\s*[:.)]?\s*$")
+_TOTAL_MAX_LEN = 60
+
+
+def idm_status(idm: pd.Series) -> pd.Series:
+    """The IDM status the thresholds give (Sangat Tertinggal ≤ 0.4907 < Tertinggal ≤ 0.5989 <
+    Berkembang ≤ 0.7072 < Maju ≤ 0.8155 < Mandiri), upper case; NA where the IDM is missing.
+
+    >>> idm_status(pd.Series([0.4907, 0.4908, 0.8155, 0.9, None])).tolist()
+    ['SANGAT TERTINGGAL', 'TERTINGGAL', 'MAJU', 'MANDIRI', <NA>]
+    """
+    x = pd.to_numeric(idm, errors="coerce").astype(float)
+    out = pd.Series(pd.NA, index=idm.index, dtype="string")
+    lower = -np.inf
+    for bound, name in IDM_THRESHOLDS:
+        out = out.mask((x > lower) & (x <= bound), name)
+        lower = bound
+    return out
+
+
+def _rows_of(frame: pd.DataFrame) -> pd.Series:
+    return frame[ROW] if ROW in frame.columns else pd.Series(np.arange(1, len(frame) + 1), index=frame.index)
+
+
+def _report_rows(frame: pd.DataFrame, mask, *, file: str, column: str, values, rule: str,
+                 severity: str = "warning") -> pd.DataFrame:
+    mask = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
+    if not mask.any():
+        return report_frame()
+    vals = pd.Series(list(values), dtype=object)[mask] if not isinstance(values, str) else values
+    return report_frame(pd.DataFrame({
+        "file": file, "row": _rows_of(frame).to_numpy()[mask], "column": column,
+        "value": pii.scrub_series(pd.Series(vals, dtype=object).map(_fmt)).to_numpy()
+        if not isinstance(vals, str) else vals,
+        "rule": rule, "severity": severity}))
+
+
+def find_total_rows(frame: pd.DataFrame, *, columns: list[str] | None = None) -> pd.Series:
+    """Rows that are totals or subtotals ("TOTAL", "JUMLAH", "Jumlah Kecamatan …", "Sub Total", "Grand
+    total") in any text column (or in ``columns``), as a boolean Series aligned to ``frame``.
+
+    Works on the raw text table (:func:`kaltara_study.data.read.read_table`) as well as on a
+    typed frame. A village or cooperative whose *name* merely contains the word ("Desa Jumlahan")
+    is not a total: the label must start the cell and be a word of its own.
+
+    >>> f = pd.DataFrame({"nama": ["Bunyu Barat", "TOTAL", "Jumlah Kec. Bunyu", "Jumlahan"], "n": [1, 9, 5, 2]})
+    >>> find_total_rows(f).tolist()
+    [False, True, True, False]
+    """
+    cols = columns if columns is not None else [
+        c for c in frame.columns if c != ROW and (pd.api.types.is_object_dtype(frame[c])
+                                                 or pd.api.types.is_string_dtype(frame[c]))]
+    hit = pd.Series(False, index=frame.index)
+    for c in cols:
+        if c not in frame.columns:
+            continue
+        s = frame[c]
+        txt = s.astype(object).where(s.notna(), None)
+        m = pd.Series([isinstance(v, str) and len(v) <= _TOTAL_MAX_LEN and bool(_TOTAL_RX.match(v)) for v in txt],
+                      index=frame.index)
+        hit |= m
+    return hit
+
+
+def check_idm_consistency(frame: pd.DataFrame, *, file: str, tol: float = IDM_TOLERANCE,
+                          parts: tuple[str, str, str] = ("IKS", "IKE", "IKL"), idm: str = "IDM",
+                          status: str = "status") -> pd.DataFrame:
+    """Report IDM rows whose IDM is not (IKS + IKE + IKL)/3 within ``tol`` (rule ``idm_not_mean``)
+    and rows whose status is not the one the thresholds give for the IDM (``idm_status_mismatch``).
+
+    Both are warnings: the values are kept as published and the report names both numbers, so the
+    researcher can decide (IDM's own sources disagree sometimes, e.g. API vs Excel). Columns that
+    are absent are skipped; case and spaces of the status are ignored.
+
+    >>> f = pd.DataFrame({"IKS": [0.9, 0.8], "IKE": [0.6, 0.6], "IKL": [0.6, 0.7], "IDM": [0.7, 0.75],
+    ...                   "status": ["Berkembang", "MANDIRI"], "_row": [2, 3]})
+    >>> check_idm_consistency(f, file="idm.csv")[["row", "rule"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [[3, 'idm_not_mean: IDM 0.75 but (IKS + IKE + IKL)/3 = 0.7000 (difference 0.0500 > 0.001)'],
+     [3, 'idm_status_mismatch: status MANDIRI but IDM 0.75 gives MAJU (thresholds 0.4907/0.5989/0.7072/0.8155)']]
+    """
+    out = []
+    if idm not in frame.columns:
+        return report_frame()
+    x = pd.to_numeric(frame[idm], errors="coerce").astype(float)
+    if all(p in frame.columns for p in parts):
+        sub = pd.concat([pd.to_numeric(frame[p], errors="coerce").astype(float) for p in parts], axis=1)
+        mean = sub.mean(axis=1, skipna=False)
+        diff = (x - mean).abs()
+        bad = (diff > tol + 1e-9).fillna(False)
+        if bad.any():
+            rules = [f"idm_not_mean: IDM {_num(a)} but ({' + '.join(parts)})/3 = {m:.4f} (difference {d:.4f} > {tol:g})"
+                     for a, m, d in zip(x, mean, diff)]
+            out.append(_report_rows(frame, bad, file=file, column=idm, values=x.tolist(), rule="")
+                       .assign(rule=[r for r, b in zip(rules, bad) if b]))
+    if status in frame.columns:
+        want = idm_status(x)
+        got = frame[status].astype(object).map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v))
+                                               else " ".join(str(v).upper().split()))
+        bad = (got.notna() & want.notna() & (got != want.astype(object))).fillna(False).astype(bool)
+        if bad.any():
+            bounds = "/".join(f"{b:.4f}" for b, _ in IDM_THRESHOLDS[:-1])
+            rules = [f"idm_status_mismatch: status {g} but IDM {_num(a)} gives {w} (thresholds {bounds})"
+                     for g, a, w in zip(got, x, want)]
+            out.append(_report_rows(frame, bad, file=file, column=status, values=got.tolist(), rule="")
+                       .assign(rule=[r for r, b in zip(rules, bad) if b]))
+    out = [o for o in out if len(o)]
+    if not out:
+        return report_frame()
+    return report_frame(pd.concat(out, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True))
+
+
+def _num(v: float) -> str:
+    return "<NA>" if pd.isna(v) else f"{v:g}"
+
+
+_CODE_COLS = {"desa": ("kode_desa", "kode", "kode_desa_kemendesa", "kode_kemendagri"),
+              "kec": ("kode_kecamatan", "kode_kec"),
+              "kab": ("kode_kabkota", "kode_kab")}
+
+
+def _digits(v) -> str | None:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    d = re.sub(r"\D", "", str(v))
+    return d or None
+
+
+def check_code_hierarchy(frame: pd.DataFrame, *, file: str) -> pd.DataFrame:
+    """Report rows whose village code does not start with their kecamatan code column, or whose
+    kecamatan/village code does not start with their kabupaten code column (rule ``code_hierarchy``).
+
+    The row is kept and no code is changed (report, do not move). Columns looked for: village
+    ``kode_desa``/``kode`` (a 10-digit code), kecamatan ``kode_kecamatan``, kabupaten ``kode_kabkota``.
+
+    >>> f = pd.DataFrame({"kode": ["65.01.01.2001", "65.03.13.2001"], "kode_kecamatan": ["65.01.01", "65.01.01"],
+    ...                   "kode_kabkota": ["65.01", "65.01"], "_row": [2, 3]})
+    >>> check_code_hierarchy(f, file="desa.csv")[["row", "column"]].values.tolist()
+    [[3, 'kode_kecamatan'], [3, 'kode_kabkota']]
+    """
+    def first(level):
+        for c in _CODE_COLS[level]:
+            if c in frame.columns:
+                return c
+        return None
+
+    desa, kec, kab = first("desa"), first("kec"), first("kab")
+    d_desa = frame[desa].map(_digits) if desa else None
+    if d_desa is not None and not d_desa.dropna().str.len().eq(10).any():
+        desa, d_desa = None, None  # "kode" of a kecamatan/kabupaten table
+    d_kec = frame[kec].map(_digits) if kec else None
+    d_kab = frame[kab].map(_digits) if kab else None
+    out = []
+
+    def compare(child, child_name, parent, parent_name, n):
+        both = child.notna() & parent.notna() & child.str.len().ge(n) & parent.str.len().eq(n)
+        bad = both & (child.str.slice(0, n) != parent)
+        if bad.any():
+            rules = [f"code_hierarchy: {child_name} {c} does not lie in {parent_name} {p}; the row is kept as it "
+                     f"is (nothing moved) — correct whichever code is wrong" for c, p in zip(frame[child_name].astype(str),
+                                                                                       frame[parent_name].astype(str))]
+            out.append(_report_rows(frame, bad, file=file, column=parent_name, values=frame[parent_name].tolist(),
+                                    rule="").assign(rule=[r for r, b in zip(rules, bad) if b]))
+
+    if desa and kec:
+        compare(d_desa, desa, d_kec, kec, 6)
+    if desa and kab:
+        compare(d_desa, desa, d_kab, kab, 4)
+    elif kec and kab:
+        compare(d_kec, kec, d_kab, kab, 4)
+    out = [o for o in out if len(o)]
+    if not out:
+        return report_frame()
+    return report_frame(pd.concat(out, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True))
+
+
+_ADMIN_WORDS = re.compile(r"\b(?:kabupaten|kab|kota|kecamatan|kec|desa|kelurahan|kel)\b\.?")
+
+
+def _norm_name(v) -> str | None:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    t = "".join(c for c in unicodedata.normalize("NFKD", str(v)) if not unicodedata.combining(c)).lower()
+    t = _ADMIN_WORDS.sub(" ", t.replace(".", ". "))
+    t = re.sub(r"[^a-z0-9]+", "", t)
+    return t or None
+
+
+def check_region_consistency(frame: pd.DataFrame, regions: pd.DataFrame, *, file: str, code: str = "kode_desa",
+                             kab_name: str | None = "nama_kabkota", kec_name: str | None = "nama_kecamatan"
+                             ) -> pd.DataFrame:
+    """Report rows whose village code lies in another kabupaten/kecamatan than the row's names say.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows with a dotted or undotted village ``code`` and free-text ``kab_name`` / ``kec_name``
+        columns (absent columns are skipped; spelling such as "KAB. BULUNGAN" or "Bulungan" is
+        normalised).
+    regions : DataFrame
+        The Kemendagri village list (``RAW_SCHEMAS["kemendagri_desa"]``): ``kode``,
+        ``nama_kecamatan``, ``nama_kabkota``.
+    file : str
+
+    Returns
+    -------
+    DataFrame
+        Report lines (rule ``region_mismatch``, severity warning). The code wins — the caller keeps
+        the cooperative in the kabupaten of its code and must not move it to the named one.
+
+    Examples
+    --------
+    >>> reg = pd.DataFrame({"kode": ["65.01.01.2001"], "nama_kecamatan": ["Tanjung Palas"],
+    ...                     "nama_kabkota": ["Kabupaten Bulungan"]})
+    >>> f = pd.DataFrame({"kode_desa": ["6501012001", "65.01.01.2001"], "nama_kabkota": ["KAB. BULUNGAN", "Nunukan"],
+    ...                   "_row": [2, 3]})
+    >>> check_region_consistency(f, reg, file="s.csv")[["row", "column"]].values.tolist()
+    [[3, 'nama_kabkota']]
+    """
+    if code not in frame.columns or "kode" not in regions.columns:
+        return report_frame()
+    ref = regions.assign(_d=regions["kode"].map(_digits)).drop_duplicates("_d").set_index("_d")
+    d = frame[code].map(_digits)
+    out = []
+    for name_col, ref_col in ((kab_name, "nama_kabkota"), (kec_name, "nama_kecamatan")):
+        if not name_col or name_col not in frame.columns or ref_col not in ref.columns:
+            continue
+        want = d.map(ref[ref_col])
+        got_n = frame[name_col].map(_norm_name)
+        want_n = want.map(_norm_name)
+        bad = (got_n.notna() & want_n.notna() & (got_n != want_n)).fillna(False).astype(bool)
+        if bad.any():
+            rules = [f"region_mismatch: village code {c} lies in {w}, the row says {g!r}; the code is used (the row "
+                     f"is not moved) — correct the name or the code" for c, w, g in zip(frame[code], want, frame[name_col])]
+            out.append(_report_rows(frame, bad, file=file, column=name_col, values=frame[name_col].tolist(), rule="")
+                       .assign(rule=[pii.scrub_text(r) for r, b in zip(rules, bad) if b]))
+    out = [o for o in out if len(o)]
+    if not out:
+        return report_frame()
+    return report_frame(pd.concat(out, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True))

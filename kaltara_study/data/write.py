@@ -1,10 +1,17 @@
-"""Writers: deterministic figure files, CSV tables, file hashes."""
+"""Writers: deterministic figure files, CSV tables, XLSX workbooks, file hashes.
+
+Every table writer masks personal data first (:mod:`kaltara_study.data.pii`): NIKs, phone numbers,
+e-mail addresses and names after titles never reach a written file, whatever column they were
+typed into.
+"""
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
 import pandas as pd
+
+from kaltara_study.data import pii
 
 SYNTHETIC_NOTE = "SYNTHETIC"
 PNG_DPI = 300
@@ -42,13 +49,15 @@ def save_figure(fig, name: str, *, folder: Path | str) -> list[Path]:
 def write_table(
     df: pd.DataFrame, path: Path | str, *, index: bool = False, synthetic: bool = False
 ) -> Path:
-    """Write ``df`` to CSV (UTF-8, ``\\n`` line ends, stable float format).
+    """Write ``df`` to CSV (UTF-8, ``\\n`` line ends, stable float format), personal data masked
+    (:func:`kaltara_study.data.pii.scrub_frame`; cells, column names and the index).
 
     With ``synthetic=True`` a first column ``data_status`` = ``SYNTHETIC`` says so on every row.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    out = df.copy()
+    out = pii.scrub_frame(df)
+    out = out.copy() if out is df else out
     if synthetic:
         out.insert(0, "data_status", SYNTHETIC_NOTE)
     out.to_csv(path, index=index, lineterminator="\n", float_format="%.10g")
@@ -58,13 +67,18 @@ def write_table(
 def save_xlsx(wb, path: Path | str, *, fixed_time) -> Path:
     """Save an openpyxl workbook byte-reproducibly: ``fixed_time`` (a datetime) replaces the
     document's created/modified stamps and every zip member's time; members are written sorted
-    with fixed attributes, so the same sheets always give the same bytes."""
+    with fixed attributes, so the same sheets always give the same bytes.
+
+    Personal data is masked before saving (every text cell through
+    :func:`kaltara_study.data.pii.scrub_value`, and the sheet titles); the workbook object is
+    changed in place accordingly."""
     import io
     import re
     import zipfile
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    scrub_workbook(wb)
     wb.properties.created = fixed_time
     wb.properties.modified = fixed_time
     raw = io.BytesIO()
@@ -87,3 +101,26 @@ def save_xlsx(wb, path: Path | str, *, fixed_time) -> Path:
             dst.writestr(info, payload)
     path.write_bytes(out.getvalue())
     return path
+
+
+def scrub_workbook(wb) -> None:
+    """Mask personal data in every cell and sheet title of an openpyxl workbook (in place).
+
+    >>> import openpyxl
+    >>> wb = openpyxl.Workbook(); wb.active.append(["Pak Budi 081234567890", 6501012345678901, "65.01.01.2001"])
+    >>> scrub_workbook(wb); [c.value for c in wb.active[1]]
+    ['Pak [NAMA] [TELEPON]', '[NIK]', '65.01.01.2001']
+    """
+    for ws in wb.worksheets:
+        title = pii.scrub_text(ws.title)
+        if title != ws.title:  # sheet titles cannot hold "[" or "]"
+            ws.title = title.replace("[", "(").replace("]", ")")[:31]
+        for row in ws.iter_rows():
+            for cell in row:
+                v = cell.value
+                if v is None or isinstance(v, bool):
+                    continue
+                if isinstance(v, (str, int, float)):
+                    nv = pii.scrub_value(v)
+                    if nv is not v and nv != v:
+                        cell.value = nv

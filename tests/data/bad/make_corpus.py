@@ -122,8 +122,9 @@ case("numbers_money_indonesian.csv", "coop", csv_text(num_rows), expect="parses"
              "assets_rp": [1250000.0, 3e9, 2.5e9, -5000.0, 10000.0]})
 case("numbers_english_thousands.csv", "coop",
      csv_text([num_rows[0], ["A", "6501012001", "1,250", "1,250,000.50", "2,000,000"]], sep=";"),
-     expect="parses", rows=1, rejected=0, values={"own_capital_rp": [1250000.5], "assets_rp": [2000000.0]},
-     rules=["not_an_integer"])  # "1,250" is 1.25 in Indonesian: not a whole number of members
+     expect="parses", rows=1, rejected=0,
+     values={"members": [1250], "own_capital_rp": [1250000.5], "assets_rp": [2000000.0]},
+     rules=["number_convention"])  # a whole-number column cannot hold 1,25: "1,250" members are 1250
 case("money_not_money.csv", "coop", csv_text([num_rows[0], ["A", "6501012001", "3", "sejuta", "Rp abc"]]),
      expect="parses", rows=1, rejected=0, values={"own_capital_rp": ["<NA>"], "assets_rp": ["<NA>"]},
      rules=["not_money"])
@@ -226,6 +227,166 @@ case("not_really.xlsx", "coop", b"PK\x03\x04 this is not a workbook", expect="In
 case("old_format.xls", "coop", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", expect="InputError", message=[".xls", ".xlsx"])
 case("unknown_kind.csv", "no_such_kind", csv_text([COOP_HEAD, *coop_rows(1)]), expect="InputError",
      message=["unknown source kind", "no_such_kind"])
+
+
+# ------------------------------------------------------------------ issue 15: values
+# (fields: ``via = "parse"`` parses the raw columns with the parser the source's wiring must call,
+# ``parse.parser_options(source, kind)``; ``clean_kind`` runs ``clean.clean_source`` on the loaded
+# rows and checks ``audit_rules`` / ``clean_values``; ``no_pii`` lists planted strings that must not
+# appear in any report, rejected row, audit line, or error message; ``not_in_message`` words an
+# error message must not contain; ``region_rows`` the rows ``validate.check_region_consistency`` flags)
+NAME, NIK, PHONE, PHONE2, EMAIL = "Budi Santoso", "6501012345678901", "0812-3456-7890", "+62 813 5555 0101", \
+    "budi.santoso@contoh.id"
+money_head = ["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Modal Sendiri (Rp)", "Total Aset (Rp)"]
+case("numbers_english_money.csv", "coop",
+     csv_text([money_head, ["A", "6501012001", "25", "850,000", "12,500"], ["B", "6501012001", "7", "1,250,000", "900"]]),
+     expect="parses", rows=2, rejected=0,
+     values={"own_capital_rp": [850000.0, 1250000.0], "assets_rp": [12500.0, 900.0]}, rules=["number_convention"])
+case("numbers_english_decides.csv", "coop",
+     csv_text([money_head, ["A", "6501012001", "25", "1,250,000.50", "2.500"], ["B", "6501012001", "7", "2,500", "12.5"]]),
+     expect="parses", rows=2, rejected=0,
+     values={"own_capital_rp": [1250000.5, 2500.0], "assets_rp": ["<NA>", 12.5]},
+     rules=["number_convention", "ambiguous_number"])  # "12.5" makes "." the decimal mark: "2.500" is no whole rupiah
+case("numbers_indonesian_decides.csv", "coop",
+     csv_text([money_head, ["A", "6501012001", "1.250", "1.250.000,50", "2,500"], ["B", "6501012001", "7", "2.500", "1.000.000"]]),
+     expect="parses", rows=2, rejected=0,
+     values={"members": [1250, 7], "own_capital_rp": [1250000.5, 2500.0]}, rules=["number_convention"])
+case("numbers_mixed_conventions.csv", "coop",
+     csv_text([money_head, ["A", "6501012001", "3", "1.250.000", "1"], ["B", "6501012001", "4", "1,250,000", "1"],
+               ["C", "6501012001", "5", "2.500", "1"], ["D", "6501012001", "6", "12,5", "1"]]),
+     expect="parses", rows=4, rejected=0,
+     values={"own_capital_rp": [1250000.0, 1250000.0, "<NA>", 12.5]}, rules=["ambiguous_number", "number_convention"])
+case("phone_in_members.csv", "coop",
+     csv_text([money_head, ["A", "6501012001", "081234567890", "Rp 1.000.000", "1"],
+               ["B", "6501012001", PHONE2, "Rp 1.000.000", "1"], ["C", "6501012001", "85310542807", "1", "1"],
+               ["D", "6501012001", "40", "1", "1"]]),
+     expect="parses", rows=4, rejected=0, values={"members": ["<NA>", "<NA>", "<NA>", 40]},
+     rules=["personal_number"], no_pii=["081234567890", "813 5555 0101", "85310542807"])
+case("nik_in_members.csv", "coop", csv_text([money_head, ["A", "6501012001", NIK, "1", "1"],
+                                             ["B", "6501012001", "6501 0123 4567 8901", "1", "1"]]),
+     expect="parses", rows=2, rejected=0, values={"members": ["<NA>", "<NA>"]}, rules=["personal_number"],
+     no_pii=[NIK, "6501 0123 4567 8901"])
+case("phone_in_capital.csv", "coop", csv_text([money_head, ["A", "6501012001", "3", "6281234567890", "Rp 0812 3456 7890"],
+                                               ["B", "6501012001", "3", "Rp 5.000.000", "Rp 7.000.000"]]),
+     expect="parses", rows=2, rejected=0, values={"own_capital_rp": ["<NA>", 5e6], "assets_rp": ["<NA>", 7e6]},
+     rules=["personal_number"], no_pii=["6281234567890", "0812 3456 7890"])
+case("capital_implausible.csv", "coop", csv_text([money_head, ["A", "6501012001", "30", "Rp 6,3 T", "Rp 2 M"],
+                                                  ["B", "6501012001", "70000", "Rp 5 jt", "Rp 9 jt"]]),
+     expect="parses", rows=2, rejected=0, values={"own_capital_rp": [6.3e12, 5e6]},
+     clean_kind="survey", audit_rules=["implausible_value"],
+     clean_values={"own_capital_rp": ["<NA>", 5e6], "members": [30, "<NA>"]})
+SIMK_FULL = ["village_id", "district", "subdistrict", "village", "cooperatives", "npwp_count", "nib_count", "rat_count",
+             "savings_total_amount"]
+case("simk_dash_zero.csv", "simk",
+     csv_text([SIMK_FULL, ["90001", "KAB. BULUNGAN", "Bunyu", "Bunyu Barat", "1", "-", "1", "-", "-"],
+               ["90002", "KAB. BULUNGAN", "Bunyu", "Bunyu Timur", "1", "1", "-", "-", "Rp -"],
+               ["90003", "KAB. BULUNGAN", "Bunyu", "Bunyu Selatan", "1", "1", "1", "1", "1.500.000"]]),
+     expect="parses", via="parse", source="simkopdes_village_stats", rows=3, rejected=0,
+     values={"npwp_count": [0, 1, 1], "nib_count": [1, 0, 1], "rat_count": [0, 0, 1],
+             "savings_total_amount": [0.0, 0.0, 1.5e6]}, rules=["dash_as_zero"])
+case("simk_en_dash_zero.csv", "simk",
+     csv_text([SIMK_FULL, ["90001", "KAB. MALINAU", "Mentarang", "Long Bisai", "1", "\u2013", "\u2014", "\u2013", "\u2013"]]),
+     expect="parses", via="parse", source="simkopdes_village_stats", rows=1, rejected=0,
+     values={"npwp_count": [0], "nib_count": [0], "rat_count": [0], "savings_total_amount": [0.0]},
+     rules=["dash_as_zero"])
+case("survey_dash_stays_missing.csv", "coop", csv_text([money_head, ["A", "6501012001", "-", "-", "\u2013"]]),
+     expect="parses", via="parse", source="survey", rows=1, rejected=0,
+     values={"members": ["<NA>"], "own_capital_rp": ["<NA>"], "assets_rp": ["<NA>"]})
+case("simk_counts_above_cooperatives.csv", "simk",
+     csv_text([SIMK_FULL, ["90001", "KAB. BULUNGAN", "Bunyu", "Bunyu Barat", "1", "3", "1", "0", "0"],
+               ["90002", "KAB. BULUNGAN", "Bunyu", "Bunyu Timur", "2", "2", "2", "2", "0"]]),
+     expect="parses", rows=2, rejected=0, clean_kind="simkopdes_village_stats", audit_rules=["implausible_value"],
+     clean_values={"npwp_count": ["<NA>", 2]})
+
+# ------------------------------------------------------------------ issue 15: consistency
+case("total_row_coop.csv", "coop", csv_text([COOP_HEAD, *coop_rows(2), ["TOTAL", "", "", "1275", "Rp 2.450.000", "", "",
+                                                                        "", "", ""]]),
+     expect="parses", rows=2, rejected=1, rules=["total_row"], reason=["total_row"])
+case("subtotal_rows_simk.csv", "simk",
+     csv_text([SIMK_HEAD, ["90001", "KAB. BULUNGAN", "Bunyu", "Bunyu Barat", "1", "1", "0"],
+               ["", "KAB. BULUNGAN", "Bunyu", "Jumlah Kec. Bunyu", "1", "1", "0"],
+               ["90003", "KAB. NUNUKAN", "Sebatik", "Sungai Nyamuk", "1", "0", "0"],
+               ["", "", "", "GRAND TOTAL", "2", "1", "0"]]),
+     expect="parses", rows=2, rejected=2, rules=["total_row"], reason=["total_row"])
+case("subtotal_in_kabupaten_column.csv", "coop",
+     csv_text([["ID Koperasi", "Kode Desa", "Kabupaten/Kota", "Jumlah Anggota"], ["K1", "65.01.01.2001", "Bulungan", "10"],
+               ["Sub", "", "Sub Total Bulungan", "10"], ["K2", "65.03.13.2001", "Nunukan", "5"]]),
+     expect="parses", rows=2, rejected=1, reason=["total_row"])
+case("kemendagri_code_hierarchy.csv", "kemendagri_desa",
+     csv_text([["kode", "kode_kecamatan", "nama_kecamatan", "kode_kabkota", "nama_kabkota", "nama", "jenis"],
+               ["65.01.01.2001", "65.01.01", "Tanjung Palas", "65.01", "Kabupaten Bulungan", "Desa Satu", "desa"],
+               ["65.03.13.2001", "65.01.01", "Tanjung Palas", "65.01", "Kabupaten Bulungan", "Desa Dua", "desa"]]),
+     expect="parses", rows=2, rejected=0, rules=["code_hierarchy"],
+     values={"kode": ["65.01.01.2001", "65.03.13.2001"], "kode_kabkota": ["65.01", "65.01"]})
+IDM_HEAD = ["kode_desa_kemendesa", "nama_desa", "tahun", "IKS", "IKE", "IKL", "IDM", "status"]
+case("idm_not_mean.csv", "idm_summary",
+     csv_text([IDM_HEAD, ["6504022001", "Desa Satu", "2024", "0.9", "0.6", "0.6", "0.7", "BERKEMBANG"],
+               ["6504022002", "Desa Dua", "2024", "0.9", "0.6", "0.6", "0.75", "MAJU"]]),
+     expect="parses", rows=2, rejected=0, rules=["idm_not_mean"], values={"IDM": [0.7, 0.75]})
+case("idm_status_mismatch.csv", "idm_summary",
+     csv_text([IDM_HEAD, ["6504022001", "Desa Satu", "2024", "0.9", "0.9", "0.9", "0.9", "MAJU"],
+               ["6504022002", "Desa Dua", "2024", "0.5", "0.5", "0.5", "0.5", "TERTINGGAL"]]),
+     expect="parses", rows=2, rejected=0, rules=["idm_status_mismatch"], values={"status": ["MAJU", "TERTINGGAL"]})
+case("idm_boundaries_consistent.csv", "idm_summary",
+     csv_text([IDM_HEAD, ["6504022001", "Desa Satu", "2024", "0.7072", "0.7072", "0.7072", "0.7072", "BERKEMBANG"],
+               ["6504022002", "Desa Dua", "2024", "0.4907", "0.4907", "0.4907", "0.4907", "SANGAT TERTINGGAL"],
+               ["6504022003", "Desa Tiga", "2024", "0.8156", "0.8156", "0.8156", "0.8156", "MANDIRI"]]),
+     expect="parses", rows=3, rejected=0)  # no warning: both checks find nothing where nothing is wrong
+case("region_mismatch.csv", "coop",
+     csv_text([["ID Koperasi", "Kode Desa", "Kabupaten/Kota", "Jumlah Anggota"], ["K1", "65.01.01.2001", "KAB. BULUNGAN", "10"],
+               ["K2", "65.01.01.2002", "Kabupaten Nunukan", "5"], ["K3", "65.03.13.2001", "Nunukan", "5"]]),
+     expect="parses", rows=3, rejected=0, region_rows=[3],
+     values={"kode_desa": ["65.01.01.2001", "65.01.01.2002", "65.03.13.2001"]})
+case("multi_select_partners.csv", "coop",
+     csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Mitra yang Sudah Ada"],
+               ["K1", "6501012001", "10", "pertamina bulog bri"], ["K2", "6501012001", "10", "Kimia Farma, Telkomsel dan BNI"],
+               ["K3", "6501012001", "10", "pangkalan_lpg kimia_farma"]]),
+     expect="parses", rows=3, rejected=0, clean_kind="survey",
+     clean_values={"partners_existing": ["pertamina;bulog;bank", "pharmacy;telkomsel;bank", "pertamina;pharmacy"]})
+
+# ------------------------------------------------------------------ issue 15: personal data
+case("contact_in_partners.csv", "coop",
+     csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Mitra yang Sudah Ada"],
+               ["K1", "6501012001", "10", f"Bulog; kontak Pak {NAME} {PHONE}"],
+               ["K2", "6501012001", "10", f"email {EMAIL}"]]),
+     expect="parses", rows=2, rejected=0, clean_kind="survey", audit_rules=["partner_unknown"],
+     clean_values={"partners_existing": ["bulog", ""]}, no_pii=[NAME, PHONE, EMAIL, "3456-7890"])
+case("nik_in_village_code.csv", "coop", csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota"], ["K1", NIK, "10"],
+                                                  ["K2", "6501012001", "10"]]),
+     expect="parses", rows=2, rejected=0, values={"kode_desa": ["<NA>", "65.01.01.2001"]}, rules=["bad_code"],
+     no_pii=[NIK])
+case("pii_everywhere.csv", "coop",
+     csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Nama Ketua", "NIK Ketua", "No HP Ketua", "Catatan"],
+               ["K1", "6501012001", "10", NAME, NIK, PHONE, f"ketua Bu Siti Aminah, {EMAIL}"],
+               ["K2", NIK, PHONE, "Sdr. Joko", "6501012345678902", PHONE2, "Pak Ahmad 081298765432"]]),
+     expect="parses", rows=2, rejected=0, rules=["bad_code", "personal_number"], clean_kind="survey",
+     no_pii=[NAME, NIK, PHONE, PHONE2, EMAIL, "Siti Aminah", "Joko", "Ahmad", "081298765432", "6501012345678902"])
+case("total_row_with_contact.csv", "coop",
+     csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota"], ["K1", "6501012001", "10"],
+               [f"TOTAL (dihitung oleh Pak {NAME} {PHONE})", "", "10"]]),
+     expect="parses", rows=1, rejected=1, reason=["total_row"], no_pii=[NAME, PHONE])
+
+# ------------------------------------------------------------------ issue 15: readers
+case("unclosed_quote.csv", "coop",
+     csv_text([["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Catatan"], ["K1", "6501012001", "10", "ok"]])
+     + f'K2,6501012001,"10,Pak {NAME} {NIK} {PHONE}\nK3,6501012001,4,x\n',
+     expect="InputError", message=["line 3", "column 3", "Jumlah Anggota", "never closed"],
+     not_in_message=["required column", NAME, NIK, PHONE, "3456"])
+case("quote_swallows_rows.csv", "coop",
+     'ID Koperasi,Kode Desa,Jumlah Anggota\nK1,6501012001,"10\nK2,6501012001,4\nK3,6501012001,5\nK4,6501012001,6"\n'
+     'K5,6501012001,7\n',
+     expect="InputError", message=["line 2", "swallowing", "remove the stray quote"], not_in_message=["required column"])
+case("quote_in_header.csv", "coop", '"ID Koperasi,Kode Desa,Jumlah Anggota\nK1,6501012001,10\nK2,6501012001,4\n',
+     expect="InputError", message=["line 1", "never closed"], not_in_message=["required column"])
+case("pdf_named_csv.csv", "coop", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", expect="InputError",
+     message=["PDF", "CSV UTF-8"])
+case("html_saved_as.xls", "coop",
+     "<html><body><table><tr><td>ID Koperasi</td><td>Kode Desa</td></tr></table></body></html>",
+     expect="InputError", message=["web page", "HTML", ".xlsx"])
+case("old_excel_97.xls", "coop", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, expect="InputError",
+     message=["Excel 97-2003", ".xlsx", "CSV UTF-8"])
+case("old_excel_renamed.csv", "coop", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, expect="InputError",
+     message=["Excel 97-2003"])
 
 
 # ------------------------------------------------------------------ XLSX cases (built with openpyxl)
@@ -345,6 +506,64 @@ case("idm_wide.xlsx", "idm_wide", xlsx_idm_wide, expect="parses", rows=3, reject
      values={"kode_desa_kemendesa": ["65.99.01.2001", "65.99.01.2001", "65.99.01.2002"], "tahun": [2023, 2024, 2023],
              "IKS": [0.8, 0.9, 0.5], "IDM": [0.7, 0.8, 0.5], "status": ["BERKEMBANG", "MAJU", "TERTINGGAL"]},
      rules=["isin"], reason=["status=SANGAT MAJU"])
+
+
+def _zip(members: dict[str, bytes]):
+    def write(path: Path) -> None:
+        import zipfile
+
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, data in members.items():
+                zf.writestr(name, data)
+    return write
+
+
+_ODS = {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+        "content.xml": b"<?xml version='1.0'?><office:document-content/>", "META-INF/manifest.xml": b"<manifest/>"}
+_NUMBERS = {"Index/Document.iwa": b"\x00\x01", "Metadata/Properties.plist": b"<plist/>"}
+
+
+def xlsx_formula_empty_string(path: Path) -> None:
+    """A workbook Excel calculated: a formula whose result is "" has an empty cached string (t="str")."""
+    import zipfile
+
+    wb = _wb()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["ID Koperasi", "Kode Desa", "Jumlah Anggota", "Total Aset (Rp)"])
+    ws.append(["A", "6501012001", 3, '=IF(C2>5,C2*1000,"")'])
+    ws.append(["B", "6501012001", 8, "=IF(C3>5,C3*1000,\"\")"])
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(r'<c r="D2"><f>(.*?)</f><v\s*/></c>', r'<c r="D2" t="str"><f>\1</f><v></v></c>', sheet)
+    sheet = re.sub(r'<c r="D3"><f>(.*?)</f><v\s*/></c>', r'<c r="D3"><f>\1</f><v>8000</v></c>', sheet)
+    members["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def xlsx_no_header_sheet(path: Path) -> None:
+    wb = _wb()
+    ws = wb.active
+    ws.title = "Angka"
+    ws.append([1, 2, 3])
+    ws.append([4, 5, 6])
+    wb.save(path)
+
+
+case("ods_spreadsheet.ods", "coop", _zip(_ODS), expect="InputError", message=["OpenDocument", "LibreOffice", ".xlsx"])
+case("ods_renamed.xlsx", "coop", _zip(_ODS), expect="InputError", message=["OpenDocument"])
+case("apple_numbers.numbers", "coop", _zip(_NUMBERS), expect="InputError", message=["Apple Numbers", "Export To"])
+case("archive_named.dat", "coop", _zip({"data/a.csv": b"x,y\n1,2\n"}), expect="InputError",
+     message=["zip archive", "unzip"])
+case("workbook_named.dat", "coop", xlsx_two_sheets, expect="parses", rows=1, rejected=0, values={"members": [10]})
+case("xlsx_formula_empty_string.xlsx", "coop", xlsx_formula_empty_string, expect="parses", rows=2, rejected=0,
+     values={"members": [3, 8], "assets_rp": ["<NA>", 8000.0]})
+case("xlsx_no_header_names_sheet.xlsx", "coop", xlsx_no_header_sheet, expect="InputError",
+     message=["xlsx_no_header_names_sheet.xlsx", "sheet 'Angka'", "no header row"])
 
 
 # ------------------------------------------------------------------ writer
