@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from kaltara_study.pii import scrub_text
+
 
 class KaltaraError(Exception):
-    """Base class of the package's errors."""
+    """Base class of the package's errors. Personal data (NIK, phone numbers, e-mail addresses,
+    names after titles) is masked in every message, whatever code raised it."""
+
+    def __init__(self, *args):
+        super().__init__(*(scrub_text(a) if isinstance(a, str) else a for a in args))
 
 
 class InputError(KaltaraError):

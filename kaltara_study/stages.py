@@ -175,7 +175,7 @@ def is_cached(study: Study, name: str) -> bool:
 
 # ------------------------------------------------------------------------------------- the stages
 def _run_analysis(study: Study):
-    return load_analysis_table(study.source, root=study.root, rebuild=True)
+    return load_analysis_table(study.source, root=study.root)
 
 
 def _run_index(study: Study):

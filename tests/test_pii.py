@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaltara_study.data import pii
+from kaltara_study import pii
 from kaltara_study.data.clean import clean_source
 from kaltara_study.data.parse import parse_code_desa, parse_int, parse_number, parse_rupiah
 from kaltara_study.data.processed import write_processed

@@ -113,11 +113,11 @@ def _copy_project(tmp_path):
     return tmp_path
 
 
-def test_raw_unchanged_by_a_build_and_cache_reused(tmp_path):
+def test_raw_unchanged_by_a_build_and_rebuild_identical(tmp_path):
     root = _copy_project(tmp_path)
     raw = sorted((root / "data" / "raw").rglob("*"))
     before = {p: sha256_file(p) for p in raw if p.is_file()}
-    first = load_analysis_table("synthetic", root=root, rebuild=True)
+    first = load_analysis_table("synthetic", root=root)
     after = {p: sha256_file(p) for p in raw if p.is_file()}
     assert before == after
     assert sorted(p for p in (root / "data" / "raw").rglob("*") if p.is_file()) == sorted(before)
@@ -125,16 +125,10 @@ def test_raw_unchanged_by_a_build_and_cache_reused(tmp_path):
     for name in ("cooperatives.parquet", "cooperatives.csv", "villages.parquet", "audit.csv", "validation.csv"):
         assert (out / name).is_file(), name
     second = load_analysis_table("synthetic", root=root)
-    assert second.from_cache and not first.from_cache
     pd.testing.assert_frame_equal(first.table, second.table, check_dtype=False)
     assert second.audit["row"].dtype == "Int64" and len(second.audit) == len(first.audit)
     assert (second.load_summary["read"].to_numpy() == first.load_summary["read"].to_numpy()).all()
     assert [str(d) for d in first.table.dtypes] == [str(d) for d in second.table.dtypes]
-    # a changed input invalidates the cache
-    f = root / "data" / "raw" / "synthetic" / synth.FILES["podes"]
-    f.write_bytes(f.read_bytes().replace(b"Musiman", b"Sepanjang tahun", 1))
-    third = load_analysis_table("synthetic", root=root)
-    assert not third.from_cache
     csv = (out / "cooperatives.csv").read_text(encoding="utf-8").splitlines()
     assert csv[0].startswith("data_status,") and csv[1].startswith("SYNTHETIC,")
 
@@ -259,7 +253,6 @@ def test_real_data_with_a_survey_drop_in(real, tmp_path):
     write_csv(rows, root / "data" / "raw" / "kaltara" / "survey" / "hasil lapangan tahap 1.csv")
     data = load_analysis_table("kaltara", root=root)
     again = load_analysis_table("kaltara", root=root)
-    assert again.from_cache and not data.from_cache
     assert len(again.identity) == 411 and again.coverage["block"].tolist() == data.coverage["block"].tolist()
     assert again.discovery["file"].tolist() == data.discovery["file"].tolist()
     t = data.table.set_index("coop_id")
@@ -298,6 +291,8 @@ def test_researchers_newer_file_is_not_shadowed_by_the_vendored_one(real, tmp_pa
 def test_synthetic_source_with_location_and_land_files_of_the_public_layout(tmp_path, syn):
     """Files with the vendored columns under any name are used when present (synthetic names here)."""
     root = _copy_project(tmp_path)
+    for f in (root / "data" / "raw" / "synthetic").glob("simkopdes_SYNTHETIC_kaltara_l*.csv"):
+        f.unlink()  # the generator's own location/land twins: replaced by the files written below
     reg = pd.read_csv(root / "data" / "raw" / "synthetic" / "simkopdes_SYNTHETIC_kaltara_village_stats.csv", dtype=str)
     reg = reg.loc[reg.index.repeat(reg["cooperatives"].astype(int))].reset_index(drop=True)
     loc = pd.DataFrame({"cooperative_id": range(900001, 900001 + len(reg)),
@@ -316,6 +311,5 @@ def test_synthetic_source_with_location_and_land_files_of_the_public_layout(tmp_
                                   check_dtype=False)
     assert t["nama_koperasi"].notna().all() and t["simkopdes_id"].is_unique
     assert (t["land_status"] == "verified").sum() == 5 and (t["land_status"] == "not_surveyed").sum() == 406
-    assert syn.table["nama_koperasi"].isna().all()  # without the files the columns exist and stay NA
     cov = data.coverage.set_index("block")
     assert cov.loc["identity", "source"] == "koperasi_lokasi_SYNTHETIC.csv"

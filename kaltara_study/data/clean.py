@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kaltara_study.data import pii
+from kaltara_study import pii
 from kaltara_study.errors import DataError
 from kaltara_study.data.schema import KEYS, PARTNER_KEYS, PARTNER_RAW, PERSONAL_COLUMNS, RAW_SCHEMAS
 
@@ -91,7 +91,7 @@ class Audit:
         self.entries.extend(frame[AUDIT_COLUMNS].to_dict("records"))
 
     def frame(self) -> pd.DataFrame:
-        """The entries as a table, personal data masked (:func:`kaltara_study.data.pii.scrub_frame`)."""
+        """The entries as a table, personal data masked (:func:`kaltara_study.pii.scrub_frame`)."""
         df = pd.DataFrame(self.entries, columns=AUDIT_COLUMNS)
         return pii.scrub_frame(df.astype({c: object for c in AUDIT_COLUMNS}))
 

@@ -22,7 +22,7 @@ Conventions (Indonesian first):
   16 digits) is never read as a quantity: missing, with a ``personal_number`` warning;
 - zero as "-": ``dash=0`` (SIMKOPDES exports, see :func:`parser_options`) reads "-", "–", "—"
   as 0 with one ``dash_as_zero`` line per column saying how many cells;
-- every ``value`` in an error table is masked by :func:`kaltara_study.data.pii.scrub_text`;
+- every ``value`` in an error table is masked by :func:`kaltara_study.pii.scrub_text`;
 - missing: "", "-", "–", "—", "n/a", "na", "null", "nan", "none" are NA without an error; Excel
   error values (#DIV/0!, #N/A, #VALUE!, #REF!, #NAME?, #NUM!, #NULL!) are NA *with* an error row
   of severity ``"warning"`` and rule ``"excel_error"``;
@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kaltara_study.data import pii
+from kaltara_study import pii
 from kaltara_study.errors import DataError
 
 __all__ = [
@@ -129,7 +129,7 @@ class ParseResult:
         values, ambiguous numbers, phone numbers or NIKs in a number column — and ``"info"`` for
         one summary line per column and rule, e.g. the number convention found or how many "-"
         were read as 0; summary lines have ``row`` NA and list the first rows in ``rule``).
-        ``value`` never holds personal data (:func:`kaltara_study.data.pii.scrub_text`).
+        ``value`` never holds personal data (:func:`kaltara_study.pii.scrub_text`).
     notes : tuple
         Internal: per-cell masks that become the summary lines (empty once returned by a public
         parser).

@@ -46,6 +46,7 @@ from kaltara_study.data import schema as S
 from kaltara_study.data.clean import AUDIT_COLUMNS, Audit, CleanResult, clean_source
 from kaltara_study.study import paths, source_dirs
 from kaltara_study.errors import DataError, InputError
+from kaltara_study.data import validate as V
 from kaltara_study.data.validate import REPORT_COLUMNS
 
 __all__ = ["AnalysisData", "build_analysis_table", "count_by", "find_sources", "health_rating", "input_hash",
@@ -81,7 +82,6 @@ class AnalysisData:
         One row per Kemendagri village with its context and number of cooperatives.
     load_summary : DataFrame
         Per source file: read / kept / rejected rows and audit counts.
-    from_cache : bool
     """
 
     table: pd.DataFrame
@@ -91,7 +91,6 @@ class AnalysisData:
     source: str
     villages: pd.DataFrame = field(default_factory=pd.DataFrame)
     load_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
-    from_cache: bool = False
     #: issue 10: one row per SIMKOPDES location row (identity.IDENTITY_COLUMNS); empty without locations
     identity: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: ``file, origin, kind, used, reason`` for every raw file looked at (sources.discover_files)
@@ -328,6 +327,28 @@ def _latest_idm(cleaned: dict[str, CleanResult]) -> pd.DataFrame:
                          "idm_status": latest["status"].astype("string").to_numpy()})
 
 
+def _region_consistency(loaded: dict, cleaned: dict) -> list[pd.DataFrame]:
+    """Rows whose village code lies in another kabupaten/kecamatan than their names say (reported,
+    never moved: the code decides)."""
+    if "kemendagri_desa" not in cleaned:
+        return []
+    regions = cleaned["kemendagri_desa"].frame
+    parts = []
+    for kind, res in cleaned.items():
+        f = res.frame
+        if kind.startswith("kemendagri") or "kode_desa" not in f.columns:
+            continue
+        if not ({"nama_kabkota", "nama_kecamatan"} & set(f.columns)):
+            continue
+        rep = V.check_region_consistency(
+            f, regions, file=getattr(loaded.get(kind), "file", kind), code="kode_desa",
+            kab_name="nama_kabkota" if "nama_kabkota" in f.columns else None,
+            kec_name="nama_kecamatan" if "nama_kecamatan" in f.columns else None)
+        if len(rep):
+            parts.append(rep.assign(kind=kind))
+    return parts
+
+
 def health_rating(score: pd.Series) -> pd.Series:
     """Permenkop UKM 9/2020 rating of a 0–100 health score (≥80 Sehat, ≥66 Cukup Sehat, ≥51 Dalam
     Pengawasan, else Dalam Pengawasan Khusus); NA stays NA.
@@ -513,9 +534,11 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
     audit_df = (pd.concat(audit_parts, ignore_index=True) if audit_parts
                 else pd.DataFrame(columns=AUDIT_COLUMNS + ["kind"]))
     audit_df = audit_df[["kind"] + AUDIT_COLUMNS]
+    audit_df["row"] = pd.to_numeric(audit_df["row"]).astype("Int64")  # spreadsheet row numbers
     val_parts = [res.report.assign(kind=kind) for kind, res in loaded.items() if len(res.report)]
     if problems:
         val_parts.append(_report(problems))
+    val_parts += _region_consistency(loaded, cleaned)
     validation = (pd.concat(val_parts, ignore_index=True) if val_parts else _report([]))
     validation = validation[["kind"] + REPORT_COLUMNS].astype({"row": "Int64"})
     summary = pd.DataFrame([{**{"kind": kind}, **res.summary(),
@@ -686,9 +709,14 @@ def _out_dir(source: str, root: Path | str | None) -> Path:
     return paths(root).processed / name
 
 
-def load_analysis_table(source: str = "synthetic", *, root: Path | str | None = None,
-                        rebuild: bool = False) -> AnalysisData:
-    """The processed analysis table of ``source``, rebuilt only when the inputs changed.
+def load_analysis_table(source: str = "synthetic", *, root: Path | str | None = None) -> AnalysisData:
+    """Build the analysis table of ``source`` from its raw files and write the processed tables.
+
+    The one cache of the study is :mod:`kaltara_study.stages` (``data/interim``): call
+    ``stages.analysis_data(study)`` to get this result without rebuilding it. This function always
+    builds, and writes ``data/processed/<source>/`` (the analysis table, villages, audit, validation,
+    load summary, identity, discovery and coverage reports, and ``inputs.json`` with the sha256 of
+    every input), every text cell masked for personal data.
 
     Parameters
     ----------
@@ -698,12 +726,6 @@ def load_analysis_table(source: str = "synthetic", *, root: Path | str | None = 
         exports. Files are found by their headers (``AnalysisData.discovery`` says which were used).
     root : path, optional
         Project root (default: found from the marker file).
-    rebuild : bool
-        Ignore the cache.
-
-    Returns
-    -------
-    AnalysisData
 
     Examples
     --------
@@ -711,37 +733,18 @@ def load_analysis_table(source: str = "synthetic", *, root: Path | str | None = 
     >>> data.table.shape[0]  # doctest: +SKIP
     411
     """
-    from kaltara_study.data.processed import read_answers, read_inputs_manifest, read_processed, write_processed
+    from kaltara_study.data.processed import write_processed
+    from kaltara_study.data.write import write_table
 
     files = find_sources(source, root=root)
     manifest = input_hash(files)
     manifest["source"] = source
     out = _out_dir(source, root)
-    old = read_inputs_manifest(out)
-    if not rebuild and old is not None and old.get("hash") == manifest["hash"]:
-        try:
-            frames = read_processed(out)
-        except (OSError, ValueError):
-            frames = None
-        if frames is not None:
-            table = S.PROCESSED_SCHEMAS["cooperatives"].validate(frames["table"], lazy=True)
-            villages = S.PROCESSED_SCHEMAS["villages"].validate(frames["villages"], lazy=True)
-            answers = None
-            if source == "synthetic":
-                from kaltara_study.data.synth import FILES
-
-                p = source_dirs(source, root=Path(root) if root else None)[0] / FILES["answers"]
-                answers = read_answers(p) if p.is_file() else None
-            extra = {name: pd.read_csv(out / f"{name}.csv") if (out / f"{name}.csv").is_file() else pd.DataFrame()
-                     for name in _EXTRA_FRAMES}
-            return AnalysisData(table=table, audit=frames["audit"], validation=frames["validation"],
-                                answers=answers, source=source, villages=villages,
-                                load_summary=frames["load_summary"], from_cache=True, **extra)
     data = build_analysis_table(source, root=root, files=files)
     write_processed(out, table=data.table, villages=data.villages, audit=data.audit, validation=data.validation,
                     load_summary=data.load_summary, manifest=manifest, synthetic=source == "synthetic")
     for name in _EXTRA_FRAMES:
-        getattr(data, name).to_csv(out / f"{name}.csv", index=False)
+        write_table(getattr(data, name), out / f"{name}.csv", index=False)
     return data
 
 

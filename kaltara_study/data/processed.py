@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kaltara_study.data import pii
+from kaltara_study import pii
 from kaltara_study.data.write import write_table
 
 __all__ = ["PROCESSED_FILES", "read_answers", "read_inputs_manifest", "read_processed", "write_data_dictionary",
@@ -35,7 +35,7 @@ def _atomic(path: Path, write) -> None:
 
 
 def _to_parquet(df: pd.DataFrame, path: Path) -> None:
-    """Parquet with personal data masked (:func:`kaltara_study.data.pii.scrub_frame`)."""
+    """Parquet with personal data masked (:func:`kaltara_study.pii.scrub_frame`)."""
     clean = pii.scrub_frame(df)
     _atomic(path, lambda p: clean.to_parquet(p, index=False, engine="pyarrow"))
 

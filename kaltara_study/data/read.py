@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kaltara_study.data import pii
+from kaltara_study import pii
 from kaltara_study.errors import InputError
 
 __all__ = ["RawTable", "SEPARATORS", "normalise_header", "read_table", "read_toml", "sniff_format"]
@@ -187,7 +187,8 @@ def _read_text_rows(path: Path, file: str) -> tuple[list[list[str | None]], str,
         raise InputError("the file is empty (no header, no rows); export the table again", file=file)
     text, encoding = _decode(raw, file)
     has_quotes = '"' in text
-    sep = _sniff_sep(text.replace('"', "") if has_quotes else text)
+    # quoted cells may hold separators (a decimal comma, "Pertamina; BRI"): blank them for sniffing
+    sep = _sniff_sep(_QUOTED_CELL.sub('""', text) if has_quotes else text)
     if has_quotes:
         _check_quotes(text, sep, file)
     try:
@@ -202,6 +203,9 @@ def _read_text_rows(path: Path, file: str) -> tuple[list[list[str | None]], str,
 def _line_of_csv_error(exc: csv.Error) -> str:
     m = re.search(r"line (\d+)", str(exc))
     return f" at line {m.group(1)}" if m else ""
+
+
+_QUOTED_CELL = re.compile(r'"(?:[^"]|"")*"')
 
 
 def _check_quotes(text: str, sep: str, file: str) -> None:

@@ -179,7 +179,8 @@ def _rename_map(columns: list[str], schema, aliases: dict[str, str]) -> dict[str
     return out
 
 
-def parse_frame(frame: pd.DataFrame, schema, *, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def parse_frame(frame: pd.DataFrame, schema, *, file: str,
+                source_kind: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Parse every schema column of a text frame by its metadata kind; other columns are kept as text.
 
     Returns ``(typed, errors)``; ``typed`` is a new frame (input unchanged) indexed like ``frame``.
@@ -204,7 +205,8 @@ def parse_frame(frame: pd.DataFrame, schema, *, file: str) -> tuple[pd.DataFrame
             if kind == "category" and meta.get("levels"):
                 res = parse_category(values, column=col, file=file, levels=meta["levels"])
             else:
-                res = KIND_PARSERS[kind](values, column=col, file=file)
+                res = KIND_PARSERS[kind](values, column=col, file=file,
+                                         **P.parser_options(source_kind or "", kind))
             typed[col] = res.values.to_numpy() if not isinstance(res.values.dtype, pd.api.extensions.ExtensionDtype) \
                 else res.values.array
             errors.append(res.errors)
@@ -331,9 +333,9 @@ def load_source(path: str | Path, kind: str, *, sheet: str | int | None = None, 
         found = [raw.original_headers.get(c, c) for c in raw.frame.columns if c != ROW]
         raise InputError(
             f"required column(s) {missing} missing; found {found}. Rename the header(s) in the file or "
-            f"add the alias to schema.COLUMN_ALIASES[{kind!r}]", file=file)
+            f"add the alias to schema.COLUMN_ALIASES[{kind!r}]", file=getattr(raw, "where", file))
 
-    typed, perr = parse_frame(text, schema, file=file)
+    typed, perr = parse_frame(text, schema, file=file, source_kind=kind)
     key = keys.get(kind)
     pre_rejected = pd.Series(False, index=typed.index)
     pre_reason = pd.Series("", index=typed.index, dtype=object)

@@ -28,7 +28,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
-from kaltara_study.data import pii
+from kaltara_study import pii
 from kaltara_study.errors import DataError, InputError
 
 __all__ = ["IDM_THRESHOLDS", "REPORT_COLUMNS", "Validated", "check_code_hierarchy", "check_idm_consistency",

@@ -1,6 +1,6 @@
 """Writers: deterministic figure files, CSV tables, XLSX workbooks, file hashes.
 
-Every table writer masks personal data first (:mod:`kaltara_study.data.pii`): NIKs, phone numbers,
+Every table writer masks personal data first (:mod:`kaltara_study.pii`): NIKs, phone numbers,
 e-mail addresses and names after titles never reach a written file, whatever column they were
 typed into.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kaltara_study.data import pii
+from kaltara_study import pii
 
 SYNTHETIC_NOTE = "SYNTHETIC"
 PNG_DPI = 300
@@ -50,7 +50,7 @@ def write_table(
     df: pd.DataFrame, path: Path | str, *, index: bool = False, synthetic: bool = False
 ) -> Path:
     """Write ``df`` to CSV (UTF-8, ``\\n`` line ends, stable float format), personal data masked
-    (:func:`kaltara_study.data.pii.scrub_frame`; cells, column names and the index).
+    (:func:`kaltara_study.pii.scrub_frame`; cells, column names and the index).
 
     With ``synthetic=True`` a first column ``data_status`` = ``SYNTHETIC`` says so on every row.
     """
@@ -70,7 +70,7 @@ def save_xlsx(wb, path: Path | str, *, fixed_time) -> Path:
     with fixed attributes, so the same sheets always give the same bytes.
 
     Personal data is masked before saving (every text cell through
-    :func:`kaltara_study.data.pii.scrub_value`, and the sheet titles); the workbook object is
+    :func:`kaltara_study.pii.scrub_value`, and the sheet titles); the workbook object is
     changed in place accordingly."""
     import io
     import re
