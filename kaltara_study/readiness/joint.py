@@ -395,7 +395,7 @@ def named_list(
     *n* per partner × group. Order: partner, ``by``, ``p_joint`` (high first),
     ``p_joint_provisional``, ``p_potential``, ``coop_id``.
 
-    Columns: ``partner, <by>, rank, coop_id, nama_koperasi, nama_desa, nama_kecamatan, index,
+    Columns: ``partner, <by>, list_rank, coop_id, nama_koperasi, nama_desa, nama_kecamatan, index,
     p_joint, p_joint_provisional, p_potential, verdict, missing_required`` (unmet required
     criterion ids), ``to_verify`` (required criteria to check in the field), ``gaps_desirable``.
     Name columns absent from ``table`` are NA.
@@ -414,10 +414,10 @@ def named_list(
     out = out.assign(_p=out.partner.map(lambda x: porder.get(x, 99)))
     out = out.sort_values(["_p", by, "p_joint", "p_joint_provisional", "p_potential", "coop_id"],
                           ascending=[True, True, False, False, False, True], kind="stable", na_position="last")
-    out["rank"] = out.groupby(["partner", by], sort=False, dropna=False).cumcount() + 1
+    out["list_rank"] = out.groupby(["partner", by], sort=False, dropna=False).cumcount() + 1
     if top is not None:
-        out = out[out["rank"] <= top]
-    keep = ["partner", by, "rank", "coop_id", "nama_koperasi", "nama_desa", "nama_kecamatan", "index",
+        out = out[out["list_rank"] <= top]
+    keep = ["partner", by, "list_rank", "coop_id", "nama_koperasi", "nama_desa", "nama_kecamatan", "index",
             "p_joint", "p_joint_provisional", "p_potential", "verdict", "missing_required", "to_verify",
             "gaps_desirable"]
     return out[list(dict.fromkeys(keep))].reset_index(drop=True)
