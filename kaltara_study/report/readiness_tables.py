@@ -334,7 +334,8 @@ def _fmt_p(p: float) -> str:
     return "<0,001" if p < 0.001 else f"{p:.3f}"
 
 
-P_COLUMNS = ("p_value", "anova_p", "kruskal_p", "p_adj", "p_holm", "p_bh", "p_sim", "welch_p")
+P_COLUMNS = ("p_value", "anova_p", "kruskal_p", "p_adj", "p_holm", "p_bh", "p_sim", "p_norm", "p_used", "welch_p",
+             "levene_p", "anova_p_holm", "welch_p_holm", "kruskal_p_holm")
 
 
 def format_table(df: pd.DataFrame, *, lang: str = "id", digits: int = 3) -> pd.DataFrame:
