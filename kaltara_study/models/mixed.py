@@ -144,7 +144,7 @@ def fit_mixed(
         if family == "gaussian":
             from statsmodels.regression.mixed_linear_model import MixedLM
 
-            res = MixedLM(y.to_numpy(), X, groups=g.to_numpy()).fit(reml=True, method=["lbfgs"])
+            res = MixedLM(y.to_numpy(), X, groups=g.to_numpy()).fit(reml=True)
             est, se = res.fe_params.to_numpy(), res.bse_fe.to_numpy()
             p = res.pvalues.reindex(X.columns).to_numpy()
             v_group, v_res = float(res.cov_re.iloc[0, 0]), float(res.scale)
