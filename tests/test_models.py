@@ -1,5 +1,6 @@
-"""Statistical models (issue 6): MNLogit and OrderedModel recover known coefficients on simulated
-data; ANOVA/Kruskal–Wallis effect sizes against hand computations; Tukey HSD against scipy."""
+"""Statistical models (issues 6, 12): OrderedModel recovers known coefficients on simulated data;
+ANOVA/Kruskal–Wallis effect sizes against hand computations; Tukey HSD against scipy; the circular
+multinomial logit of the segment is gone; Holm/Welch/Levene columns of kabupaten_differences."""
 
 from __future__ import annotations
 
@@ -8,57 +9,22 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from kaltara_study.models import stats as stats_module
+from kaltara_study.models.compare import holm, welch_anova
 from kaltara_study.models.stats import (
-    fit_mnlogit,
     fit_ordered_logit,
-    format_table,
     kabupaten_differences,
     odds_ratio_table,
     prepare_design,
     readiness_level,
     tukey_hsd,
 )
+from kaltara_study.report.readiness_tables import format_table
 
 # Tolerance: with n = 20,000 the standard errors of these coefficients are ~0.02–0.04, so the
 # estimates must lie within 4 SE of the truth (a false alarm has probability ~6e-5 per
 # coefficient); we check |b - beta| < 4·SE AND < 0.15 absolute, so a sign/scale/reference-level
 # mistake (errors of >= 0.5) always fails.
-
-
-def _simulate_mnl(n=20_000, seed=1):
-    rng = np.random.default_rng(seed)
-    x1, x2 = rng.normal(size=n), rng.normal(size=n)
-    beta = {"B": (0.5, 1.0, -0.5), "C": (-0.3, -0.8, 0.7)}     # (const, x1, x2) vs base "A"
-    eta = np.column_stack([np.zeros(n)] + [b[0] + b[1] * x1 + b[2] * x2 for b in beta.values()])
-    p = np.exp(eta - eta.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    u = rng.random(n)[:, None]
-    y = np.array(["A", "B", "C"])[(u > p.cumsum(axis=1)).sum(axis=1)]
-    return pd.DataFrame({"y": y, "x1": x1, "x2": x2}), beta
-
-
-def test_mnlogit_recovers_known_coefficients():
-    df, beta = _simulate_mnl()
-    fit = fit_mnlogit(df, outcome="y", covariates=["x1", "x2"], base="A", standardize=False)
-    assert fit.fitted and fit.levels == ["A", "B", "C"] and fit.n == len(df)
-    tab = odds_ratio_table(fit).set_index(["outcome_level", "term"])
-    for lvl, b in beta.items():
-        for term, true in zip(["x1", "x2"], b[1:], strict=True):
-            row = tab.loc[(f"{lvl} vs A", term)]
-            assert abs(row.coef - true) < min(4 * row.std_err, 0.15), (lvl, term, row.coef, true)
-            assert row.odds_ratio == pytest.approx(np.exp(row.coef))
-            assert row.or_low < np.exp(true) < row.or_high or abs(row.coef - true) < 3 * row.std_err
-
-
-def test_mnlogit_standardised_coefficients_scale_with_sd():
-    df, beta = _simulate_mnl(n=5000, seed=2)
-    df["x1"] = df.x1 * 10 + 3                         # SD 10
-    fit = fit_mnlogit(df, outcome="y", covariates=["x1", "x2"], base="A")
-    tab = odds_ratio_table(fit).set_index(["outcome_level", "term"])
-    sd = df.x1.std(ddof=1)
-    raw = fit_mnlogit(df, outcome="y", covariates=["x1", "x2"], base="A", standardize=False)
-    rtab = odds_ratio_table(raw).set_index(["outcome_level", "term"])
-    assert tab.loc[("B vs A", "x1"), "coef"] == pytest.approx(rtab.loc[("B vs A", "x1"), "coef"] * sd, rel=1e-5)
 
 
 def _simulate_ordered(n=20_000, seed=3):
@@ -168,18 +134,31 @@ def test_sparse_covariate_is_dropped_before_complete_cases():
     assert fit.dropped.set_index("covariate").reason["idm"].startswith("observed for 2%")
 
 
-def test_mnlogit_leaves_out_tiny_levels_and_says_so():
-    df, _ = _simulate_mnl(n=3000, seed=9)
-    df.loc[:2, "y"] = "D"                                    # a 3-cooperative segment
-    fit = fit_mnlogit(df, outcome="y", covariates=["x1", "x2"], base="A")
-    assert fit.fitted and "D" not in fit.levels and fit.n == len(df) - 3
-    assert "D (n=3)" in fit.summary_text(lang="en")
-    assert not odds_ratio_table(fit).outcome_level.str.contains("D").any()
-
-
 def test_summary_text_in_indonesian():
-    df = pd.DataFrame({"y": list("ab") * 20, "x": np.nan, "z": 1.0, "v": np.arange(40.0) % 7})
-    fit = fit_mnlogit(df, outcome="y", covariates=["x", "v", "z"], min_per_param=1)
+    df, _, _ = _simulate_ordered(n=200, seed=10)
+    df["x"] = np.nan
+    df["z"] = 1.0
+    fit = fit_ordered_logit(df, outcome="y", covariates=["x", "x1", "z"], min_per_param=1)
     assert fit.fitted
     assert "x (semua NA)" in fit.summary_text() and "z (konstan)" in fit.summary_text()
     assert "x (all NA)" in fit.summary_text(lang="en")
+
+
+def test_no_model_of_segment_on_its_own_features():
+    assert not hasattr(stats_module, "fit_mnlogit")
+
+
+def test_kabupaten_differences_adds_welch_levene_and_holm_across_the_table():
+    rng = np.random.default_rng(11)
+    g = np.repeat(["A", "B", "C"], [15, 20, 25])
+    df = pd.DataFrame({"kab": g})
+    df["v1"] = rng.normal(0, 1, 60) + np.repeat([0, 1, 2], [15, 20, 25])
+    df["v2"] = rng.normal(0, np.repeat([0.5, 1, 3], [15, 20, 25]))
+    df["v3"] = rng.normal(0, 1, 60)
+    out = kabupaten_differences(df, columns=["v1", "v2", "v3", "missing"], group="kab").set_index("variable")
+    assert np.allclose(out.anova_p_holm.dropna(), holm(out.anova_p.to_numpy())[:3])
+    assert (out.anova_p_holm.dropna() >= out.anova_p.dropna()).all()
+    f, _, _, p = welch_anova(df.v1, df.kab)
+    assert out.loc["v1", "welch_f"] == pytest.approx(f) and out.loc["v1", "welch_p"] == pytest.approx(p)
+    assert out.loc["v2", "levene_p"] < 0.01                       # unequal variances detected
+    assert np.isnan(out.loc["missing", "anova_p_holm"])

@@ -1,15 +1,21 @@
 """Statistical analysis: what distinguishes segments and readiness (statsmodels).
 
-- :func:`fit_mnlogit` — multinomial logit (``statsmodels.discrete.discrete_model.MNLogit``) of the
-  segment on village and cooperative covariates;
+- (removed, issue 12) the multinomial logit of the segment on the very features that made the
+  segments was circular; segment membership is not modelled on its own features;
 - :func:`fit_ordered_logit` — ordered logit (``statsmodels.miscmodels.ordinal_model.OrderedModel``,
   ``distr="logit"``) of a readiness level (``not_ready < nearly_ready < ready``);
 - :func:`odds_ratio_table` — tidy odds ratios with Wald 95 % confidence intervals
   (exp(β ± 1.96·SE), as statsmodels' ``conf_int``);
-- :func:`kabupaten_differences` — one-way ANOVA (η² = SS_between / SS_total) and Kruskal–Wallis
-  (ε² = H / ((n² − 1)/(n + 1)) = H/(n − 1), Tomczak & Tomczak 2014) per variable;
-- :func:`tukey_hsd` — Tukey HSD pairwise comparisons (``statsmodels.stats.multicomp``);
-- :func:`format_table` — rounding, p-value text and translated headers for the report.
+- :func:`kabupaten_differences` — one-way ANOVA (η² = SS_between / SS_total), Welch's ANOVA,
+  Levene's test and Kruskal–Wallis (ε² = H / ((n² − 1)/(n + 1)) = H/(n − 1), Tomczak & Tomczak
+  2014) per variable, with Holm-adjusted p-values across the table's variables;
+- :func:`tukey_hsd` — Tukey HSD pairwise comparisons (``statsmodels.stats.multicomp``); only under
+  equal variances — otherwise :func:`kaltara_study.models.compare.games_howell`;
+- formatting for readers moved to :func:`kaltara_study.report.readiness_tables.format_table`.
+
+These are fixed-effect descriptions that ignore the nesting in kecamatan and spatial dependence;
+for inference use :mod:`kaltara_study.models.mixed` and :mod:`kaltara_study.models.spatial`, and read
+p-values as :data:`kaltara_study.models.compare.CENSUS_NOTE` says.
 
 Covariates are standardised by default (mean 0, SD 1 with ddof = 1, like R's ``scale()``), so an
 odds ratio is per one standard deviation. Covariates that are absent, all-NA or constant are dropped
@@ -18,7 +24,7 @@ with the reason recorded in ``fit.dropped``; rows with any NA are dropped (compl
 the functions return a fit with ``status == "skipped"`` and a ``reason`` instead of raising, so the
 notebooks can say so. Warnings from the optimiser are captured in ``fit.warnings``.
 
->>> fit = fit_mnlogit(table, outcome="segment_name")            # doctest: +SKIP
+>>> fit = fit_ordered_logit(table, outcome="readiness_bank")     # doctest: +SKIP
 >>> odds_ratio_table(fit).head()                                # doctest: +SKIP
 """
 
@@ -33,15 +39,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from kaltara_study.report.labels import label
+from kaltara_study.models.compare import holm, levene, welch_anova
 
 __all__ = [
     "DEFAULT_COVARIATES",
     "READINESS_LEVELS",
     "ModelFit",
-    "fit_mnlogit",
     "fit_ordered_logit",
-    "format_table",
     "kabupaten_differences",
     "odds_ratio_table",
     "prepare_design",
@@ -192,60 +196,6 @@ def _too_small(n: int, n_params: int, min_per_param: int, n_cov: int) -> str | N
     return None
 
 
-def fit_mnlogit(
-    table: pd.DataFrame,
-    *,
-    outcome: str = "segment_name",
-    covariates: Sequence[str] = DEFAULT_COVARIATES,
-    categorical: Sequence[str] = (),
-    base: Any = None,
-    standardize: bool = True,
-    min_per_param: int = 5,
-    min_level_n: int = 10,
-    maxiter: int = 200,
-) -> ModelFit:
-    """Multinomial logit of ``outcome`` (e.g. the segment) on ``covariates`` (with a constant).
-
-    ``base`` is the reference level (default: the most frequent, ties by sort order). Outcome
-    levels with fewer than ``min_level_n`` complete rows are left out (noted in ``fit.notes``):
-    they would give separated, meaningless odds ratios. Returns a
-    :class:`ModelFit`; ``status == "skipped"`` with a reason when fewer than ``min_per_param``
-    complete rows per parameter remain or fewer than two outcome levels.
-    """
-    import statsmodels.api as sm
-
-    y, X, dropped, nd, scale = prepare_design(
-        table, outcome=outcome, covariates=covariates, categorical=categorical, standardize=standardize)
-    fit = ModelFit(kind="MNLogit", outcome=outcome, dropped=dropped, n=len(y), n_dropped_rows=nd,
-                   covariates=list(X.columns), scale=scale)
-    counts = y.astype(str).value_counts()
-    small = sorted(v for v in counts.index if counts[v] < min_level_n)
-    if small:  # a level with a handful of rows gives separated, meaningless odds ratios
-        keep = ~y.astype(str).isin(small).to_numpy()
-        y, X = y[keep], X[keep]
-        fit.n, fit.n_dropped_rows = len(y), nd + int((~keep).sum())
-        fit.notes.append(f"levels with fewer than {min_level_n} rows left out: "
-                         + ", ".join(f"{v} (n={counts[v]})" for v in small))
-        counts = counts.drop(small)
-    if len(counts) < 2:
-        fit.status, fit.reason = "skipped", f"outcome {outcome!r} has fewer than two levels among complete rows"
-        return fit
-    if base is None:
-        base = sorted(counts.index, key=lambda v: (-counts[v], v))[0]
-    levels = [str(base)] + sorted(v for v in counts.index if v != str(base))
-    fit.levels = levels
-    why = _too_small(len(y), (X.shape[1] + 1) * (len(levels) - 1), min_per_param, X.shape[1])
-    if why:
-        fit.status, fit.reason = "skipped", why
-        return fit
-    codes = y.astype(str).map({v: i for i, v in enumerate(levels)}).astype(int)
-    exog = sm.add_constant(X, has_constant="add")
-    model = sm.MNLogit(codes, exog)
-    res, fit.warnings = _run(lambda: model.fit(method="newton", maxiter=maxiter, disp=False))
-    fit.result = res
-    return fit
-
-
 def fit_ordered_logit(
     table: pd.DataFrame,
     *,
@@ -288,8 +238,7 @@ def fit_ordered_logit(
 def odds_ratio_table(fit: ModelFit, *, alpha: float = 0.05) -> pd.DataFrame:
     """Tidy coefficients and odds ratios with Wald CIs; empty for a skipped fit.
 
-    Columns: ``model, outcome_level`` (MNLogit: the level compared with the base; OrderedModel:
-    ``"higher"``), ``term, coef, std_err, z, p_value, odds_ratio, or_low, or_high``. Constants and
+    Columns: ``model, outcome_level`` (``"higher"``), ``term, coef, std_err, z, p_value, odds_ratio, or_low, or_high``. Constants and
     ordered-model thresholds are left out.
     """
     cols = ["model", "outcome_level", "term", "coef", "std_err", "z", "p_value", "odds_ratio", "or_low", "or_high"]
@@ -298,19 +247,9 @@ def odds_ratio_table(fit: ModelFit, *, alpha: float = 0.05) -> pd.DataFrame:
     res = fit.result
     z = stats.norm.ppf(1 - alpha / 2)
     rows = []
-    if fit.kind == "MNLogit":
-        params, bse, pv = res.params, res.bse, res.pvalues
-        for j in range(params.shape[1]):
-            lvl = f"{fit.levels[j + 1]} vs {fit.levels[0]}"
-            for term in params.index:
-                if term == "const":
-                    continue
-                b, se, p = params.iloc[:, j][term], bse.iloc[:, j][term], pv.iloc[:, j][term]
-                rows.append((fit.kind, lvl, term, b, se, b / se, p))
-    else:
-        for term in fit.covariates:
-            b, se, p = res.params[term], res.bse[term], res.pvalues[term]
-            rows.append((fit.kind, "higher", term, b, se, b / se, p))
+    for term in fit.covariates:
+        b, se, p = res.params[term], res.bse[term], res.pvalues[term]
+        rows.append((fit.kind, "higher", term, b, se, b / se, p))
     out = pd.DataFrame(rows, columns=cols[:7])
     out["odds_ratio"] = np.exp(out.coef)
     out["or_low"] = np.exp(out.coef - z * out.std_err)
@@ -342,8 +281,9 @@ def kabupaten_differences(
 ) -> pd.DataFrame:
     """One-way ANOVA and Kruskal–Wallis of each column across ``group`` (kabupaten), with effect sizes.
 
-    Per column: ``n, n_groups, anova_f, anova_p, eta2, kruskal_h, kruskal_p, epsilon2`` and a
-    ``note`` when not estimable (all NA, fewer than two groups with ``min_group`` values, or no
+    Per column: ``n, n_groups, anova_f, anova_p, eta2, welch_f, welch_p`` (Welch's ANOVA),
+    ``levene_p`` (Brown–Forsythe), ``kruskal_h, kruskal_p, epsilon2``, Holm-adjusted
+    ``anova_p_holm, welch_p_holm, kruskal_p_holm`` (family: this table's variables) and a ``note`` when not estimable (all NA, fewer than two groups with ``min_group`` values, or no
     variation). Groups with fewer than ``min_group`` non-NA values are left out.
 
     >>> kabupaten_differences(table, columns=["index", "idm"])   # doctest: +SKIP
@@ -351,6 +291,7 @@ def kabupaten_differences(
     rows = []
     for c in columns:
         row = {"variable": c, "n": 0, "n_groups": 0, "anova_f": np.nan, "anova_p": np.nan, "eta2": np.nan,
+               "welch_f": np.nan, "welch_p": np.nan, "levene_p": np.nan,
                "kruskal_h": np.nan, "kruskal_p": np.nan, "epsilon2": np.nan, "note": ""}
         if c not in table.columns:
             row["note"] = "absent"
@@ -369,10 +310,17 @@ def kabupaten_differences(
         else:
             f, p = stats.f_oneway(*groups)
             h, kp = stats.kruskal(*groups)
-            row.update(anova_f=float(f), anova_p=float(p), eta2=_eta2(groups),
-                       kruskal_h=float(h), kruskal_p=float(kp), epsilon2=float(h * (n + 1) / (n**2 - 1)))
+            gl = np.concatenate([np.full(len(x), i) for i, x in enumerate(groups)])
+            wf, _, _, wp = welch_anova(np.concatenate(groups), gl)
+            _, lp = levene(np.concatenate(groups), gl)
+            row.update(anova_f=float(f), anova_p=float(p), eta2=_eta2(groups), welch_f=wf, welch_p=wp,
+                       levene_p=lp, kruskal_h=float(h), kruskal_p=float(kp),
+                       epsilon2=float(h * (n + 1) / (n**2 - 1)))
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    for c in ("anova_p", "welch_p", "kruskal_p"):  # Holm across the table's variables, per test
+        out[c.replace("_p", "_p_holm")] = holm(out[c].to_numpy())
+    return out
 
 
 def tukey_hsd(table: pd.DataFrame, *, column: str, group: str = "nama_kabkota", alpha: float = 0.05) -> pd.DataFrame:
@@ -398,31 +346,3 @@ def tukey_hsd(table: pd.DataFrame, *, column: str, group: str = "nama_kabkota", 
     tab["ci_low"], tab["ci_high"] = res.confint[:, 0], res.confint[:, 1]
     tab["reject"] = res.reject.astype(bool)
     return tab[cols].reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------------- formatting
-def _fmt_p(p: float) -> str:
-    if pd.isna(p):
-        return ""
-    return "<0,001" if p < 0.001 else f"{p:.3f}"
-
-
-def format_table(df: pd.DataFrame, *, lang: str = "id", digits: int = 3) -> pd.DataFrame:
-    """A copy ready for the report: floats rounded, p-values as text (``<0.001``), headers translated.
-
-    Indonesian output uses a decimal comma only in the p-value text; numbers stay numbers.
-    """
-    from kaltara_study.readiness.criteria import translate_columns
-
-    out = df.copy()
-    for c in out.columns:
-        if c in ("p_value", "anova_p", "kruskal_p", "p_adj"):
-            out[c] = [(_fmt_p(p) if lang == "id" else _fmt_p(p).replace(",", ".")) for p in out[c]]
-        elif pd.api.types.is_float_dtype(out[c]):
-            out[c] = out[c].round(digits)
-    return translate_columns(out, lang=lang)
-
-
-def outcome_label(fit: ModelFit, *, lang: str = "id") -> str:
-    """Readable title for a model's outcome."""
-    return f"{label('rd_' + fit.outcome, lang=lang) if fit.outcome else ''}"

@@ -1,93 +1,105 @@
 """Partner readiness: which cooperatives are ready to work with which partner, and why not.
 
 Each partner programme (``pertamina``, ``bulog``, ``pharmacy``, ``telkomsel``, ``bank``) is defined
-in ``config/readiness.toml`` by explicit criteria on analysis-table columns (id, column, operator,
-value, kind required/desirable, weight, reason text in Indonesian and English, optional registry
-fallback). This module validates that config, evaluates every criterion for every cooperative, and
-turns the results into a verdict, a score and reasons in words.
+by explicit criteria on analysis-table columns (id, column, operator, value, kind required/desirable,
+weight, reason text in Indonesian and English, optional registry fallback, the written source and its
+type, and for numeric thresholds a plausible ``range``). The lead's data layer reads
+``config/readiness.toml`` and calls :meth:`ReadinessConfig.from_dict`; this module never opens a file.
+It evaluates every criterion for every cooperative and turns the results into a verdict code, a
+score and the ids of the criteria that are unmet or could not be assessed. Words (verdict labels,
+reasons in a language) are added by :mod:`kaltara_study.report.readiness_tables`.
 
 Verdict rule (``nearly_max_unmet`` = *m*, default 1; documented in the config file too):
 
 ``ready``
-    every required criterion is met;
+    every required criterion is assessed and met;
 ``nearly_ready``
-    every required criterion could be assessed and 1..*m* of them are unmet;
+    every required criterion is assessed and 1..*m* of them are unmet;
 ``not_ready``
-    more than *m* required criteria are (known to be) unmet — this holds whatever the missing
-    values are, so it is reported even when other criteria are NA;
+    more than *m* required criteria are (known to be) unmet — whatever the missing values are;
+``provisional``
+    no required criterion is known to be unmet, but at least one could not be assessed (on the real
+    public data: the survey items). "Provisionally ready — verify in the field": the items to verify
+    are in ``to_verify`` and :func:`kaltara_study.readiness.joint.verification_list`;
 ``not_assessable``
-    otherwise: at least one required criterion is NA and the verdict would depend on it. The
-    output lists which criteria could not be assessed; nothing is guessed or imputed.
+    1..*m* required criteria are known unmet and at least one more is NA: at best nearly ready.
 
-Score = 100 × (weight of met criteria) / (weight of assessed criteria), NA when nothing could be
-assessed; ``coverage`` = assessed weight / total weight says how much of the score rests on data.
+Nothing is guessed or imputed. Score = 100 × (weight of met criteria) / (weight of assessed
+criteria), NA when nothing could be assessed; ``coverage`` = assessed weight / total weight.
 
 A criterion's ``fallback`` (e.g. the SIMKOPDES registry count ``reg_nib >= 1`` for the survey
 answer ``has_nib``) is used only where the primary column is NA; the criterion table records which
 one was used (``basis`` = ``primary``/``fallback``).
 
->>> import pandas as pd
->>> from kaltara_study.readiness.criteria import load_config, assess_readiness
->>> cfg = load_config()                                           # doctest: +SKIP
->>> res = assess_readiness(table, config=cfg)                     # doctest: +SKIP
->>> res.loc[res.partner == "bank", ["coop_id", "verdict", "reasons"]]  # doctest: +SKIP
+Sources (issue 12): a criterion is *sourced* when ``source_type`` is ``regulation``,
+``partner_document`` or ``programme`` and ``source`` names the document; otherwise (``assumption``,
+the default when ``source_type`` is omitted) it is a study assumption. Only sourced criteria may be
+``required`` — :meth:`ReadinessConfig.from_dict` enforces it; :func:`unsourced_criteria` lists the
+others for the study team.
+
+>>> cfg = ReadinessConfig.from_dict({"partners": {"bank": {"name_id": "Bank", "name_en": "Bank",
+...     "criteria": [{"id": "nib", "column": "has_nib", "op": "==", "value": True, "kind": "required",
+...                   "weight": 1, "reason_id": "belum punya NIB", "reason_en": "no NIB",
+...                   "source": "PMK 49/2025", "source_type": "regulation"}]}}}, origin="example")
+>>> table = pd.DataFrame({"coop_id": ["A", "B", "C"],
+...                       "has_nib": pd.array([True, False, pd.NA], dtype="boolean")})
+>>> assess_readiness(table, cfg).verdict.tolist()
+['ready', 'nearly_ready', 'provisional']
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kaltara_study.errors import ConfigError
-from kaltara_study.study import paths
-from kaltara_study.errors import DataError
-from kaltara_study.report.labels import label
+from kaltara_study.errors import ConfigError, DataError
 
 __all__ = [
     "CONTRACT_COLUMNS",
     "OPERATORS",
     "PARTNERS",
+    "SOURCE_TYPES",
     "VERDICTS",
     "Criterion",
     "Partner",
+    "PotentialRule",
     "ReadinessConfig",
+    "CriterionData",
     "assess_readiness",
     "assessability",
     "blocking_gaps",
     "evaluate_criteria",
-    "load_config",
-    "parse_config",
     "readiness_by_group",
     "readiness_matrix",
     "readiness_wide",
     "shortlist",
     "study_table",
-    "report_sheets",
-    "workbook_readme",
-    "partner_label",
-    "translate_columns",
-    "verdict_counts",
-    "verdict_label",
+    "unsourced_criteria",
+    "verdict_from_counts",
 ]
 
 #: Partner keys in report order.
 PARTNERS = ("pertamina", "bulog", "pharmacy", "telkomsel", "bank")
-#: Verdicts in order from best to worst (``not_assessable`` last: it is not a level).
-VERDICTS = ("ready", "nearly_ready", "not_ready", "not_assessable")
+#: Verdict codes from best to worst (``not_assessable`` last: it is not a level).
+VERDICTS = ("ready", "nearly_ready", "provisional", "not_ready", "not_assessable")
 OPERATORS = ("==", "!=", ">=", "<=", ">", "<", "in", "not_in", "notna", "isna", "contains")
 _NO_VALUE_OPS = ("notna", "isna")
+_NUMERIC_OPS = (">=", "<=", ">", "<")
 _KINDS = ("required", "desirable")
+#: Kinds of written source; ``assumption`` is not one (a criterion without a written source).
+SOURCE_TYPES = ("regulation", "partner_document", "programme", "assumption")
+_WRITTEN = ("regulation", "partner_document", "programme")
 
 #: Columns of the processed analysis table (the contract) plus the downstream columns that the
 #: readiness criteria may use. Config validation rejects any other column name (typos).
 CONTRACT_COLUMNS = frozenset(
-    """coop_id kode_desa nama_desa jenis kode_kecamatan nama_kecamatan kode_kabkota nama_kabkota
-    reg_accounts reg_npwp reg_nib reg_rat reg_tx_volume reg_tx_value_rp reg_savings_rp
+    """coop_id nama_koperasi kode_desa nama_desa jenis kode_kecamatan nama_kecamatan kode_kabkota
+    nama_kabkota reg_accounts reg_npwp reg_nib reg_rat reg_tx_volume reg_tx_value_rp reg_savings_rp
     population households n_markets n_shops n_banks n_micro_industries n_bumdes_units has_lpg_base
     has_health_facility has_pharmacy_village signal_4g road_access_village
     idm_year iks ike ikl idm idm_status
@@ -98,7 +110,7 @@ CONTRACT_COLUMNS = frozenset(
     health_financial health_capital health_score health_rating
     units_operating debt_ratio members_per_100_hh shops_per_1000 markets_per_1000 signal_score
     road_score is_kelurahan data_source
-    segment segment_name confidence index rank_p05 rank_p95""".split()
+    segment segment_name confidence index rank rank_p05 rank_p95""".split()
 )
 
 
@@ -116,13 +128,21 @@ class Criterion:
     reason_id: str
     reason_en: str
     source: str = ""
+    source_type: str = "assumption"
+    range: tuple[float, float] | None = None   # plausible range of a numeric threshold
     fallback: tuple[str, str, Any] | None = None  # (column, op, value)
 
     @property
     def required(self) -> bool:
         return self.kind == "required"
 
+    @property
+    def sourced(self) -> bool:
+        """True when the rule rests on a written source (regulation, partner document, programme)."""
+        return self.source_type in _WRITTEN and bool(self.source.strip())
+
     def reason(self, lang: str = "id") -> str:
+        """The config's own wording of what is missing (config text, not a report label)."""
         return self.reason_en if lang == "en" else self.reason_id
 
     def describe(self) -> str:
@@ -148,30 +168,119 @@ class Partner:
     def required(self) -> tuple[Criterion, ...]:
         return tuple(c for c in self.criteria if c.required)
 
+    def criterion(self, cid: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == cid:
+                return c
+        raise ConfigError(f"partner {self.key!r} has no criterion {cid!r}; it has {[c.id for c in self.criteria]}")
+
+
+@dataclass(frozen=True)
+class PotentialRule:
+    """"Has economic potential": ``column >= threshold`` (absolute 0–100 index scale), optionally
+    also ``segment in segments``. ``range`` is the plausible range of the threshold, sampled by the
+    Monte-Carlo of :func:`kaltara_study.readiness.joint.joint_answer`."""
+
+    column: str = "index"
+    threshold: float = 50.0
+    range: tuple[float, float] | None = (40.0, 60.0)
+    segments: tuple = ()
+    source: str = "study index on the absolute 0-100 scale; threshold is a study choice"
+    source_type: str = "assumption"
+
+    def describe(self) -> str:
+        rule = f"{self.column} >= {self.threshold:g}"
+        if self.range:
+            rule += f" (plausible {self.range[0]:g}–{self.range[1]:g})"
+        if self.segments:
+            rule += f" and segment in {list(self.segments)}"
+        return rule
+
 
 @dataclass(frozen=True)
 class ReadinessConfig:
+    """The validated readiness config; build it with :meth:`from_dict`."""
+
     partners: dict[str, Partner]
     nearly_max_unmet: int = 1
-    source: str = "<dict>"
-    extra: dict = field(default_factory=dict)
+    potential: PotentialRule = field(default_factory=PotentialRule)
+    origin: str = "<dict>"
+
+    # ---------------------------------------------------------------- construction / validation
+    @classmethod
+    def from_dict(cls, mapping: Mapping[str, Any], *, origin: str = "<dict>",
+                  extra_columns: Iterable[str] = ()) -> ReadinessConfig:
+        """Validate a readiness config (the parsed TOML) and return a :class:`ReadinessConfig`.
+
+        Every problem is collected and reported at once in a :class:`~kaltara_study.errors.ConfigError`
+        that names ``origin``, the partner, the criterion and what to change. ``extra_columns``
+        extends the known analysis-table columns.
+        """
+        return _parse(mapping, origin=origin, extra_columns=extra_columns)
 
     def partner(self, key: str) -> Partner:
         if key not in self.partners:
             raise ConfigError(f"unknown partner {key!r}; the config defines {sorted(self.partners)}")
         return self.partners[key]
 
-    def criteria_table(self, *, lang: str = "id") -> pd.DataFrame:
-        """All criteria as one reviewable table (partner, id, kind, weight, rule, reason, source)."""
+    # ----------------------------------------------------------------------- variants (sensitivity)
+    def with_threshold(self, partner: str, criterion: str, value: float) -> ReadinessConfig:
+        """A copy with one criterion's threshold replaced (for sensitivity analysis)."""
+        p = self.partner(partner)
+        c = p.criterion(criterion)
+        if c.op not in _NUMERIC_OPS:
+            raise ConfigError(f"{partner}.{criterion}: only numeric thresholds can move (op is {c.op!r})")
+        crits = tuple(dataclasses.replace(x, value=float(value)) if x.id == criterion else x for x in p.criteria)
+        return dataclasses.replace(self, partners={**self.partners, partner: dataclasses.replace(p, criteria=crits)})
+
+    def with_potential_threshold(self, value: float) -> ReadinessConfig:
+        return dataclasses.replace(self, potential=dataclasses.replace(self.potential, threshold=float(value)))
+
+    def with_assumptions_required(self) -> ReadinessConfig:
+        """A SENSITIVITY VARIANT, not a valid study config: every unsourced desirable criterion
+        becomes required (the pre-issue-12 reading where study assumptions blocked readiness)."""
+        parts = {}
+        for k, p in self.partners.items():
+            parts[k] = dataclasses.replace(p, criteria=tuple(
+                dataclasses.replace(c, kind="required") if not c.sourced else c for c in p.criteria))
+        return dataclasses.replace(self, partners=parts, origin=self.origin + " [assumptions required]")
+
+    # ---------------------------------------------------------------------------------- tables
+    def criteria_table(self) -> pd.DataFrame:
+        """All criteria as one reviewable table: ``partner, criterion, kind, weight, rule, range_low,
+        range_high, source, source_type, sourced, reason_id, reason_en`` (codes and the config's
+        own texts; report headers are translated in the report layer)."""
         rows = [
             {
                 "partner": p.key, "criterion": c.id, "kind": c.kind, "weight": c.weight,
-                "rule": c.describe(), "reason": c.reason(lang), "source": c.source,
+                "rule": c.describe(),
+                "range_low": c.range[0] if c.range else np.nan, "range_high": c.range[1] if c.range else np.nan,
+                "source": c.source, "source_type": c.source_type, "sourced": c.sourced,
+                "reason_id": c.reason_id, "reason_en": c.reason_en,
             }
             for p in self.partners.values()
             for c in p.criteria
         ]
         return pd.DataFrame(rows)
+
+
+def unsourced_criteria(config: ReadinessConfig) -> pd.DataFrame:
+    """The criteria without a written source (study assumptions), for the study team to source or drop.
+
+    Columns: ``partner, criterion, kind, rule, source, source_type``. Always ``kind == "desirable"``
+    in a validated config (an unsourced criterion cannot be required); the potential threshold
+    appears as ``partner = "(all)"``, ``criterion = "potential"`` when it is an assumption.
+    """
+    rows = [
+        {"partner": p.key, "criterion": c.id, "kind": c.kind, "rule": c.describe(), "source": c.source,
+         "source_type": c.source_type}
+        for p in config.partners.values() for c in p.criteria if not c.sourced
+    ]
+    pot = config.potential
+    if pot.source_type not in _WRITTEN:
+        rows.append({"partner": "(all)", "criterion": "potential", "kind": "joint rule", "rule": pot.describe(),
+                     "source": pot.source, "source_type": pot.source_type})
+    return pd.DataFrame(rows, columns=["partner", "criterion", "kind", "rule", "source", "source_type"])
 
 
 def _check_value(op: str, value: Any, where: str, problems: list[str]) -> Any:
@@ -187,7 +296,7 @@ def _check_value(op: str, value: Any, where: str, problems: list[str]) -> Any:
             problems.append(f"{where}: operator {op!r} needs a non-empty list as 'value', got {value!r}")
             return None
         return tuple(value)
-    if op in (">=", "<=", ">", "<") and (isinstance(value, bool) or not isinstance(value, int | float)):
+    if op in _NUMERIC_OPS and (isinstance(value, bool) or not isinstance(value, int | float)):
         problems.append(f"{where}: operator {op!r} needs a number as 'value', got {value!r}")
     if op == "contains" and not isinstance(value, str):
         problems.append(f"{where}: operator 'contains' needs a text 'value', got {value!r}")
@@ -196,30 +305,40 @@ def _check_value(op: str, value: Any, where: str, problems: list[str]) -> Any:
     return value
 
 
-def parse_config(
-    data: Mapping[str, Any], *, source: str = "<dict>", extra_columns: Iterable[str] = ()
-) -> ReadinessConfig:
-    """Validate a readiness config (the parsed TOML) and return a :class:`ReadinessConfig`.
+def _check_range(rng: Any, value: Any, where: str, problems: list[str]) -> tuple[float, float] | None:
+    if rng is None:
+        return None
+    ok = (isinstance(rng, list | tuple) and len(rng) == 2
+          and all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng) and rng[0] <= rng[1])
+    if not ok:
+        problems.append(f"{where}: 'range' must be [low, high] with two numbers, low <= high; got {rng!r}")
+        return None
+    lo, hi = float(rng[0]), float(rng[1])
+    if isinstance(value, int | float) and not isinstance(value, bool) and not lo <= value <= hi:
+        problems.append(f"{where}: value {value!r} lies outside its 'range' [{lo:g}, {hi:g}]; widen the range or move the value")
+    return lo, hi
 
-    Every problem is collected and reported at once in a :class:`~kaltara_study.study.ConfigError`
-    naming the partner, the criterion and what to change.
 
-    >>> cfg = parse_config({"partners": {"bank": {"name_id": "Bank", "name_en": "Bank", "criteria": [
-    ...     {"id": "nib", "column": "has_nib", "op": "==", "value": True, "kind": "required",
-    ...      "weight": 1, "reason_id": "belum punya NIB", "reason_en": "no NIB"}]}}})
-    >>> cfg.partner("bank").criteria[0].describe()
-    'has_nib == True'
-    """
+_ALLOWED = {"id", "column", "op", "value", "kind", "weight", "reason_id", "reason_en", "source", "source_type",
+            "range", "fallback"}
+
+
+def _parse(data: Mapping[str, Any], *, origin: str, extra_columns: Iterable[str]) -> ReadinessConfig:
     problems: list[str] = []
     known = CONTRACT_COLUMNS | set(extra_columns)
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{origin}: the readiness config must be a table (mapping), got {type(data).__name__}")
+    for unknown in sorted(set(data) - {"version", "verdict", "potential", "partners"}):
+        problems.append(f"top level: unknown table {unknown!r} (allowed: version, verdict, potential, partners)")
     verdict = data.get("verdict", {}) or {}
     m = verdict.get("nearly_max_unmet", 1)
     if isinstance(m, bool) or not isinstance(m, int) or m < 0:
         problems.append(f"[verdict] nearly_max_unmet must be an integer >= 0, got {m!r}")
         m = 1
+    potential = _parse_potential(data.get("potential", {}) or {}, known, problems)
     parts = data.get("partners")
     if not isinstance(parts, Mapping) or not parts:
-        raise ConfigError(f"{source}: no [partners.<key>] tables found; define at least one partner")
+        raise ConfigError(f"{origin}: no [partners.<key>] tables found; define at least one partner")
     partners: dict[str, Partner] = {}
     for key, pdata in parts.items():
         where_p = f"partner {key!r}"
@@ -241,10 +360,8 @@ def parse_config(
             if not isinstance(c, Mapping):
                 problems.append(f"{where}: must be a table")
                 continue
-            allowed = {"id", "column", "op", "value", "kind", "weight", "reason_id", "reason_en",
-                       "source", "fallback"}
-            for unknown in sorted(set(c) - allowed):
-                problems.append(f"{where}: unknown key {unknown!r} (allowed: {sorted(allowed)})")
+            for unknown in sorted(set(c) - _ALLOWED):
+                problems.append(f"{where}: unknown key {unknown!r} (allowed: {sorted(_ALLOWED)})")
             if not isinstance(cid, str) or not cid:
                 problems.append(f"{where}: missing 'id'")
                 cid = f"#{i + 1}"
@@ -253,16 +370,19 @@ def parse_config(
             seen.add(cid)
             col = c.get("column")
             if not isinstance(col, str) or col not in known:
-                problems.append(
-                    f"{where}: column {col!r} is not an analysis-table column "
-                    "(check the spelling against the contract)"
-                )
+                problems.append(f"{where}: column {col!r} is not an analysis-table column "
+                                "(check the spelling against the contract)")
             op = c.get("op")
             if op not in OPERATORS:
                 problems.append(f"{where}: operator {op!r} unknown; use one of {list(OPERATORS)}")
                 value = None
             else:
                 value = _check_value(op, c.get("value"), where, problems)
+            rng = c.get("range")
+            if rng is not None and op not in _NUMERIC_OPS:
+                problems.append(f"{where}: 'range' applies only to numeric thresholds (>=, <=, >, <); remove it")
+                rng = None
+            rng = _check_range(rng, value, where, problems)
             kind = c.get("kind")
             if kind not in _KINDS:
                 problems.append(f"{where}: kind {kind!r} must be 'required' or 'desirable'")
@@ -273,6 +393,21 @@ def parse_config(
             for name in ("reason_id", "reason_en"):
                 if not isinstance(c.get(name), str) or not c.get(name).strip():
                     problems.append(f"{where}: missing '{name}' (what is missing, in words)")
+            source = c.get("source", "")
+            if not isinstance(source, str):
+                problems.append(f"{where}: 'source' must be text (the document and article)")
+                source = ""
+            stype = c.get("source_type", "assumption")
+            if stype not in SOURCE_TYPES:
+                problems.append(f"{where}: source_type {stype!r} must be one of {list(SOURCE_TYPES)}")
+                stype = "assumption"
+            if stype in _WRITTEN and not source.strip():
+                problems.append(f"{where}: source_type {stype!r} needs a 'source' naming the document (and article)")
+            if kind == "required" and (stype not in _WRITTEN or not source.strip()):
+                problems.append(
+                    f"{where}: is 'required' but has no written source (source_type {stype!r}, source {source!r}); "
+                    "cite the partner document or regulation article in 'source' and set source_type, "
+                    "or make it kind = 'desirable'")
             fb = c.get("fallback")
             fallback = None
             if fb is not None:
@@ -291,7 +426,7 @@ def parse_config(
             parsed.append(Criterion(
                 id=cid, column=str(col), op=str(op), value=value, kind=str(kind), weight=float(w),
                 reason_id=str(c.get("reason_id", "")), reason_en=str(c.get("reason_en", "")),
-                source=str(c.get("source", "")), fallback=fallback,
+                source=source, source_type=str(stype), range=rng, fallback=fallback,
             ))
         if parsed and not any(c.kind == "required" for c in parsed):
             problems.append(f"{where_p}: needs at least one 'required' criterion")
@@ -301,24 +436,63 @@ def parse_config(
         )
     if problems:
         raise ConfigError(
-            f"{source}: the readiness config has {len(problems)} problem(s):\n  - " + "\n  - ".join(problems)
+            f"{origin}: the readiness config has {len(problems)} problem(s):\n  - " + "\n  - ".join(problems)
         )
-    return ReadinessConfig(partners=partners, nearly_max_unmet=m, source=source)
+    return ReadinessConfig(partners=partners, nearly_max_unmet=m, potential=potential, origin=origin)
 
 
-def default_config_path() -> Path:
-    return paths().config / "readiness.toml"
-
-
-def load_config(path: Path | str | None = None, **kw) -> ReadinessConfig:
-    """Read and validate ``config/readiness.toml`` (or ``path``). See :func:`parse_config`."""
-    from kaltara_study.data.read import read_toml
-
-    path = Path(path) if path else default_config_path()
-    return parse_config(read_toml(path), source=str(path.name), **kw)
+def _parse_potential(d: Mapping[str, Any], known: set[str], problems: list[str]) -> PotentialRule:
+    where = "[potential]"
+    if not isinstance(d, Mapping):
+        problems.append(f"{where} must be a table")
+        return PotentialRule()
+    allowed = {"column", "threshold", "range", "segments", "source", "source_type"}
+    for unknown in sorted(set(d) - allowed):
+        problems.append(f"{where}: unknown key {unknown!r} (allowed: {sorted(allowed)})")
+    base = PotentialRule()
+    col = d.get("column", base.column)
+    if not isinstance(col, str) or col not in known:
+        problems.append(f"{where}: column {col!r} is not an analysis-table column")
+    t = d.get("threshold", base.threshold)
+    if isinstance(t, bool) or not isinstance(t, int | float):
+        problems.append(f"{where}: threshold must be a number on the index's 0-100 scale, got {t!r}")
+        t = base.threshold
+    rng = _check_range(d.get("range", list(base.range) if base.range else None), t, where, problems)
+    segs = d.get("segments", [])
+    if not isinstance(segs, list):
+        problems.append(f"{where}: segments must be a list of segment codes (empty: any segment)")
+        segs = []
+    stype = d.get("source_type", base.source_type)
+    if stype not in SOURCE_TYPES:
+        problems.append(f"{where}: source_type {stype!r} must be one of {list(SOURCE_TYPES)}")
+        stype = "assumption"
+    return PotentialRule(column=str(col), threshold=float(t), range=rng, segments=tuple(segs),
+                         source=str(d.get("source", base.source)), source_type=str(stype))
 
 
 # --------------------------------------------------------------------------------- evaluation
+def _numeric(s: pd.Series, op: str, column: str) -> pd.Series:
+    num = s if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) else None
+    if num is None:
+        try:  # all-NA object columns (the real data) and numbers stored as objects
+            num = pd.to_numeric(s, errors="raise")
+        except (TypeError, ValueError):
+            num = None
+    if num is None:
+        raise DataError(
+            f"column {column!r} is not numeric (dtype {s.dtype}); operator {op!r} needs numbers",
+            problems=[{"file": None, "row": None, "column": column, "value": str(s.dtype),
+                       "rule": f"{op} needs a numeric column"}],
+        )
+    return num.astype("Float64")
+
+
+def _numeric_compare(x: np.ndarray, op: str, value: float) -> np.ndarray:
+    """``x op value`` on a float array (NaN compares False)."""
+    with np.errstate(invalid="ignore"):
+        return {">=": x >= value, "<=": x <= value, ">": x > value, "<": x < value}[op]
+
+
 def _compare(s: pd.Series, op: str, value: Any, *, column: str) -> tuple[np.ndarray, np.ndarray]:
     """(met, known) boolean arrays for ``s op value``; NA values are unknown."""
     known = s.notna().to_numpy()
@@ -333,21 +507,9 @@ def _compare(s: pd.Series, op: str, value: Any, *, column: str) -> tuple[np.ndar
         elif op == "contains":
             parts = s.astype("string").str.split(";")
             res = parts.map(lambda xs: isinstance(xs, list) and value in [x.strip() for x in xs])
-        elif op in (">=", "<=", ">", "<"):
-            num = s if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) else None
-            if num is None:
-                try:  # all-NA object columns (the real data) and numbers stored as objects
-                    num = pd.to_numeric(s, errors="raise")
-                except (TypeError, ValueError):
-                    num = None
-            if num is None:
-                raise DataError(
-                    f"column {column!r} is not numeric (dtype {s.dtype}); operator {op!r} needs numbers",
-                    problems=[{"file": None, "row": None, "column": column, "value": str(s.dtype),
-                               "rule": f"{op} needs a numeric column"}],
-                )
-            num = num.astype("Float64")
-            res = {">=": num >= value, "<=": num <= value, ">": num > value, "<": num < value}[op]
+        elif op in _NUMERIC_OPS:
+            num = _numeric(s, op, column).to_numpy(dtype=float, na_value=np.nan)
+            res = _numeric_compare(num, op, value)
         elif op == "==":
             res = s == value
         else:  # "!="
@@ -358,8 +520,54 @@ def _compare(s: pd.Series, op: str, value: Any, *, column: str) -> tuple[np.ndar
     return met & known, known
 
 
+@dataclass(frozen=True)
+class CriterionData:
+    """One criterion's data on one table, ready to be evaluated at any threshold (Monte-Carlo).
+
+    ``met_at(value)`` returns (met, known) with the primary column where it is observed and the
+    fallback elsewhere; for non-numeric criteria the value is fixed and ``met_at()`` ignores it.
+    """
+
+    criterion: Criterion
+    primary_known: np.ndarray
+    primary_x: np.ndarray | None      # float values for numeric operators
+    primary_met: np.ndarray           # at the configured value
+    fallback_met: np.ndarray
+    fallback_known: np.ndarray
+    absent: bool
+
+    @classmethod
+    def build(cls, table: pd.DataFrame, c: Criterion) -> CriterionData:
+        n = len(table)
+        absent = c.column not in table.columns
+        x = None
+        if absent:
+            met, known = np.zeros(n, bool), np.zeros(n, bool)
+        else:
+            met, known = _compare(table[c.column], c.op, c.value, column=c.column)
+            if c.op in _NUMERIC_OPS:
+                x = _numeric(table[c.column], c.op, c.column).to_numpy(dtype=float, na_value=np.nan)
+        fmet, fknown = np.zeros(n, bool), np.zeros(n, bool)
+        if c.fallback is not None and c.fallback[0] in table.columns:
+            fcol, fop, fval = c.fallback
+            fmet, fknown = _compare(table[fcol], fop, fval, column=fcol)
+        return cls(c, known, x, met, fmet, fknown, absent)
+
+    def met_at(self, value: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        pm = self.primary_met
+        if value is not None and self.primary_x is not None:
+            pm = _numeric_compare(self.primary_x, self.criterion.op, value) & self.primary_known
+        use_fb = ~self.primary_known & self.fallback_known
+        return np.where(use_fb, self.fallback_met, pm), self.primary_known | use_fb
+
+    def basis(self) -> np.ndarray:
+        use_fb = ~self.primary_known & self.fallback_known
+        base = np.where(self.primary_known, "primary", "absent" if self.absent else "none").astype(object)
+        return np.where(use_fb, "fallback", base)
+
+
 def evaluate_criteria(
-    table: pd.DataFrame, config: ReadinessConfig | None = None, *, partners: Sequence[str] | None = None
+    table: pd.DataFrame, config: ReadinessConfig, *, partners: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Evaluate every criterion for every cooperative; one row per coop × partner × criterion.
 
@@ -367,42 +575,38 @@ def evaluate_criteria(
     ``na``) and ``basis`` (``primary``, ``fallback`` or ``none`` when both were NA). A column that
     is absent from ``table`` counts as NA everywhere (``basis`` = ``absent``). The input is not
     modified.
-
-    >>> crit = evaluate_criteria(table)        # doctest: +SKIP
-    >>> crit.groupby(["partner", "status"]).size()   # doctest: +SKIP
     """
-    config = config or load_config()
+    if not isinstance(config, ReadinessConfig):
+        raise ConfigError("pass the readiness config object (ReadinessConfig.from_dict(read_toml(...), origin=...))")
     if "coop_id" not in table.columns:
         raise DataError("the analysis table has no 'coop_id' column; pass the processed analysis table")
     keys = list(partners) if partners is not None else list(config.partners)
-    n = len(table)
     coop = table["coop_id"].astype(str).to_numpy()
     frames = []
     for key in keys:
         p = config.partner(key)
         for c in p.criteria:
-            if c.column in table.columns:
-                met, known = _compare(table[c.column], c.op, c.value, column=c.column)
-                basis = np.where(known, "primary", "none").astype(object)
-            else:
-                met, known = np.zeros(n, bool), np.zeros(n, bool)
-                basis = np.full(n, "absent", dtype=object)
-            if c.fallback is not None and c.fallback[0] in table.columns and not known.all():
-                fcol, fop, fval = c.fallback
-                fmet, fknown = _compare(table[fcol], fop, fval, column=fcol)
-                use = ~known & fknown
-                met = np.where(use, fmet, met)
-                known = known | use
-                basis = np.where(use, "fallback", basis)
+            d = CriterionData.build(table, c)
+            met, known = d.met_at()
             status = np.where(known, np.where(met, "met", "unmet"), "na")
             frames.append(pd.DataFrame({
                 "coop_id": coop, "partner": key, "criterion": c.id, "kind": c.kind,
-                "weight": c.weight, "column": c.column, "status": status, "basis": basis,
+                "weight": c.weight, "column": c.column, "status": status, "basis": d.basis(),
             }))
     if not frames:
         return pd.DataFrame(columns=["coop_id", "partner", "criterion", "kind", "weight", "column",
                                      "status", "basis"])
     return pd.concat(frames, ignore_index=True)
+
+
+def verdict_from_counts(n_unmet: np.ndarray, n_na: np.ndarray, nearly_max_unmet: int) -> np.ndarray:
+    """The verdict code from the numbers of unmet and not-assessed required criteria (module docstring)."""
+    m = nearly_max_unmet
+    return np.select(
+        [n_unmet > m, (n_na > 0) & (n_unmet == 0), n_na > 0, n_unmet == 0],
+        ["not_ready", "provisional", "not_assessable", "ready"],
+        default="nearly_ready",
+    )
 
 
 def _join(lists: list[list[str]]) -> list[str]:
@@ -411,43 +615,34 @@ def _join(lists: list[list[str]]) -> list[str]:
 
 def assess_readiness(
     table: pd.DataFrame,
-    config: ReadinessConfig | None = None,
+    config: ReadinessConfig,
     *,
-    lang: str = "id",
     partners: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Verdict, score and reasons per cooperative × partner (long format, sorted by coop, partner).
+    """Verdict code, score and criterion ids per cooperative × partner (long, sorted by coop, partner).
 
-    Columns: ``coop_id, partner, verdict`` (see the module docstring), ``score`` (0–100, NA when
+    Columns: ``coop_id, partner, verdict`` (a code of :data:`VERDICTS`), ``score`` (0–100, NA when
     nothing was assessable), ``coverage`` (0–1), ``n_required``, ``n_required_met``,
-    ``n_required_unmet``, ``n_required_na``, ``reasons`` (unmet required criteria, in words,
-    ``"; "``-joined), ``gaps_desirable`` (unmet desirable criteria), ``not_assessed`` (criteria
-    that could not be assessed, as ``id [column]``), ``missing_required`` (ids of unmet required
-    criteria, for counting).
-
-    >>> res = assess_readiness(table, lang="en")      # doctest: +SKIP
-    >>> res.query("partner == 'bank'").verdict.value_counts()   # doctest: +SKIP
+    ``n_required_unmet``, ``n_required_na``, and ``"; "``-joined criterion ids:
+    ``missing_required`` (unmet required), ``gaps_desirable`` (unmet desirable), ``to_verify``
+    (required criteria that could not be assessed — what a field visit must check),
+    ``not_assessed`` (every criterion that could not be assessed, as ``id [column]``).
+    Words: :func:`kaltara_study.report.readiness_tables.with_reasons`.
     """
-    config = config or load_config()
     crit = evaluate_criteria(table, config, partners=partners)
     keys = list(partners) if partners is not None else list(config.partners)
     coop = table["coop_id"].astype(str).to_numpy()
     n = len(coop)
     out = []
-    m = config.nearly_max_unmet
     for key in keys:
         p = config.partner(key)
         sub = crit[crit.partner == key]
-        reasons: list[list[str]] = [[] for _ in range(n)]
-        gaps: list[list[str]] = [[] for _ in range(n)]
-        unassessed: list[list[str]] = [[] for _ in range(n)]
         missing: list[list[str]] = [[] for _ in range(n)]
-        req_unmet = np.zeros(n, int)
-        req_na = np.zeros(n, int)
-        req_met = np.zeros(n, int)
-        w_met = np.zeros(n)
-        w_assessed = np.zeros(n)
-        w_total = 0.0
+        gaps: list[list[str]] = [[] for _ in range(n)]
+        verify: list[list[str]] = [[] for _ in range(n)]
+        unassessed: list[list[str]] = [[] for _ in range(n)]
+        req_unmet, req_na, req_met = np.zeros(n, int), np.zeros(n, int), np.zeros(n, int)
+        w_met, w_assessed, w_total = np.zeros(n), np.zeros(n), 0.0
         for c in p.criteria:
             st = sub.loc[sub.criterion == c.id, "status"].to_numpy()
             w_total += c.weight
@@ -459,16 +654,12 @@ def assess_readiness(
                 req_unmet += unmet
                 req_na += na
             for i in np.flatnonzero(unmet):
-                (reasons if c.required else gaps)[i].append(c.reason(lang))
-                if c.required:
-                    missing[i].append(c.id)
+                (missing if c.required else gaps)[i].append(c.id)
             for i in np.flatnonzero(na):
                 unassessed[i].append(f"{c.id} [{c.column}]")
-        verdict = np.select(
-            [req_unmet > m, req_na > 0, req_unmet == 0],
-            ["not_ready", "not_assessable", "ready"],
-            default="nearly_ready",
-        )
+                if c.required:
+                    verify[i].append(c.id)
+        verdict = verdict_from_counts(req_unmet, req_na, config.nearly_max_unmet)
         with np.errstate(invalid="ignore", divide="ignore"):
             score = np.where(w_assessed > 0, 100.0 * w_met / np.where(w_assessed > 0, w_assessed, 1), np.nan)
         out.append(pd.DataFrame({
@@ -477,8 +668,8 @@ def assess_readiness(
             "coverage": np.round(w_assessed / w_total, 6) if w_total else np.nan,
             "n_required": len(p.required), "n_required_met": req_met,
             "n_required_unmet": req_unmet, "n_required_na": req_na,
-            "reasons": _join(reasons), "gaps_desirable": _join(gaps),
-            "not_assessed": _join(unassessed), "missing_required": _join(missing),
+            "missing_required": _join(missing), "gaps_desirable": _join(gaps),
+            "to_verify": _join(verify), "not_assessed": _join(unassessed),
         }))
     res = pd.concat(out, ignore_index=True)
     res["partner"] = pd.Categorical(res["partner"], categories=keys)
@@ -487,24 +678,24 @@ def assess_readiness(
     return res
 
 
-def verdict_label(verdict: str, *, lang: str = "id") -> str:
-    """Readable verdict, e.g. ``verdict_label("nearly_ready")`` → ``'Hampir siap'``."""
-    return label(f"verdict_{verdict}", lang=lang)
-
-
 # ------------------------------------------------------------------------------------ summaries
-def readiness_wide(assessment: pd.DataFrame, *, lang: str = "id", partner_order: Sequence[str] = PARTNERS) -> pd.DataFrame:
-    """One row per cooperative: ``<partner>_verdict`` (readable label) and ``<partner>_score``."""
-    keys = [p for p in partner_order if p in set(assessment.partner)]
-    keys += sorted(set(assessment.partner) - set(keys))
-    verdict = assessment.pivot(index="coop_id", columns="partner", values="verdict")[keys]
-    score = assessment.pivot(index="coop_id", columns="partner", values="score")[keys]
-    reasons = assessment.pivot(index="coop_id", columns="partner", values="reasons")[keys]
-    out = pd.DataFrame(index=verdict.index)
+def _partner_keys(present: Iterable[str], order: Sequence[str] = PARTNERS) -> list[str]:
+    present = set(present)
+    return [p for p in order if p in present] + sorted(present - set(order))
+
+
+def readiness_wide(assessment: pd.DataFrame, *, partner_order: Sequence[str] = PARTNERS) -> pd.DataFrame:
+    """One row per cooperative: ``<partner>_verdict`` (code), ``<partner>_score``,
+    ``<partner>_missing`` (unmet required ids) and ``<partner>_to_verify``."""
+    keys = _partner_keys(assessment.partner, partner_order)
+    piv = {v: assessment.pivot(index="coop_id", columns="partner", values=v)[keys]
+           for v in ("verdict", "score", "missing_required", "to_verify")}
+    out = pd.DataFrame(index=piv["verdict"].index)
     for k in keys:
-        out[f"{k}_verdict"] = verdict[k].map(lambda v: verdict_label(v, lang=lang))
-        out[f"{k}_score"] = score[k].astype("Float64").round(1)
-        out[f"{k}_reasons"] = reasons[k]
+        out[f"{k}_verdict"] = piv["verdict"][k]
+        out[f"{k}_score"] = piv["score"][k].astype("Float64").round(1)
+        out[f"{k}_missing"] = piv["missing_required"][k]
+        out[f"{k}_to_verify"] = piv["to_verify"][k]
     return out.reset_index()
 
 
@@ -519,22 +710,18 @@ def shortlist(
     table: pd.DataFrame,
     *,
     partner: str | None = None,
-    verdicts: Sequence[str] = ("ready", "nearly_ready"),
+    verdicts: Sequence[str] = ("ready", "nearly_ready", "provisional"),
     by: str = "nama_kabkota",
     top: int | None = None,
 ) -> pd.DataFrame:
-    """Cooperatives to approach first, per partner and kabupaten.
+    """Cooperatives to approach first, per partner and kabupaten (verdict order, then score).
 
-    Keeps the rows whose verdict is in ``verdicts``, attaches names, segment and index, and sorts by
-    partner, ``by`` (kabupaten), verdict (ready first), score (high first), then ``coop_id``; ``top``
-    keeps the first *n* per partner × group. Nearly-ready rows carry in ``reasons`` the one thing
-    they lack.
-
-    >>> shortlist(res, table, partner="bank", top=10)   # doctest: +SKIP
+    Superseded for the office's answer by :func:`kaltara_study.readiness.joint.named_list`, which
+    orders by P(potential and ready); kept for the verdict-only view.
     """
     a = assessment if partner is None else assessment[assessment.partner == partner]
     a = a[a.verdict.isin(list(verdicts))]
-    a = _attach(a, table, [by, "nama_kecamatan", "nama_desa", "segment_name", "index"])
+    a = _attach(a, table, [by, "nama_kecamatan", "nama_desa", "nama_koperasi", "segment_name", "index"])
     if by not in a.columns:
         a[by] = pd.NA
     order = {v: i for i, v in enumerate(VERDICTS)}
@@ -544,8 +731,8 @@ def shortlist(
     a = a.sort_values(["_p", by, "_v", "_s", "coop_id"], kind="stable", na_position="last")
     if top is not None:
         a = a.groupby(["partner", by], sort=False, dropna=False).head(top)
-    cols = ["partner", by, "coop_id", "nama_kecamatan", "nama_desa", "segment_name", "index",
-            "verdict", "score", "coverage", "reasons", "gaps_desirable"]
+    cols = ["partner", by, "coop_id", "nama_koperasi", "nama_kecamatan", "nama_desa", "segment_name", "index",
+            "verdict", "score", "coverage", "missing_required", "gaps_desirable", "to_verify"]
     return a[[c for c in cols if c in a.columns]].reset_index(drop=True)
 
 
@@ -553,14 +740,13 @@ def readiness_by_group(assessment: pd.DataFrame, table: pd.DataFrame, *, by: str
     """Counts and shares of each verdict per group × partner (long format).
 
     Columns: ``by, partner, verdict, n, share`` where share is over all cooperatives of the group
-    (not-assessable ones included in the denominator, so the shares sum to 1).
+    (provisional and not-assessable ones included in the denominator, so the shares sum to 1).
     """
     a = _attach(assessment, table, [by])
     a[by] = a[by].astype("string").fillna("(NA)")
     counts = a.groupby([by, "partner", "verdict"], sort=True, observed=True).size().rename("n")
     full = pd.MultiIndex.from_product(
-        [sorted(a[by].unique()), [p for p in PARTNERS if p in set(a.partner)] or sorted(set(a.partner)),
-         list(VERDICTS)], names=[by, "partner", "verdict"])
+        [sorted(a[by].unique()), _partner_keys(a.partner), list(VERDICTS)], names=[by, "partner", "verdict"])
     counts = counts.reindex(full, fill_value=0).reset_index()
     counts["share"] = counts.n / counts.groupby([by, "partner"]).n.transform("sum")
     return counts
@@ -575,35 +761,27 @@ def readiness_matrix(
 ) -> pd.DataFrame:
     """Share of cooperatives (rows: ``by`` groups, columns: partners) whose verdict is in ``verdicts``.
 
-    The denominator is every cooperative of the group (not-assessable ones included). The column
-    ``n`` gives the group size.
+    The denominator is every cooperative of the group. The column ``n`` gives the group size.
     """
     long = readiness_by_group(assessment, table, by=by)
     sel = long[long.verdict.isin(list(verdicts))].groupby([by, "partner"], sort=False).share.sum()
     mat = sel.unstack("partner")
-    mat = mat[[p for p in PARTNERS if p in mat.columns] + sorted(set(mat.columns) - set(PARTNERS))]
+    mat = mat[_partner_keys(mat.columns)]
     mat.columns.name = None
     sizes = long.groupby([by, "partner"]).n.sum().groupby(level=0).max()
     mat["n"] = sizes.reindex(mat.index).astype(int)
     return mat
 
 
-def blocking_gaps(
-    assessment: pd.DataFrame,
-    config: ReadinessConfig | None = None,
-    *,
-    lang: str = "id",
-    by_partner: bool = False,
-) -> pd.DataFrame:
+def blocking_gaps(assessment: pd.DataFrame, *, by_partner: bool = False) -> pd.DataFrame:
     """The required criteria that most often block readiness — what a bimtek should fix first.
 
-    For each required criterion (grouped across partners by criterion id, or per partner with
-    ``by_partner=True``): ``n_blocked`` = cooperative × partner pairs where it is unmet,
-    ``n_coops`` = distinct cooperatives affected, ``n_sole`` = nearly-ready pairs where it is the
-    ONLY unmet required criterion (fixing it makes them ready), ``partners`` affected. Sorted by
-    ``n_sole`` then ``n_blocked`` (descending), then id.
+    For each required criterion id (across partners, or per partner with ``by_partner=True``):
+    ``n_blocked`` = cooperative × partner pairs where it is unmet, ``n_coops`` = distinct
+    cooperatives affected, ``n_sole`` = nearly-ready pairs where it is the ONLY unmet required
+    criterion (fixing it makes them ready), ``partners`` affected. Sorted by ``n_sole`` then
+    ``n_blocked`` (descending), then id. Reason words: ``readiness_tables.blocking_gaps_table``.
     """
-    config = config or load_config()
     a = assessment.loc[assessment.missing_required != "", ["coop_id", "partner", "verdict", "missing_required"]]
     ids = a.missing_required.str.split("; ")
     long = pd.DataFrame({
@@ -612,37 +790,24 @@ def blocking_gaps(
     }).explode("criterion", ignore_index=True)
     long["sole"] = long["sole"].astype(bool)
     keys = ["partner", "criterion"] if by_partner else ["criterion"]
-    reason = {}
-    for p in config.partners.values():  # across partners: the shortest (most generic) wording
-        for c in p.criteria:
-            if c.id not in reason or len(c.reason(lang)) < len(reason[c.id]):
-                reason[c.id] = c.reason(lang)
-            reason[(p.key, c.id)] = c.reason(lang)
     if long.empty:
-        return pd.DataFrame(columns=[*keys, "reason", "n_blocked", "n_coops", "n_sole", "partners"])
+        return pd.DataFrame(columns=[*keys, "n_blocked", "n_coops", "n_sole", "partners"])
     g = long.groupby(keys, sort=True)
     out = pd.DataFrame({
         "n_blocked": g.size(),
         "n_coops": g.coop_id.nunique(),
         "n_sole": g.sole.sum().astype(int),
-        "partners": g.partner.agg(lambda s: ", ".join(p for p in PARTNERS if p in set(s))),
+        "partners": g.partner.agg(lambda s: ", ".join(_partner_keys(s))),
     }).reset_index()
-    out.insert(len(keys), "reason", [
-        reason.get(tuple(k) if by_partner else k, "") for k in
-        (out[keys].itertuples(index=False, name=None) if by_partner else out["criterion"])
-    ])
     return out.sort_values(["n_sole", "n_blocked", *keys], ascending=[False, False] + [True] * len(keys),
                            kind="stable").reset_index(drop=True)
 
 
-def assessability(criteria: pd.DataFrame, config: ReadinessConfig | None = None, *, lang: str = "id") -> pd.DataFrame:
+def assessability(criteria: pd.DataFrame, config: ReadinessConfig) -> pd.DataFrame:
     """Which criteria could be assessed, per partner × criterion (from :func:`evaluate_criteria`).
 
-    Columns: ``partner, criterion, kind, column, n, n_assessed, n_fallback, share_assessed`` and
-    ``rule``. On the real registry most survey criteria have ``share_assessed`` = 0: the notebooks
-    list them instead of guessing.
+    Columns: ``partner, criterion, kind, column, n, n_assessed, n_fallback, share_assessed, rule``.
     """
-    config = config or load_config()
     g = criteria.groupby(["partner", "criterion"], sort=False)
     out = pd.DataFrame({
         "kind": g.kind.first(), "column": g.column.first(), "n": g.size(),
@@ -655,133 +820,8 @@ def assessability(criteria: pd.DataFrame, config: ReadinessConfig | None = None,
     return out
 
 
-def translate_columns(df: pd.DataFrame, *, lang: str = "id") -> pd.DataFrame:
-    """Column headers in ``lang`` for report tables (``rd_<col>`` labels first, then ``<col>``).
-
-    Unknown columns are kept as they are; the input is not modified.
-    """
-    from kaltara_study.report.labels import labels as _all
-
-    table = _all()
-    ren = {}
-    for c in df.columns:
-        for key in (f"rd_{c}", str(c)):
-            if key in table:
-                ren[c] = label(key, lang=lang)
-                break
-    return df.rename(columns=ren)
-
-
-def partner_label(key: str, *, lang: str = "id") -> str:
-    """Short readable partner name, e.g. ``partner_label("bank")`` → ``'Bank (PMK 49/2025)'``."""
-    return label(f"partner_{key}", lang=lang)
-
-
-# ------------------------------------------------------------------------------ report workbook
-RESULT_COLUMNS = ("coop_id", "kode_kabkota", "nama_kabkota", "nama_kecamatan", "kode_desa", "nama_desa",
-                  "segment", "segment_name", "confidence", "index", "rank", "rank_p05", "rank_p95")
-
-
-def summarise_log(log: pd.DataFrame | None) -> pd.DataFrame:
-    """A short summary of an audit or validation log: counts per rule (and column) when it has a
-    ``rule``/``step``/``check`` column, else the log itself (first 5,000 rows)."""
-    if log is None or len(log) == 0:
-        return pd.DataFrame({"rule": [], "n": []})
-    key = next((c for c in ("rule", "step", "check") if c in log.columns), None)
-    if key is None:
-        return log.head(5000).reset_index(drop=True)
-    keys = [k for k in ("file", key, "column") if k in log.columns]
-    return (log.groupby(keys, dropna=False, sort=True).size().rename("n").reset_index()
-            .sort_values(["n", *keys], ascending=[False] + [True] * len(keys), kind="stable")
-            .reset_index(drop=True))
-
-
-def report_sheets(
-    table: pd.DataFrame,
-    assessment: pd.DataFrame,
-    config: ReadinessConfig | None = None,
-    *,
-    profiles: pd.DataFrame | None = None,
-    audit: pd.DataFrame | None = None,
-    validation: pd.DataFrame | None = None,
-    lang: str = "id",
-    top: int | None = None,
-) -> dict[str, pd.DataFrame]:
-    """The workbook's sheets, in order, with translated headers (Indonesian by default).
-
-    - per-cooperative results: region, segment, confidence, index, rank interval and, per partner,
-      verdict, score and what is missing;
-    - segment profiles (``profiles`` as given, e.g. from the clustering stage; else the median of
-      each numeric indicator per segment);
-    - shortlists per partner and kabupaten (ready and nearly ready; ``top`` per kabupaten);
-    - blocking gaps, readiness criteria (the config), assessability;
-    - audit and validation summaries (:func:`summarise_log`).
-
-    Write them with :func:`kaltara_study.report.workbook.write_workbook`.
-    """
-    config = config or load_config()
-    en = lang == "en"
-    base = table[[c for c in RESULT_COLUMNS if c in table.columns]].assign(coop_id=lambda d: d.coop_id.astype(str))
-    wide = readiness_wide(assessment, lang=lang)
-    ren = {}
-    for p in config.partners:
-        name = partner_label(p, lang=lang)
-        ren.update({f"{p}_verdict": f"{name}: {label('rd_verdict', lang=lang)}",
-                    f"{p}_score": f"{name}: {label('rd_score', lang=lang)}",
-                    f"{p}_reasons": f"{name}: {label('rd_reasons', lang=lang)}"})
-    results = base.merge(wide.rename(columns=ren), on="coop_id", how="left")
-    if profiles is None and "segment_name" in table.columns:
-        num = table.select_dtypes(include="number").drop(columns=[c for c in ("segment",) if c in table.columns])
-        num = num.loc[:, num.notna().any()]
-        profiles = num.groupby(table["segment_name"], sort=True).median().round(3)
-        profiles.insert(0, "n", table.groupby("segment_name").size())
-        profiles = profiles.reset_index()
-    sheets: dict[str, pd.DataFrame] = {
-        ("Results per cooperative" if en else "Hasil per koperasi"): translate_columns(results, lang=lang),
-        ("Segment profiles" if en else "Profil segmen"): translate_columns(
-            profiles if profiles is not None else pd.DataFrame(), lang=lang),
-    }
-    for p in config.partners:
-        sl = shortlist(assessment, table, partner=p, top=top)
-        sl = sl.assign(verdict=sl.verdict.map(lambda v: verdict_label(v, lang=lang)))
-        sheets[f"{'Shortlist' if en else 'Daftar pendek'} {p}"] = translate_columns(sl, lang=lang)
-    gaps = blocking_gaps(assessment, config, lang=lang, by_partner=True)
-    sheets["Blocking gaps" if en else "Penghambat"] = translate_columns(gaps, lang=lang)
-    sheets["Criteria" if en else "Kriteria"] = translate_columns(config.criteria_table(lang=lang), lang=lang)
-    crit = evaluate_criteria(table, config)
-    sheets["Assessability" if en else "Ketersediaan data"] = translate_columns(assessability(crit, config), lang=lang)
-    sheets["Audit"] = summarise_log(audit)
-    sheets["Validation" if en else "Validasi"] = summarise_log(validation)
-    return sheets
-
-
-def workbook_readme(*, source: str, synthetic: bool, config: ReadinessConfig | None = None, lang: str = "id") -> list[str]:
-    """The text of the workbook's first sheet ("Catatan"/"README"): what it is and how to read it."""
-    config = config or load_config()
-    m = config.nearly_max_unmet
-    if lang == "en":
-        lines = [
-            "Kaltara Kopdes Merah Putih study — segmentation and partner readiness (kaltara-study).",
-            f"Data source: {source}." + (" SYNTHETIC data: these numbers are NOT findings." if synthetic else ""),
-            "Verdicts: Ready = every required criterion met; Nearly ready = all required criteria assessed and "
-            f"at most {m} unmet; Not ready = more than {m} required criteria unmet; Not assessable = a required "
-            "criterion has no data (listed in 'Not assessed'); nothing is imputed.",
-            "Score = 100 x weight of met criteria / weight of assessed criteria; coverage = assessed weight / total weight.",
-            "Criteria and their sources: sheet 'Criteria' (config/readiness.toml).",
-        ]
-    else:
-        lines = [
-            "Kajian Kopdes Merah Putih Kaltara — segmentasi dan kesiapan mitra (kaltara-study).",
-            f"Sumber data: {source}." + (" Data SINTETIS: angka-angka ini BUKAN temuan." if synthetic else ""),
-            "Status: Siap = semua kriteria wajib terpenuhi; Hampir siap = semua kriteria wajib dapat dinilai dan "
-            f"paling banyak {m} tidak terpenuhi; Belum siap = lebih dari {m} kriteria wajib tidak terpenuhi; "
-            "Tidak dapat dinilai = ada kriteria wajib tanpa data (lihat kolom 'Tidak dapat dinilai'); tidak ada imputasi.",
-            "Skor = 100 x bobot kriteria terpenuhi / bobot kriteria yang dapat dinilai; cakupan = bobot dinilai / bobot total.",
-            "Kriteria dan dasarnya: lembar 'Kriteria' (config/readiness.toml).",
-        ]
-    return lines
-
-
+# MOVE (issue 9): the index × segment join is not a readiness method; the lead moves it to the
+# stages/data layer. Kept here unchanged until then so stages.study_table keeps working.
 def study_table(
     table: pd.DataFrame,
     *,
@@ -811,15 +851,3 @@ def study_table(
             if c not in out.columns:
                 out[c] = pd.NA if c == "segment_name" else np.nan
     return out.sort_values("coop_id", kind="stable").reset_index(drop=True)
-
-
-def verdict_counts(assessment: pd.DataFrame, *, lang: str = "id") -> pd.DataFrame:
-    """Number of cooperatives per partner (rows, readable names) and verdict (columns, readable),
-    with a total column; every verdict appears even when its count is 0."""
-    keys = [p for p in PARTNERS if p in set(assessment.partner)] + sorted(set(assessment.partner) - set(PARTNERS))
-    tab = pd.crosstab(assessment.partner, assessment.verdict).reindex(index=keys, columns=list(VERDICTS), fill_value=0)
-    tab["total"] = tab.sum(axis=1)
-    tab.index = [partner_label(p, lang=lang) for p in tab.index]
-    tab.index.name = label("rd_partner", lang=lang)
-    tab.columns = [verdict_label(v, lang=lang) for v in VERDICTS] + ["Total" if lang == "en" else "Jumlah"]
-    return tab
