@@ -9,6 +9,8 @@ it. Saving goes through :func:`kaltara_study.data.save_figure` (or ``RunContext.
 from __future__ import annotations
 
 import matplotlib as mpl
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from kaltara_study.report.labels import label
@@ -26,6 +28,59 @@ PALETTE = [
 ]
 SEQUENTIAL_CMAP = "viridis"
 DIVERGING_CMAP = "RdBu_r"
+#: Ordinal variables (segments by potential, IDM status, levels) take this sequential map, in order.
+ORDINAL_CMAP = "YlGnBu"
+#: Faces of units without data (never a level of the scale).
+NO_DATA_COLOR = "#E6E6E6"
+
+#: Partners in the order every table and figure shows them.
+PARTNER_ORDER = ("pertamina", "bulog", "pharmacy", "telkomsel", "bank")
+#: Verdict codes of the readiness stage, best first, and one colour each (Okabe–Ito; grey for
+#: "not assessable": missing data, not a level).
+VERDICT_ORDER = ("ready", "provisional", "nearly_ready", "not_ready", "not_assessable")
+VERDICT_COLORS = {
+    "ready": "#009E73",
+    "provisional": "#7FCDBB",
+    "nearly_ready": "#56B4E9",
+    "not_ready": "#D55E00",
+    "not_assessable": "#BBBBBB",
+}
+#: Official IDM status order (Permendesa 2/2016), lowest first.
+IDM_STATUS_ORDER = ("SANGAT TERTINGGAL", "TERTINGGAL", "BERKEMBANG", "MAJU", "MANDIRI")
+
+
+def ordinal_colors(n: int, *, cmap: str = ORDINAL_CMAP, low: float = 0.25, high: float = 0.95) -> list[str]:
+    """``n`` colours of a sequential map in order, light (first) → dark (last), never white.
+
+    >>> ordinal_colors(3)[0] != ordinal_colors(3)[2]
+    True
+    """
+    cm = colormaps[cmap]
+    if n <= 1:
+        return [to_hex(cm(high))]
+    return [to_hex(cm(low + (high - low) * i / (n - 1))) for i in range(n)]
+
+
+def segment_colors(k: int) -> dict[int, str]:
+    """The one colour of each segment ``1..k`` (segment 1 = highest potential = darkest), used by every
+    figure and map: ordinal, so a sequential palette in the segments' order.
+
+    >>> segment_colors(3)[1] == ordinal_colors(3)[2]
+    True
+    """
+    cols = ordinal_colors(k)
+    return {s: cols[k - s] for s in range(1, k + 1)}
+
+
+def segment_color(segment: int, k: int) -> str:
+    """The colour of segment ``segment`` among ``k`` (see :func:`segment_colors`)."""
+    return segment_colors(k)[int(segment)]
+
+
+def idm_status_colors() -> dict[str, str]:
+    """One colour per official IDM status, sequential in the official order (Sangat Tertinggal light →
+    Mandiri dark)."""
+    return dict(zip(IDM_STATUS_ORDER, ordinal_colors(len(IDM_STATUS_ORDER), cmap="YlOrBr", low=0.2), strict=True))
 
 STYLE = {
     "font.family": "DejaVu Sans",
