@@ -8,10 +8,14 @@ it. Saving goes through :func:`kaltara_study.data.save_figure` (or ``RunContext.
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib as mpl
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, LogFormatter, ScalarFormatter
 
 from kaltara_study.report.labels import label
 
@@ -106,25 +110,85 @@ def new_figure(*, figsize: tuple[float, float] = (7.0, 4.5), nrows: int = 1, nco
     """A styled ``Figure`` and its axes, created without pyplot. Returns ``(fig, axes)``."""
     with mpl.rc_context(STYLE):
         fig = Figure(figsize=figsize, layout="constrained")
+        FigureCanvasAgg(fig)
         axes = fig.subplots(nrows, ncols, **kw)
     return fig, axes
 
 
 def mark_synthetic(fig: Figure, *, lang: str = "id") -> Figure:
-    """Stamp a visible SYNTHETIC DATA mark on ``fig`` (idempotent). Returns ``fig``."""
+    """Stamp a visible SYNTHETIC DATA mark on ``fig`` (idempotent). Returns ``fig``.
+
+    The mark is a boxed line placed *below* everything the figure draws (its tight bounding box,
+    measured after layout), so it never covers a label, legend or tick; saving with
+    ``bbox_inches="tight"`` (as :func:`kaltara_study.data.write.save_figure` and the notebook display
+    do) grows the canvas to include it.
+    """
     if getattr(fig, "_kaltara_synthetic_mark", False):
         return fig
-    fig.text(
-        0.5, 0.5, label("synthetic_mark", lang=lang), transform=fig.transFigure,
-        fontsize=28, color="#D55E00", alpha=0.18, ha="center", va="center", rotation=25,
-        zorder=1000, fontweight="bold",
-    )
-    fig.text(
-        0.995, 0.005, label("synthetic_footer", lang=lang), transform=fig.transFigure,
-        fontsize=7, color="#D55E00", ha="right", va="bottom",
-    )
+    if fig.canvas is None or type(fig.canvas).__name__ == "FigureCanvasBase":
+        FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    bb = fig.get_tightbbox()                                  # inches, everything drawn so far
+    w, h = fig.get_size_inches()
+    # figure fractions (not inches): a tight-bbox save shifts transFigure, not dpi_scale_trans
+    fig.text(bb.x0 / w, (bb.y0 - 0.08) / h, label("synthetic_footer", lang=lang), transform=fig.transFigure,
+             fontsize=9, fontweight="bold", color="#9C2A00", ha="left", va="top",
+             bbox={"boxstyle": "square,pad=0.3", "facecolor": "#FDE0CF", "edgecolor": "#D55E00", "linewidth": 1.0})
     fig._kaltara_synthetic_mark = True
     return fig
+
+
+class _IndonesianTicks(Formatter):
+    """Wraps a numeric tick formatter and writes its numbers the Indonesian way (1.234,5)."""
+
+    def __init__(self, base: Formatter):
+        self.base = base
+
+    @staticmethod
+    def _swap(text: str) -> str:
+        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+    def __call__(self, x, pos=None):
+        return self._swap(self.base(x, pos))
+
+    def set_axis(self, axis):
+        super().set_axis(axis)
+        self.base.set_axis(axis)
+
+    def set_locs(self, locs):
+        self.base.set_locs(locs)
+
+    def get_offset(self):
+        return self._swap(self.base.get_offset())
+
+    def format_data_short(self, value):
+        return self._swap(self.base.format_data_short(value))
+
+
+def localise(fig: Figure, lang: str = "id") -> Figure:
+    """Numeric tick labels of every axis (colour bars included) in ``lang``'s number style:
+    ``0,5`` and ``1.000`` in Indonesian. Category and hand-set labels are left alone. Returns ``fig``."""
+    if lang != "id":
+        return fig
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            f = axis.get_major_formatter()
+            if isinstance(f, (ScalarFormatter, LogFormatter)):
+                axis.set_major_formatter(_IndonesianTicks(f))
+            g = axis.get_minor_formatter()
+            if isinstance(g, LogFormatter):
+                axis.set_minor_formatter(_IndonesianTicks(g))
+    return fig
+
+
+def localised(func):
+    """Decorator for ``plot_*(…, lang=…) -> Figure``: applies :func:`localise` with the call's ``lang``."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return localise(func(*args, **kwargs), kwargs.get("lang", "id"))
+
+    return wrapper
 
 
 def _figure_png(fig: Figure) -> bytes:
