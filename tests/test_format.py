@@ -114,3 +114,14 @@ def test_html_to_text_drops_markup_scripts_and_styles():
     text = html_to_text(page)
     assert "Siap & " in text and "hampir" in text
     assert scan_for_untranslated(text, lang="id") == []
+
+
+def test_every_configured_criterion_and_partner_has_labels(root):
+    import tomllib
+
+    cfg = tomllib.loads((root / "config" / "readiness.toml").read_text(encoding="utf-8"))
+    table = labels()
+    for p, spec in cfg["partners"].items():
+        assert f"partner_{p}" in table and f"partner_short_{p}" in table, p
+        for c in spec["criteria"]:
+            assert f"crit_{c['id']}" in table, c["id"]

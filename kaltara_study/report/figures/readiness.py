@@ -54,7 +54,8 @@ def plot_readiness_matrix(matrix: pd.DataFrame, *, lang: str = "id", title: str 
                     color="white" if v < 0.6 else "black")
     ax.set_ylabel(label("rd_segment_axis", lang=lang))
     ax.set_title(title or label("rd_readiness_matrix_title", lang=lang))
-    fig.colorbar(im, ax=ax, label=label("rd_share_cooperatives", lang=lang), shrink=0.8)
+    cb = fig.colorbar(im, ax=ax, label=label("rd_share_cooperatives", lang=lang), shrink=0.8)
+    cb.set_ticks([0, 0.25, 0.5, 0.75, 1], labels=[formatter(lang).percent(x) for x in (0, 0.25, 0.5, 0.75, 1)])
     return fig
 
 
@@ -136,7 +137,8 @@ def plot_assessability(tab: pd.DataFrame, *, lang: str = "id", partners: Sequenc
         if np.isfinite(v):
             ax.text(j, i, formatter(lang).percent(v), ha="center", va="center", fontsize=7,
                     color="white" if v < 0.6 else "black")
-    fig.colorbar(im, ax=ax, label=label("rd_share_assessed", lang=lang), shrink=0.8)
+    cb = fig.colorbar(im, ax=ax, label=label("rd_share_assessed", lang=lang), shrink=0.8)
+    cb.set_ticks([0, 0.25, 0.5, 0.75, 1], labels=[formatter(lang).percent(x) for x in (0, 0.25, 0.5, 0.75, 1)])
     n = int(tab["n"].max()) if "n" in tab.columns and len(tab) else None
     ax.set_title(label("rd_share_assessed", lang=lang) + (f" (n = {n})" if n else ""))
     return fig

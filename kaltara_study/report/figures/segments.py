@@ -172,6 +172,7 @@ def plot_segment_by_kabupaten(composition: pd.DataFrame, *, by: str = "nama_kabk
     ax.set_yticks(range(len(share)), [f"{str(g).replace('Kabupaten ', 'Kab. ')} (n = {int(n[g])})" for g in share.index])
     ax.set_xlim(0, 1)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1], [formatter(lang).percent(x) for x in (0, 0.25, 0.5, 0.75, 1)])
+    ax.invert_yaxis()
     ax.set_xlabel(label("seg_share", lang=lang))
     ax.set_title(label("seg_kabupaten_title", lang=lang))
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
