@@ -52,21 +52,42 @@ def _figures(data):
         "corr": E.plot_correlations(X.correlation_table(t)),
         "idm_map": M.plot_idm_status_map(X.map_values(t, "idm_status")),
         "index_kab": M.plot_index_map(X.map_values(t, "index", level="kabkota")),
+        "bottom_legend": _bottom_legend_figure(),
+        "readiness_by_kab": _readiness_by_kab(),
     }
+
+
+def _readiness_by_kab():
+    from kaltara_study.report.figures.readiness import plot_readiness_by_kabupaten
+
+    by = pd.DataFrame([(k, p, v, 1, 0.25) for k in ("Kabupaten Bulungan", "Kota Tarakan")
+                       for p in ("bulog", "bank") for v in ("ready", "nearly_ready", "not_ready", "not_assessable")],
+                      columns=["nama_kabkota", "partner", "verdict", "n", "share"])
+    return plot_readiness_by_kabupaten(by)
+
+
+def _bottom_legend_figure():
+    fig, ax = new_figure(figsize=(5, 3))
+    ax.plot([0, 1], [0, 1], label="Garis pertama yang cukup panjang")
+    ax.plot([0, 1], [1, 0], label="Garis kedua yang juga panjang")
+    ax.set_title("Judul")
+    fig.legend(loc="outside lower center", ncols=2)                   # a foreign figure: legend at the bottom
+    return fig
 
 
 def test_synthetic_mark_overlaps_no_other_text(data):
     for name, fig in _figures(data).items():
         mark_synthetic(fig)
         mark_synthetic(fig)                                              # idempotent
-        _draw(fig)                                                       # a tight save, as the build does
-        fig.draw_without_rendering()                                     # then measure in one coordinate system
+        fig.savefig(io.BytesIO(), format="png", dpi=60)                  # a plain save, as data.write.save_figure does
+        fig.draw_without_rendering()                                     # measure everything at one dpi
         r = fig.canvas.get_renderer()
         texts = _text_artists(fig)
         marks = [t for t in texts if t.get_text().startswith("DATA SINTETIS")]
         assert len(marks) == 1, name
         box = marks[0].get_window_extent(r)
         patch = marks[0].get_bbox_patch().get_window_extent(r)
+        assert fig.bbox.x0 <= patch.x0 and patch.x1 <= fig.bbox.x1 and fig.bbox.y0 <= patch.y0, name   # not cut off
         for t in texts:
             if t is marks[0]:
                 continue

@@ -15,6 +15,7 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import Formatter, LogFormatter, ScalarFormatter
 
 from kaltara_study.report.labels import label
@@ -115,24 +116,35 @@ def new_figure(*, figsize: tuple[float, float] = (7.0, 4.5), nrows: int = 1, nco
     return fig, axes
 
 
+#: Height (inches) of the strip added under a figure for the SYNTHETIC mark.
+MARK_STRIP_IN = 0.4
+
+
 def mark_synthetic(fig: Figure, *, lang: str = "id") -> Figure:
     """Stamp a visible SYNTHETIC DATA mark on ``fig`` (idempotent). Returns ``fig``.
 
-    The mark is a boxed line placed *below* everything the figure draws (its tight bounding box,
-    measured after layout), so it never covers a label, legend or tick; saving with
-    ``bbox_inches="tight"`` (as :func:`kaltara_study.data.write.save_figure` and the notebook display
-    do) grows the canvas to include it.
+    The figure grows by a strip of :data:`MARK_STRIP_IN` inches at the bottom, the layout is kept
+    out of it (constrained layout's ``rect``), and the mark — a boxed line — sits in that strip, so
+    it never covers a label, legend or tick, whether the figure is saved tight or not.
     """
     if getattr(fig, "_kaltara_synthetic_mark", False):
         return fig
-    if fig.canvas is None or type(fig.canvas).__name__ == "FigureCanvasBase":
-        FigureCanvasAgg(fig)
-    fig.draw_without_rendering()
-    bb = fig.get_tightbbox()                                  # inches, everything drawn so far
     w, h = fig.get_size_inches()
-    # figure fractions (not inches): a tight-bbox save shifts transFigure, not dpi_scale_trans
-    fig.text(bb.x0 / w, (bb.y0 - 0.08) / h, label("synthetic_footer", lang=lang), transform=fig.transFigure,
-             fontsize=9, fontweight="bold", color="#9C2A00", ha="left", va="top",
+    frac = MARK_STRIP_IN / (h + MARK_STRIP_IN)
+    fig.set_size_inches(w, h + MARK_STRIP_IN)
+    # a figure legend placed "outside lower" owns the bottom edge (the package's figures never do
+    # that; a foreign figure might): then the strip goes on top — safe unless it also has a suptitle
+    top = any(getattr(lg, "_outside_loc", None) == "lower" for lg in fig.legends)
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0, 0, 1, 1 - frac) if top else (0, frac, 1, 1 - frac))
+    else:                                     # no constrained layout: make room by hand
+        for ax in fig.axes:
+            x0, y0, bw, bh = ax.get_position().bounds
+            ax.set_position([x0, (0 if top else frac) + y0 * (1 - frac), bw, bh * (1 - frac)])
+    y = 1 - frac / 2 if top else frac / 2
+    fig.text(0.01, y, label("synthetic_footer", lang=lang), transform=fig.transFigure,
+             fontsize=9, fontweight="bold", color="#9C2A00", ha="left", va="center",
              bbox={"boxstyle": "square,pad=0.3", "facecolor": "#FDE0CF", "edgecolor": "#D55E00", "linewidth": 1.0})
     fig._kaltara_synthetic_mark = True
     return fig

@@ -97,7 +97,7 @@ def _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, any_miss
                                     for t in ticks])
         if any_missing:
             fig.legend(handles=[Patch(color=NO_DATA_COLOR, label=no_data)],
-                       loc="outside lower center", frameon=False, fontsize=8)
+                       loc="outside right lower", frameon=False, fontsize=8)
 
 
 def scale_bar_km(width_deg: float, lat_deg: float) -> int:
