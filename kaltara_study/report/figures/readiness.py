@@ -90,7 +90,7 @@ def plot_readiness_by_kabupaten(
         f" (n = {int(n_group.get(g, 0))})" if n_group is not None else "") for g in groups])
     axes[0].invert_yaxis()
     handles = [Patch(color=VERDICT_COLORS[v], label=verdict_label(v, lang=lang)) for v in verdicts]
-    fig.legend(handles=handles, loc="outside upper center", ncols=len(verdicts), frameon=False)
+    fig.legend(handles=handles, loc="outside right upper", frameon=False, title=label("rd_verdict", lang=lang))
     fig.suptitle(title or label("rd_readiness_by_kab_title", lang=lang))
     return fig
 
