@@ -55,8 +55,10 @@ def plot_counts_by_kabupaten(counts: pd.DataFrame, *, lang: str = "id") -> Figur
         ax.bar_label(top, labels=[fmt.integer(v) if v else "" for v in counts["n_villages_without"]], fontsize=8)
     ax.set_xticks(x, [_short_kab(n) for n in counts["nama_kabkota"]])
     ax.set_ylabel(label("count", lang=lang))
-    ax.set_ylim(0, float(np.nanmax((counts.drop(columns="nama_kabkota").sum(axis=1) if with_v else counts["n_coops"])
-                                   .to_numpy(dtype=float))) * 1.15 + 1)
+    tops = counts["n_coops"].to_numpy(dtype=float)
+    if with_v:
+        tops = np.maximum(tops, (counts["n_villages_with"] + counts["n_villages_without"]).to_numpy(dtype=float))
+    ax.set_ylim(0, float(np.nanmax(tops)) * 1.12 + 1)
     ax.set_title(label("explore_counts_title", lang=lang))
     ax.legend(frameon=False, loc="upper left")
     return fig
