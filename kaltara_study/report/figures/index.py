@@ -18,7 +18,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from kaltara_study.report.figures import DIVERGING_CMAP, PALETTE, new_figure, localised
+from kaltara_study.report.figures import (
+    DIVERGING_CMAP,
+    NO_DATA_COLOR,
+    PALETTE,
+    idm_status_colors,
+    localised,
+    new_figure,
+)
 from kaltara_study.data.idm import STATUS_ORDER
 from kaltara_study.report.labels import idm_status_label, label
 
@@ -154,8 +161,10 @@ def plot_index_vs_idm(scores: pd.DataFrame, *, lang: str = "id", status: str = "
     if data:
         ax.boxplot(data, showfliers=False, widths=0.6)
         rng = np.random.default_rng(0)
-        for i, d in enumerate(data, start=1):
-            ax.scatter(i + rng.uniform(-0.18, 0.18, d.size), d, s=8, alpha=0.5, color=PALETTE[0])
+        colours = [idm_status_colors()[c] for c in cats] + ([NO_DATA_COLOR] if len(data) > len(cats) else [])
+        for i, (d, col) in enumerate(zip(data, colours, strict=True), start=1):
+            ax.scatter(i + rng.uniform(-0.18, 0.18, d.size), d, s=10, alpha=0.8, color=col, edgecolor="0.4",
+                       linewidth=0.2)
         ax.set_xticks(range(1, len(data) + 1), [f"{n}\n(n = {len(d)})" for n, d in
                                                 zip(names, data, strict=True)])
     ax.set_xlabel(label("ix_idm_status", lang=lang))
