@@ -1,5 +1,6 @@
-"""Maps and report figures (issue 6): colours follow the data, languages switch, schematic on
-synthetic data, real boundaries on real codes."""
+"""Maps (issue 6, 14): they draw given values, colours follow the fixed mappings, continuous scales
+have meaningful bounds, real boundaries get a scale bar, north arrow and kabupaten names, the
+schematic says it is one."""
 
 from __future__ import annotations
 
@@ -9,116 +10,110 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from kaltara_study.report.figures.maps import NO_DATA_COLOR, map_values, plot_index_map, plot_map, plot_readiness_map, plot_segment_map
+from kaltara_study import explore as X
+from kaltara_study.report.figures import NO_DATA_COLOR, VERDICT_COLORS, idm_status_colors, segment_colors
+from kaltara_study.report.figures.maps import (
+    plot_idm_status_map,
+    plot_index_map,
+    plot_map,
+    plot_readiness_map,
+    plot_readiness_share_map,
+    plot_segment_map,
+    scale_bar_km,
+)
 from kaltara_study.report.figures.models import plot_odds_ratios
-from kaltara_study.report.figures.readiness import (
-    VERDICT_COLORS,
-    plot_assessability,
-    plot_blocking_gaps,
-    plot_readiness_by_kabupaten,
-    plot_readiness_matrix,
-)
-from kaltara_study.readiness.criteria import (
-    assess_readiness,
-    assessability,
-    blocking_gaps,
-    evaluate_criteria,
-    load_config,
-    readiness_by_group,
-    readiness_matrix,
-)
 from test_readiness import contract_frame
 
 
 def _texts(fig: Figure) -> str:
-    out = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
-    return " | ".join(out)
+    return " | ".join(t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text")))
 
 
-@pytest.fixture(scope="module")
-def data():
-    t = contract_frame(80, seed=11)
-    cfg = load_config()
-    return t, assess_readiness(t, cfg), cfg
-
-
-def _grid_boundaries(codes):
+def _grid(codes, names=None):
     import geopandas as gpd
     from shapely.geometry import box
 
-    return gpd.GeoDataFrame({"kode": codes}, geometry=[box(i, 0, i + 1, 1) for i in range(len(codes))],
+    d = {"kode": codes}
+    if names is not None:
+        d["nama"] = names
+    return gpd.GeoDataFrame(d, geometry=[box(116 + 0.1 * i, 2, 116.1 + 0.1 * i, 2.1) for i in range(len(codes))],
                             crs="EPSG:4326")
 
 
-def test_map_values_levels():
-    t = contract_frame(30, seed=1)
-    v = map_values(t, "index", level="kabkota")
-    exp = t.groupby("kode_kabkota")["index"].mean()
-    assert np.allclose(v.set_index("kode").value.loc[exp.index], exp)
-    share = map_values(t, "segment_name", level="kabkota", how="share", category="Tumbuh")
-    exp2 = t.groupby("kode_kabkota").segment_name.agg(lambda s: (s == "Tumbuh").mean())
-    assert np.allclose(share.set_index("kode").value.loc[exp2.index], exp2)
-    assert len(map_values(t, "segment_name", level="desa")) == t.kode_desa.nunique()
-    with pytest.raises(ValueError, match="level"):
-        map_values(t, "index", level="kecamatan")
+def _faces(fig):
+    return [to_hex(c) for c in fig.axes[0].collections[0].get_facecolor()]
 
 
-def test_geo_choropleth_colours_match_categories_and_no_data_is_grey():
+def test_categorical_colours_follow_the_given_mapping_and_no_data_is_grey():
     t = contract_frame(6, seed=2)
     codes = sorted(t.kode_desa) + ["65.99.99.2999"]               # one village without a cooperative
-    gdf = _grid_boundaries(codes)
-    fig = plot_map(t, "segment_name", boundaries=gdf, level="desa", order=["Tumbuh", "Berkembang", "Perintis"],
-                   colors={"Tumbuh": "#009E73", "Berkembang": "#0072B2", "Perintis": "#D55E00"})
-    faces = [to_hex(c) for coll in fig.axes[0].collections for c in coll.get_facecolor()]
-    want = {"Tumbuh": "#009e73", "Berkembang": "#0072b2", "Perintis": "#d55e00"}
-    expected = [want[s] for s in t.sort_values("kode_desa").segment_name] + [NO_DATA_COLOR.lower()]
-    assert faces == expected
-    assert "Tidak ada data" in _texts(fig)
+    cols = segment_colors(3)
+    names = {1: "Potensi tinggi", 2: "Potensi sedang", 3: "Potensi rendah"}
+    t["segment_name"] = [names[1 + i % 3] for i in range(len(t))]
+    colors = {names[s]: c for s, c in cols.items()}
+    fig = plot_segment_map(X.map_values(t, "segment_name"), boundaries=_grid(codes), colors=colors,
+                           order=list(names.values()))
+    want = [colors[s] for s in t.sort_values("kode_desa").segment_name] + [NO_DATA_COLOR.lower()]
+    assert _faces(fig) == want
+    legend = [x.get_text() for x in fig.legends[0].get_texts()]
+    assert legend == list(names.values()) + ["Tanpa koperasi / tanpa data"]
 
 
-def test_geo_continuous_index_map(data):
-    t, _, _ = data
-    gdf = _grid_boundaries(sorted(t.kode_desa))
-    fig = plot_index_map(t, boundaries=gdf, lang="en")
-    assert "Economic potential index" in _texts(fig)
-    assert len(fig.axes) == 2                                      # map + colorbar
+def test_index_scale_is_0_to_100_not_the_data_range():
+    t = contract_frame(20, seed=3).assign(index=lambda d: np.linspace(34, 68, len(d)))
+    v = X.map_values(t, "index", level="kabkota")
+    fig = plot_index_map(v)
+    cbar = fig.axes[-1]
+    assert cbar.get_ylim() == (0.0, 100.0)
+    with pytest.raises(ValueError, match="bounds"):
+        plot_map(v.assign(value=v.value * 1000), categorical=False)
 
 
-def test_schematic_when_no_boundaries_says_so(data):
-    t, res, _ = data
-    fig = plot_segment_map(t, lang="id")
-    assert "Skema (bukan peta)" in _texts(fig)
-    cells = fig.axes[0].collections[0]
-    assert len(cells.get_paths()) == t.kode_desa.nunique()
-    fig_en = plot_readiness_map(t, res, partner="bank", lang="en")
-    assert "Schematic (not a map)" in _texts(fig_en) and "Ready" in _texts(fig_en) or "Not" in _texts(fig_en)
-    kab = plot_readiness_map(t, res, partner="bank", level="kabkota")
-    assert len(kab.axes[0].collections[0].get_paths()) == t.kode_kabkota.nunique()
+def test_real_geometry_has_scale_bar_north_arrow_and_kabupaten_names():
+    t = contract_frame(8, seed=4)
+    kab_codes = sorted(t.kode_kabkota.unique())
+    kab = _grid(kab_codes, names=[f"Kabupaten K{i}" for i in range(len(kab_codes))])
+    v = X.map_values(t.assign(index=50.0), "index", level="kabkota")
+    fig = plot_index_map(v, boundaries=kab, kabupaten=kab, lang="id")
+    txt = _texts(fig)
+    assert "Kab. K0" in txt and " km" in txt and "U" in [x.get_text() for x in fig.axes[0].texts]
+    assert fig.axes[0].get_xlabel() == "" and "degree" not in txt
+    assert scale_bar_km(3.4, 2.8) == 50 and scale_bar_km(0.3, 2.8) == 5
 
 
-def test_readiness_verdict_map_uses_verdict_colours(data):
-    t, res, _ = data
-    gdf = _grid_boundaries(sorted(t.kode_desa))
-    fig = plot_readiness_map(t, res, partner="pertamina", boundaries=gdf, lang="en")
-    faces = [to_hex(c) for coll in fig.axes[0].collections for c in coll.get_facecolor()]
-    v = res[res.partner == "pertamina"].merge(t[["coop_id", "kode_desa"]], on="coop_id").sort_values("kode_desa")
-    assert faces == [VERDICT_COLORS[x].lower() for x in v.verdict]
+def test_idm_legend_is_in_official_order_with_sequential_colours():
+    t = contract_frame(40, seed=5)
+    t["idm_status"] = (["MANDIRI", "BERKEMBANG", "SANGAT TERTINGGAL", "MAJU", "TERTINGGAL"] * 8)[: len(t)]
+    fig = plot_idm_status_map(X.map_values(t, "idm_status"))
+    legend = [x.get_text() for x in fig.legends[0].get_texts()]
+    assert legend == ["Sangat Tertinggal", "Tertinggal", "Berkembang", "Maju", "Mandiri"]
+    lum = [np.dot(np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)]), [0.299, 0.587, 0.114])
+           for c in idm_status_colors().values()]
+    assert lum == sorted(lum, reverse=True)                       # light → dark in order
 
 
-def test_readiness_figures_switch_language(data):
-    t, res, cfg = data
-    mat = readiness_matrix(res, t)
-    fid, fen = plot_readiness_matrix(mat), plot_readiness_matrix(mat, lang="en")
-    assert "Porsi koperasi siap" in _texts(fid) and "Share of cooperatives ready" in _texts(fen)
-    # the annotations are the matrix values
-    ann = [x.get_text() for x in fid.axes[0].texts]
-    assert ann == [f"{100 * v:.0f}%" for v in mat.drop(columns="n").to_numpy().ravel()]
-    fk = plot_readiness_by_kabupaten(readiness_by_group(res, t), lang="en")
-    assert "Nearly ready" in _texts(fk) and len(fk.axes) == 5
-    fg = plot_blocking_gaps(blocking_gaps(res, cfg), lang="id")
-    assert "belum berbadan hukum" in _texts(fg) or "belum punya NIB" in _texts(fg)
-    fa = plot_assessability(assessability(evaluate_criteria(t, cfg), cfg))
-    assert isinstance(fa, Figure)
+def test_schematic_when_no_boundaries_says_so_and_shows_n():
+    t = contract_frame(60, seed=6)
+    t["segment_name"] = "Potensi tinggi"
+    fig = plot_segment_map(X.map_values(t, "segment_name"), colors={"Potensi tinggi": "#123456"},
+                           order=["Potensi tinggi"])
+    assert "Skema (bukan peta)" in _texts(fig) and "(n = " in _texts(fig)
+    assert len(fig.axes[0].collections[0].get_paths()) == t.kode_desa.nunique()
+
+
+def test_readiness_maps_use_verdict_colours_and_shares_in_percent():
+    t = contract_frame(10, seed=7)
+    t["verdict"] = (["ready", "provisional", "not_ready", "nearly_ready", "not_assessable"] * 2)
+    fig = plot_readiness_map(X.map_values(t, "verdict"), partner="bulog", boundaries=_grid(sorted(t.kode_desa)),
+                             lang="en")
+    exp = [VERDICT_COLORS[v].lower() for v in t.sort_values("kode_desa").verdict]
+    assert _faces(fig) == exp and "Bulog" in _texts(fig) and "Provisionally ready" in _texts(fig)
+    by = pd.DataFrame({"kode_kabkota": ["65.01", "65.01"], "partner": ["bulog"] * 2, "verdict": ["ready", "not_ready"],
+                       "n": [1, 3], "share": [0.25, 0.75]})
+    f2 = plot_readiness_share_map(X.share_map_values(by, partner="bulog"), partner="bulog")
+    assert "25 %" in _texts(f2) and "(n = 4)" in _texts(f2)
+    cbar_labels = [x.get_text() for x in f2.axes[-1].get_yticklabels()]
+    assert cbar_labels[0] == "0 %" and cbar_labels[-1] == "100 %"
 
 
 def test_odds_ratio_plot_and_empty_model():
@@ -126,40 +121,20 @@ def test_odds_ratio_plot_and_empty_model():
                         "odds_ratio": [1.5, 0.8, 1.1, 2.0], "or_low": [1.1, 0.6, 0.9, 1.5], "or_high": [2.0, 1.0, 1.3, 2.6]})
     fig = plot_odds_ratios(tab, lang="en")
     assert len(fig.axes) == 2 and fig.axes[0].get_xscale() == "log"
-    x = fig.axes[1].lines[0].get_xdata()
-    assert np.allclose(x, [1.1, 2.0])
-    empty = plot_odds_ratios(tab.iloc[:0], lang="en")
-    assert "model not estimated" in _texts(empty)
+    assert np.allclose(fig.axes[1].lines[0].get_xdata(), [1.1, 2.0])
+    assert "Nilai IDM" in _texts(plot_odds_ratios(tab))
+    assert "Model not estimated" in _texts(plot_odds_ratios(tab.iloc[:0], lang="en"))
 
 
 @pytest.mark.realdata
-def test_real_boundaries_join_the_real_codes(shared_kaltara):
-    from kaltara_study.data.pipeline import load_boundaries
+def test_real_boundaries_map_every_village(shared_kaltara):
+    from kaltara_study.data.sources import read_boundaries
 
-    kab = load_boundaries("kaltara", level="kabkota")
-    desa = load_boundaries("kaltara", level="desa")
-    assert len(kab) == 5 and len(desa) == 482
-    assert desa.kode.str.match(r"^65\.\d\d\.\d\d\.[12]\d{3}$").all()
-    t = contract_frame(10, seed=3)
-    t["kode_desa"] = desa.kode.iloc[:10].to_numpy()
-    t["kode_kabkota"] = t.kode_desa.str[:5]
-    fig = plot_index_map(t, boundaries=desa)
-    faces = [to_hex(c) for c in fig.axes[0].collections[0].get_facecolor()]
-    assert sum(f != NO_DATA_COLOR.lower() for f in faces) == 10
-
-
-@pytest.mark.realdata
-def test_real_build_maps_every_real_cooperative(shared_kaltara):
-    from kaltara_study.data.pipeline import load_analysis_table, load_boundaries
-
-    table = load_analysis_table("kaltara").table
-    res = assess_readiness(table, load_config())
-    desa = load_boundaries("kaltara", level="desa")
-    fig = plot_readiness_map(table, res, partner="bank", boundaries=desa)
-    faces = [to_hex(c) for c in fig.axes[0].collections[0].get_facecolor()]
-    assert len(faces) == 482
-    coloured = sum(f != NO_DATA_COLOR.lower() for f in faces)
-    assert coloured == table.kode_desa.nunique() == 410                   # Binanun holds two cooperatives
-    kab = plot_readiness_map(table, res, partner="bank", boundaries=load_boundaries("kaltara", level="kabkota"),
-                             level="kabkota")
-    assert len(kab.axes[0].collections[0].get_facecolor()) == 5
+    desa = read_boundaries(shared_kaltara / "kaltara_boundaries_desa_kelurahan.geojson", "desa")
+    kab = read_boundaries(shared_kaltara / "kaltara_boundaries_kabkota.geojson", "kabkota")
+    idm = pd.read_csv(shared_kaltara / "idm_kaltara_2024_desa.csv")
+    v = pd.DataFrame({"kode": idm["kode"], "value": idm["status_idm"]})
+    fig = plot_idm_status_map(v, boundaries=desa, kabupaten=kab)
+    faces = _faces(fig)
+    assert len(faces) == 482 and sum(f == NO_DATA_COLOR.lower() for f in faces) == 35      # the kelurahan
+    assert all(f"{n.replace('Kabupaten ', 'Kab. ')}" in _texts(fig) for n in kab.nama)

@@ -10,6 +10,8 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
+import pandas as pd
+
 DEFAULT_LANG = "id"
 
 
@@ -45,3 +47,100 @@ def label(key: str, *, lang: str = DEFAULT_LANG, **fmt) -> str:
 def rename_columns(df, *, lang: str = DEFAULT_LANG):
     """Return ``df`` with column names translated where a label exists (input unchanged)."""
     return df.rename(columns={c: label(c, lang=lang) for c in df.columns if c in labels()})
+
+
+# ------------------------------------------------------------------------- codes → reader text
+def _code(value) -> str:
+    """A value as a label-key fragment: ``"highly stable"`` → ``highly_stable``, ``"SANGAT TERTINGGAL"``
+    → ``sangat_tertinggal``, ``"n/a"`` → ``n_a``."""
+    return "".join(ch if ch.isalnum() else "_" for ch in str(value).strip().lower()).strip("_")
+
+
+def has_label(key: str) -> bool:
+    """Whether ``key`` is in the label table."""
+    return key in labels()
+
+
+def _lookup(prefix: str, value, lang: str) -> str:
+    key = f"{prefix}_{_code(value)}"
+    return label(key, lang=lang) if key in labels() else str(value)
+
+
+def verdict_label(code: str, *, lang: str = DEFAULT_LANG) -> str:
+    """``"nearly_ready"`` → ``"Hampir siap"`` (the verdict codes of the readiness stage)."""
+    return _lookup("verdict", code, lang)
+
+
+def partner_label(code: str, *, lang: str = DEFAULT_LANG, short: bool = False) -> str:
+    """``"pharmacy"`` → ``"Kimia Farma (apotek/klinik)"``; ``short=True`` → ``"Kimia Farma"``."""
+    return _lookup("partner_short" if short else "partner", code, lang)
+
+
+def criterion_label(code: str, *, lang: str = DEFAULT_LANG) -> str:
+    """A readiness criterion id (``config/readiness.toml``), e.g. ``"legal_entity"`` → ``"Berbadan hukum"``."""
+    return _lookup("crit", code, lang)
+
+
+def idm_status_label(status, *, lang: str = DEFAULT_LANG) -> str:
+    """Official IDM status in any case (``"SANGAT TERTINGGAL"``) → ``"Sangat Tertinggal"``."""
+    return _lookup("idm_status", status, lang)
+
+
+def stability_label(reading: str, *, lang: str = DEFAULT_LANG) -> str:
+    """Hennig's reading (``"highly stable"``) → ``"Sangat stabil"``."""
+    return _lookup("stab", reading, lang)
+
+
+def kind_label(kind: str, *, lang: str = DEFAULT_LANG) -> str:
+    """``"required"`` → ``"Wajib"``, ``"desirable"`` → ``"Dianjurkan"``."""
+    return _lookup("kind", kind, lang)
+
+
+def algorithm_label(code: str, *, lang: str = DEFAULT_LANG) -> str:
+    """``"kmeans"`` → ``"k-means"``, ``"ward"`` → ``"Ward (hierarkis)"``."""
+    return _lookup("alg", code, lang)
+
+
+def value_label(column: str, value, *, lang: str = DEFAULT_LANG) -> str:
+    """Reader text of one cell value of ``column``.
+
+    Booleans → Ya/Tidak; ``verdict``/``*_verdict`` → verdict labels; ``partner`` → partner names;
+    ``idm_status`` → the official status; ``criterion`` → criterion names; ``kind``; ``reading``
+    (stability); otherwise ``val_<column>_<value>`` when the table has it, else the value unchanged.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return value
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return label("bool_true" if value else "bool_false", lang=lang)
+    col = str(column)
+    base = {"road_access_village": "road_access"}.get(col, col)
+    if base == "verdict" or base.endswith("_verdict"):
+        return verdict_label(value, lang=lang)
+    if base in ("partner", "partner_code"):
+        return partner_label(value, lang=lang)
+    if base == "idm_status":
+        return idm_status_label(value, lang=lang)
+    if base in ("criterion", "criterion_id"):
+        return criterion_label(value, lang=lang)
+    if base in ("kind", "criterion_kind"):
+        return kind_label(value, lang=lang)
+    if base in ("reading", "stability", "hennig_reading"):
+        return stability_label(value, lang=lang)
+    if base == "algorithm":
+        return algorithm_label(value, lang=lang)
+    if base == "direction" and str(value) in ("higher", "lower", "+", "-", "−"):
+        return label("dir_higher" if str(value) in ("higher", "+") else "dir_lower", lang=lang)
+    return _lookup(f"val_{base}", value, lang)
+
+
+def translate_values(df, *, lang: str = DEFAULT_LANG, columns=None):
+    """Return ``df`` with the code values of ``columns`` (default: every object/bool/category/string
+    column) replaced by reader text through :func:`value_label` (input unchanged)."""
+    out = df.copy()
+    cols = list(columns) if columns is not None else [
+        c for c in df.columns
+        if pd.api.types.is_bool_dtype(df[c]) or pd.api.types.is_object_dtype(df[c])
+        or isinstance(df[c].dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(df[c])]
+    for c in cols:
+        out[c] = df[c].astype(object).map(lambda v, c=c: value_label(c, v, lang=lang))
+    return out

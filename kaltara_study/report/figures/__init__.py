@@ -8,8 +8,15 @@ it. Saving goes through :func:`kaltara_study.data.save_figure` (or ``RunContext.
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib as mpl
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import Formatter, LogFormatter, ScalarFormatter
 
 from kaltara_study.report.labels import label
 
@@ -26,6 +33,59 @@ PALETTE = [
 ]
 SEQUENTIAL_CMAP = "viridis"
 DIVERGING_CMAP = "RdBu_r"
+#: Ordinal variables (segments by potential, IDM status, levels) take this sequential map, in order.
+ORDINAL_CMAP = "YlGnBu"
+#: Faces of units without data (never a level of the scale).
+NO_DATA_COLOR = "#E6E6E6"
+
+#: Partners in the order every table and figure shows them.
+PARTNER_ORDER = ("pertamina", "bulog", "pharmacy", "telkomsel", "bank")
+#: Verdict codes of the readiness stage, best first, and one colour each (Okabe–Ito; grey for
+#: "not assessable": missing data, not a level).
+VERDICT_ORDER = ("ready", "provisional", "nearly_ready", "not_ready", "not_assessable")
+VERDICT_COLORS = {
+    "ready": "#009E73",
+    "provisional": "#7FCDBB",
+    "nearly_ready": "#56B4E9",
+    "not_ready": "#D55E00",
+    "not_assessable": "#BBBBBB",
+}
+#: Official IDM status order (Permendesa 2/2016), lowest first.
+IDM_STATUS_ORDER = ("SANGAT TERTINGGAL", "TERTINGGAL", "BERKEMBANG", "MAJU", "MANDIRI")
+
+
+def ordinal_colors(n: int, *, cmap: str = ORDINAL_CMAP, low: float = 0.25, high: float = 0.95) -> list[str]:
+    """``n`` colours of a sequential map in order, light (first) → dark (last), never white.
+
+    >>> ordinal_colors(3)[0] != ordinal_colors(3)[2]
+    True
+    """
+    cm = colormaps[cmap]
+    if n <= 1:
+        return [to_hex(cm(high))]
+    return [to_hex(cm(low + (high - low) * i / (n - 1))) for i in range(n)]
+
+
+def segment_colors(k: int) -> dict[int, str]:
+    """The one colour of each segment ``1..k`` (segment 1 = highest potential = darkest), used by every
+    figure and map: ordinal, so a sequential palette in the segments' order.
+
+    >>> segment_colors(3)[1] == ordinal_colors(3)[2]
+    True
+    """
+    cols = ordinal_colors(k)
+    return {s: cols[k - s] for s in range(1, k + 1)}
+
+
+def segment_color(segment: int, k: int) -> str:
+    """The colour of segment ``segment`` among ``k`` (see :func:`segment_colors`)."""
+    return segment_colors(k)[int(segment)]
+
+
+def idm_status_colors() -> dict[str, str]:
+    """One colour per official IDM status, sequential in the official order (Sangat Tertinggal light →
+    Mandiri dark)."""
+    return dict(zip(IDM_STATUS_ORDER, ordinal_colors(len(IDM_STATUS_ORDER), cmap="YlOrBr", low=0.2), strict=True))
 
 STYLE = {
     "font.family": "DejaVu Sans",
@@ -51,25 +111,96 @@ def new_figure(*, figsize: tuple[float, float] = (7.0, 4.5), nrows: int = 1, nco
     """A styled ``Figure`` and its axes, created without pyplot. Returns ``(fig, axes)``."""
     with mpl.rc_context(STYLE):
         fig = Figure(figsize=figsize, layout="constrained")
+        FigureCanvasAgg(fig)
         axes = fig.subplots(nrows, ncols, **kw)
     return fig, axes
 
 
+#: Height (inches) of the strip added under a figure for the SYNTHETIC mark.
+MARK_STRIP_IN = 0.4
+
+
 def mark_synthetic(fig: Figure, *, lang: str = "id") -> Figure:
-    """Stamp a visible SYNTHETIC DATA mark on ``fig`` (idempotent). Returns ``fig``."""
+    """Stamp a visible SYNTHETIC DATA mark on ``fig`` (idempotent). Returns ``fig``.
+
+    The figure grows by a strip of :data:`MARK_STRIP_IN` inches at the bottom, the layout is kept
+    out of it (constrained layout's ``rect``), and the mark — a boxed line — sits in that strip, so
+    it never covers a label, legend or tick, whether the figure is saved tight or not.
+    """
     if getattr(fig, "_kaltara_synthetic_mark", False):
         return fig
-    fig.text(
-        0.5, 0.5, label("synthetic_mark", lang=lang), transform=fig.transFigure,
-        fontsize=28, color="#D55E00", alpha=0.18, ha="center", va="center", rotation=25,
-        zorder=1000, fontweight="bold",
-    )
-    fig.text(
-        0.995, 0.005, label("synthetic_footer", lang=lang), transform=fig.transFigure,
-        fontsize=7, color="#D55E00", ha="right", va="bottom",
-    )
+    w, h = fig.get_size_inches()
+    frac = MARK_STRIP_IN / (h + MARK_STRIP_IN)
+    fig.set_size_inches(w, h + MARK_STRIP_IN)
+    # a figure legend placed "outside lower" owns the bottom edge (the package's figures never do
+    # that; a foreign figure might): then the strip goes on top — safe unless it also has a suptitle
+    top = any(getattr(lg, "_outside_loc", None) == "lower" for lg in fig.legends)
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0, 0, 1, 1 - frac) if top else (0, frac, 1, 1 - frac))
+    else:                                     # no constrained layout: make room by hand
+        for ax in fig.axes:
+            x0, y0, bw, bh = ax.get_position().bounds
+            ax.set_position([x0, (0 if top else frac) + y0 * (1 - frac), bw, bh * (1 - frac)])
+    y = 1 - frac / 2 if top else frac / 2
+    fig.text(0.01, y, label("synthetic_footer", lang=lang), transform=fig.transFigure,
+             fontsize=9, fontweight="bold", color="#9C2A00", ha="left", va="center",
+             bbox={"boxstyle": "square,pad=0.3", "facecolor": "#FDE0CF", "edgecolor": "#D55E00", "linewidth": 1.0})
     fig._kaltara_synthetic_mark = True
     return fig
+
+
+class _IndonesianTicks(Formatter):
+    """Wraps a numeric tick formatter and writes its numbers the Indonesian way (1.234,5)."""
+
+    def __init__(self, base: Formatter):
+        self.base = base
+
+    @staticmethod
+    def _swap(text: str) -> str:
+        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+    def __call__(self, x, pos=None):
+        return self._swap(self.base(x, pos))
+
+    def set_axis(self, axis):
+        super().set_axis(axis)
+        self.base.set_axis(axis)
+
+    def set_locs(self, locs):
+        self.base.set_locs(locs)
+
+    def get_offset(self):
+        return self._swap(self.base.get_offset())
+
+    def format_data_short(self, value):
+        return self._swap(self.base.format_data_short(value))
+
+
+def localise(fig: Figure, lang: str = "id") -> Figure:
+    """Numeric tick labels of every axis (colour bars included) in ``lang``'s number style:
+    ``0,5`` and ``1.000`` in Indonesian. Category and hand-set labels are left alone. Returns ``fig``."""
+    if lang != "id":
+        return fig
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            f = axis.get_major_formatter()
+            if isinstance(f, (ScalarFormatter, LogFormatter)):
+                axis.set_major_formatter(_IndonesianTicks(f))
+            g = axis.get_minor_formatter()
+            if isinstance(g, LogFormatter):
+                axis.set_minor_formatter(_IndonesianTicks(g))
+    return fig
+
+
+def localised(func):
+    """Decorator for ``plot_*(…, lang=…) -> Figure``: applies :func:`localise` with the call's ``lang``."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return localise(func(*args, **kwargs), kwargs.get("lang", "id"))
+
+    return wrapper
 
 
 def _figure_png(fig: Figure) -> bytes:

@@ -18,9 +18,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from kaltara_study.report.figures import DIVERGING_CMAP, PALETTE, new_figure
+from kaltara_study.report.figures import (
+    DIVERGING_CMAP,
+    NO_DATA_COLOR,
+    PALETTE,
+    idm_status_colors,
+    localised,
+    new_figure,
+)
 from kaltara_study.data.idm import STATUS_ORDER
-from kaltara_study.report.labels import label
+from kaltara_study.report.labels import idm_status_label, label
 
 __all__ = ["plot_correlation_heatmap", "plot_framework", "plot_index_by_kabupaten",
            "plot_index_vs_idm", "plot_rank_caterpillar", "plot_sensitivity"]
@@ -30,6 +37,7 @@ def _group_colours(groups: list[str]) -> dict[str, str]:
     return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(dict.fromkeys(groups))}
 
 
+@localised
 def plot_framework(framework: pd.DataFrame, *, lang: str = "id") -> Figure:
     """Horizontal bars of each indicator's effective (nominal) weight in the index, coloured by
     group; hatched bars are negative-direction indicators, pale bars were not used (dropped).
@@ -56,6 +64,7 @@ def plot_framework(framework: pd.DataFrame, *, lang: str = "id") -> Figure:
     return fig
 
 
+@localised
 def plot_index_by_kabupaten(scores: pd.DataFrame, *, lang: str = "id",
                             by: str = "nama_kabkota") -> Figure:
     """Box plot of the index per kabupaten/kota with every cooperative as a jittered point
@@ -68,7 +77,7 @@ def plot_index_by_kabupaten(scores: pd.DataFrame, *, lang: str = "id",
     rng = np.random.default_rng(0)
     for i, d in enumerate(data, start=1):
         ax.scatter(d, i + rng.uniform(-0.18, 0.18, d.size), s=8, alpha=0.5, color=PALETTE[0])
-    ax.set_yticks(range(1, len(groups) + 1), [f"{g} (n={len(d)})" for g, d in
+    ax.set_yticks(range(1, len(groups) + 1), [f"{g} (n = {len(d)})" for g, d in
                                               zip(groups, data, strict=True)])
     ax.set_xlabel(label("ix_index", lang=lang))
     ax.set_ylabel(label("kabupaten", lang=lang))
@@ -76,6 +85,7 @@ def plot_index_by_kabupaten(scores: pd.DataFrame, *, lang: str = "id",
     return fig
 
 
+@localised
 def plot_rank_caterpillar(scores: pd.DataFrame, *, lang: str = "id", top: int | None = None
                           ) -> Figure:
     """Cooperatives sorted by nominal rank: the median Monte-Carlo rank as a dot and the 5–95 %
@@ -101,6 +111,7 @@ def plot_rank_caterpillar(scores: pd.DataFrame, *, lang: str = "id", top: int | 
     return fig
 
 
+@localised
 def plot_correlation_heatmap(corr: pd.DataFrame, *, framework: pd.DataFrame | None = None,
                              lang: str = "id") -> Figure:
     """Heatmap of the indicator correlation matrix (``diagnostics["correlation_matrix"]``), with
@@ -132,6 +143,7 @@ def plot_correlation_heatmap(corr: pd.DataFrame, *, framework: pd.DataFrame | No
     return fig
 
 
+@localised
 def plot_index_vs_idm(scores: pd.DataFrame, *, lang: str = "id", status: str = "idm_status"
                       ) -> Figure:
     """Index distribution per official IDM status (ordered Sangat Tertinggal → Mandiri), plus a
@@ -141,7 +153,7 @@ def plot_index_vs_idm(scores: pd.DataFrame, *, lang: str = "id", status: str = "
         pd.Series(pd.NA, index=s.index, dtype="string")
     cats = [c for c in STATUS_ORDER if (st == c).any()]
     data = [s.loc[st == c, "index"].to_numpy() for c in cats]
-    names = [c.title() for c in cats]
+    names = [idm_status_label(c, lang=lang) for c in cats]
     if st.isna().any():
         data.append(s.loc[st.isna(), "index"].to_numpy())
         names.append(label("ix_idm_missing", lang=lang))
@@ -149,9 +161,11 @@ def plot_index_vs_idm(scores: pd.DataFrame, *, lang: str = "id", status: str = "
     if data:
         ax.boxplot(data, showfliers=False, widths=0.6)
         rng = np.random.default_rng(0)
-        for i, d in enumerate(data, start=1):
-            ax.scatter(i + rng.uniform(-0.18, 0.18, d.size), d, s=8, alpha=0.5, color=PALETTE[0])
-        ax.set_xticks(range(1, len(data) + 1), [f"{n}\n(n={len(d)})" for n, d in
+        colours = [idm_status_colors()[c] for c in cats] + ([NO_DATA_COLOR] if len(data) > len(cats) else [])
+        for i, (d, col) in enumerate(zip(data, colours, strict=True), start=1):
+            ax.scatter(i + rng.uniform(-0.18, 0.18, d.size), d, s=10, alpha=0.8, color=col, edgecolor="0.4",
+                       linewidth=0.2)
+        ax.set_xticks(range(1, len(data) + 1), [f"{n}\n(n = {len(d)})" for n, d in
                                                 zip(names, data, strict=True)])
     ax.set_xlabel(label("ix_idm_status", lang=lang))
     ax.set_ylabel(label("ix_index", lang=lang))
@@ -164,6 +178,7 @@ _FACTOR_KEYS = {"normalisation": "ix_factor_normalisation", "aggregation": "ix_f
                 "weights + interactions": "ix_factor_weights"}
 
 
+@localised
 def plot_sensitivity(sensitivity: pd.DataFrame, *, lang: str = "id") -> Figure:
     """Two panels per method choice: first-order share of rank variance and the one-at-a-time
     mean |rank shift| (``IndexResult.sensitivity``)."""

@@ -1,16 +1,21 @@
-"""Maps: kabupaten and village choropleths of segment, index and readiness.
+"""Maps: choropleths of precomputed values (segment, index, readiness, IDM status) on the real
+boundaries, with kabupaten outlines and names, a scale bar and a north arrow.
 
-With ``boundaries`` (a GeoDataFrame with a ``kode`` column holding Kemendagri codes — ``65.01``
-for kabupaten, ``65.01.01.2001`` for villages; read them with
-:func:`kaltara_study.data.pipeline.load_boundaries`) the functions draw real choropleths; villages
-without a cooperative are grey ("no data").
+The functions draw and compute nothing: ``values`` comes from
+:func:`kaltara_study.explore.map_values` (one value per village or kabupaten) or
+:func:`kaltara_study.explore.share_map_values` (the readiness stage's share per kabupaten), with
+columns ``kode, value`` and optionally ``name, kode_kabkota, nama_kabkota, n``. ``boundaries`` is a
+GeoDataFrame with ``kode`` (Kemendagri codes, ``65.01`` or ``65.01.01.2001``) and ``geometry``
+(EPSG:4326), e.g. :func:`kaltara_study.data.pipeline.load_boundaries` or
+``read_boundaries(".../kaltara_boundaries_desa_kelurahan.geojson", "desa")``; units without a value
+are grey. ``kabupaten`` (the kabupaten boundaries, with ``kode`` and ``nama``) adds outlines and
+names; without it village boundaries are dissolved by their kabupaten code.
 
-The synthetic data has no real boundaries, so with ``boundaries=None`` a **schematic** is drawn
-instead and says so on the figure: one block per kabupaten, each village a square cell ordered by
-code (village level), or one tile per kabupaten (kabupaten level). It shows composition, not
-geography.
+Colour scales have meaningful bounds (the index 0–100, shares 0–1, IDM 0–1), never the data's
+min/max. Without boundaries (synthetic codes match no real polygon) a labelled **schematic** is drawn
+instead: it shows composition, not geography, and says so.
 
->>> fig = plot_segment_map(table, boundaries=read_boundaries("desa"), level="desa")  # doctest: +SKIP
+>>> fig = plot_index_map(explore.map_values(table, "index"), boundaries=desa, kabupaten=kab)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -20,216 +25,296 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
+from matplotlib import colormaps, patheffects
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import Normalize, to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from kaltara_study.report.figures import PALETTE, SEQUENTIAL_CMAP, new_figure
-from kaltara_study.report.labels import label
+from kaltara_study.report.figures import (
+    localised,
+    IDM_STATUS_ORDER,
+    NO_DATA_COLOR,
+    PALETTE,
+    SEQUENTIAL_CMAP,
+    VERDICT_COLORS,
+    VERDICT_ORDER,
+    idm_status_colors,
+    new_figure,
+)
+from kaltara_study.report.format import formatter
+from kaltara_study.report.labels import idm_status_label, label, partner_label, verdict_label
 
-__all__ = ["NO_DATA_COLOR", "map_values", "plot_index_map", "plot_map", "plot_readiness_map", "plot_segment_map"]
+__all__ = ["NO_DATA_COLOR", "plot_idm_status_map", "plot_index_map", "plot_map", "plot_readiness_map",
+           "plot_readiness_share_map", "plot_segment_map", "scale_bar_km"]
 
-NO_DATA_COLOR = "#E6E6E6"
-_LEVEL_KEY = {"desa": "kode_desa", "kabkota": "kode_kabkota"}
-
-
-def map_values(table: pd.DataFrame, column: str, *, level: str = "desa", how: str = "auto",
-               category: str | None = None) -> pd.DataFrame:
-    """Values to map, keyed by region code: columns ``kode``, ``value`` (and ``name``).
-
-    ``level="desa"``: one value per village (a village with two cooperatives takes the first by
-    ``coop_id``; the choropleth cannot show both). ``level="kabkota"``: aggregated with ``how``:
-    ``"mean"`` (numeric), ``"mode"`` (most frequent category, ties by sort order), ``"share"``
-    (share of rows equal to ``category``); ``"auto"`` = mean for numbers, mode otherwise.
-    """
-    if level not in _LEVEL_KEY:
-        raise ValueError(f"level must be 'desa' or 'kabkota', got {level!r}")
-    key = _LEVEL_KEY[level]
-    name = "nama_desa" if level == "desa" else "nama_kabkota"
-    cols = ["coop_id", key, column] + ([name] if name in table.columns and name != column else [])
-    d = table[cols].sort_values("coop_id", kind="stable")
-    if level == "desa":
-        out = d.drop_duplicates(key).rename(columns={key: "kode", column: "value", name: "name"})
-        return out.drop(columns="coop_id").sort_values("kode").reset_index(drop=True)
-    numeric = pd.api.types.is_numeric_dtype(d[column]) and not pd.api.types.is_bool_dtype(d[column])
-    if how == "auto":
-        how = "mean" if numeric else "mode"
-    g = d.groupby(key, sort=True)
-    if how == "mean":
-        val = g[column].mean()
-    elif how == "share":
-        if category is None:
-            raise ValueError("how='share' needs category=<the value whose share to map>")
-        val = g[column].agg(lambda s: float((s == category).sum()) / len(s))
-    elif how == "mode":
-        val = g[column].agg(lambda s: sorted(s.dropna().astype(str).value_counts().pipe(
-            lambda vc: vc[vc == vc.max()]).index)[0] if s.notna().any() else pd.NA)
-    else:
-        raise ValueError(f"how must be 'auto', 'mean', 'mode' or 'share', got {how!r}")
-    out = val.rename("value").reset_index().rename(columns={key: "kode"})
-    if name in d.columns:
-        out["name"] = g[name].first().to_numpy()
-    return out
+_HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 
 
-def _colours(values: pd.Series, categorical: bool, order: Sequence | None, colors: Mapping | None,
-             vmin: float | None, vmax: float | None, cmap: str):
-    """Return (list of face colours, legend handles or None, ScalarMappable or None)."""
+def _bounds(values: pd.Series, vmin, vmax) -> tuple[float, float]:
+    if vmin is not None and vmax is not None:
+        return float(vmin), float(vmax)
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    if len(v) and v.min() >= 0 and v.max() <= 1:
+        return 0.0, 1.0
+    if len(v) and v.min() >= 0 and v.max() <= 100:
+        return 0.0, 100.0
+    raise ValueError("give vmin and vmax: a colour scale needs meaningful bounds (e.g. 0–100 for the index), "
+                     "not the data's minimum and maximum")
+
+
+def _colours(values: pd.Series, categorical: bool, order, colors, vmin, vmax, cmap):
+    """Return (face colours, categories present or None, category→colour or None, ScalarMappable or None)."""
     if categorical:
         cats = list(order) if order is not None else sorted(values.dropna().astype(str).unique())
         cmap_ = {c: (colors or {}).get(c, PALETTE[i % len(PALETTE)]) for i, c in enumerate(cats)}
         faces = [cmap_.get(str(v), NO_DATA_COLOR) if pd.notna(v) else NO_DATA_COLOR for v in values]
         present = set(values.dropna().astype(str))
         return faces, [c for c in cats if c in present], cmap_, None
-    v = pd.to_numeric(values, errors="coerce").astype(float)
-    lo = float(np.nanmin(v)) if vmin is None and v.notna().any() else (vmin if vmin is not None else 0.0)
-    hi = float(np.nanmax(v)) if vmax is None and v.notna().any() else (vmax if vmax is not None else 1.0)
-    if hi <= lo:
-        hi = lo + 1.0
+    lo, hi = _bounds(values, vmin, vmax)
     norm = Normalize(lo, hi)
     cm = colormaps[cmap]
+    v = pd.to_numeric(values, errors="coerce").astype(float)
     faces = [to_hex(cm(norm(x))) if np.isfinite(x) else NO_DATA_COLOR for x in v]
     return faces, None, None, ScalarMappable(norm=norm, cmap=cm)
 
 
-def _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, any_missing):
+def _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, any_missing, percent, no_data_label=None):
+    no_data = no_data_label or label("map_no_coop", lang=lang)
     if cats is not None:
         handles = [Patch(color=cmap_[c], label=str((value_labels or {}).get(c, c))) for c in cats]
         if any_missing:
-            handles.append(Patch(color=NO_DATA_COLOR, label=label("map_no_data", lang=lang)))
-        fig.legend(handles=handles, title=legend_title, loc="outside right upper", frameon=False, fontsize=8)
+            handles.append(Patch(color=NO_DATA_COLOR, label=no_data))
+        fig.legend(handles=handles, title=legend_title, loc="outside right upper", frameon=False, fontsize=8,
+                   title_fontsize=9)
     elif sm is not None:
-        fig.colorbar(sm, ax=ax, label=legend_title or "", shrink=0.7)
+        cb = fig.colorbar(sm, ax=ax, label=legend_title or "", shrink=0.7)
+        fmt = formatter(lang)
+        lo, hi = sm.norm.vmin, sm.norm.vmax
+        ticks = np.linspace(lo, hi, 5)
+        cb.set_ticks(ticks, labels=[fmt.percent(t) if percent else fmt.number(t, 0 if hi - lo >= 10 else 2)
+                                    for t in ticks])
+        if any_missing:
+            fig.legend(handles=[Patch(color=NO_DATA_COLOR, label=no_data)],
+                       loc="outside right lower", frameon=False, fontsize=8)
 
 
+def scale_bar_km(width_deg: float, lat_deg: float) -> int:
+    """A round scale-bar length (km) near a fifth of a map ``width_deg`` wide at latitude ``lat_deg``.
+
+    >>> scale_bar_km(3.4, 2.8)
+    50
+    """
+    km = width_deg * 111.32 * math.cos(math.radians(lat_deg)) / 5
+    return int(max((s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if s <= km), default=1))
+
+
+def _decorate(ax, geo_bounds, *, lang):
+    """Scale bar (lower right) and north arrow (upper right) in an EPSG:4326 axis."""
+    x0, y0, x1, y1 = geo_bounds
+    lat = (y0 + y1) / 2
+    km = scale_bar_km(x1 - x0, lat)
+    deg = km / (111.32 * math.cos(math.radians(lat)))
+    bx, by = x1 - deg - 0.04 * (x1 - x0), y0 + 0.04 * (y1 - y0)
+    h = 0.012 * (y1 - y0)
+    ax.add_patch(Rectangle((bx, by), deg / 2, h, facecolor="black", edgecolor="black", lw=0.6, zorder=5))
+    ax.add_patch(Rectangle((bx + deg / 2, by), deg / 2, h, facecolor="white", edgecolor="black", lw=0.6, zorder=5))
+    for xx, t in ((bx, "0"), (bx + deg, label("map_scale_km", lang=lang, km=km))):
+        ax.text(xx, by + 2.2 * h, t, ha="center", va="bottom", fontsize=7, zorder=5, path_effects=_HALO)
+    ax.annotate(label("map_north", lang=lang), xy=(0.965, 0.97), xytext=(0.965, 0.86), xycoords="axes fraction",
+                ha="center", va="center", fontsize=9, fontweight="bold",
+                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.2}, zorder=6)
+
+
+def _short(name: str) -> str:
+    return str(name).replace("Kabupaten ", "Kab. ")
+
+
+@localised
 def plot_map(
-    table: pd.DataFrame,
-    column: str,
+    values: pd.DataFrame,
     *,
     boundaries=None,
-    level: str = "desa",
+    kabupaten=None,
+    level: str | None = None,
     categorical: bool | None = None,
     order: Sequence | None = None,
     colors: Mapping | None = None,
     value_labels: Mapping | None = None,
-    how: str = "auto",
-    category: str | None = None,
     vmin: float | None = None,
     vmax: float | None = None,
     cmap: str = SEQUENTIAL_CMAP,
+    percent: bool = False,
     lang: str = "id",
     title: str | None = None,
     legend_title: str | None = None,
+    no_data_label: str | None = None,
 ) -> Figure:
-    """Choropleth of ``column`` at ``level`` (``"desa"``/``"kabkota"``); schematic without boundaries.
+    """Choropleth of ``values`` (``kode, value``) on ``boundaries``; the schematic without them.
 
-    ``categorical`` defaults to True for non-numeric values; ``order``/``colors``/``value_labels``
-    fix the category order, colours and legend text.
+    ``level`` ("desa"/"kabkota") defaults from the codes. ``categorical`` defaults to True for
+    non-numeric values; ``order``/``colors``/``value_labels`` fix the category order (legend in that
+    order), colours and legend text. Continuous scales run from ``vmin`` to ``vmax`` (default 0–1
+    or 0–100 when the values lie there; otherwise they must be given); ``percent`` labels the
+    colour bar in percent.
     """
-    vals = map_values(table, column, level=level, how=how, category=category)
+    if not {"kode", "value"} <= set(values.columns):
+        raise ValueError("values need 'kode' and 'value' columns (see kaltara_study.explore.map_values)")
+    if level is None:
+        level = "desa" if values["kode"].astype(str).str.count(r"\.").max() >= 3 else "kabkota"
     if categorical is None:
-        categorical = not (pd.api.types.is_numeric_dtype(vals["value"]) and not pd.api.types.is_bool_dtype(vals["value"]))
+        v = values["value"]
+        categorical = not (pd.api.types.is_numeric_dtype(v) and not pd.api.types.is_bool_dtype(v))
+    kw = dict(categorical=categorical, order=order, colors=colors, value_labels=value_labels, vmin=vmin, vmax=vmax,
+              cmap=cmap, lang=lang, title=title, legend_title=legend_title, percent=percent,
+              no_data_label=no_data_label)
     if boundaries is not None:
-        return _plot_geo(vals, boundaries, categorical=categorical, order=order, colors=colors,
-                         value_labels=value_labels, vmin=vmin, vmax=vmax, cmap=cmap, lang=lang,
-                         title=title, legend_title=legend_title)
-    return _plot_schematic(vals, table, level=level, categorical=categorical, order=order, colors=colors,
-                           value_labels=value_labels, vmin=vmin, vmax=vmax, cmap=cmap, lang=lang,
-                           title=title, legend_title=legend_title)
+        return _plot_geo(values, boundaries, kabupaten=kabupaten, level=level, **kw)
+    return _plot_schematic(values, level=level, **kw)
 
 
-def _plot_geo(vals, boundaries, *, categorical, order, colors, value_labels, vmin, vmax, cmap, lang,
-              title, legend_title) -> Figure:
+def _plot_geo(vals, boundaries, *, kabupaten, level, categorical, order, colors, value_labels, vmin, vmax, cmap,
+              lang, title, legend_title, percent, no_data_label) -> Figure:
     if "kode" not in boundaries.columns:
         raise ValueError("boundaries need a 'kode' column with Kemendagri codes (e.g. 65.01.01.2001)")
-    geo = boundaries[["kode", "geometry"]].merge(vals, on="kode", how="left").sort_values("kode")
+    geo = boundaries[["kode", "geometry"]].merge(vals[["kode", "value"]], on="kode", how="left").sort_values("kode")
     faces, cats, cmap_, sm = _colours(geo["value"], categorical, order, colors, vmin, vmax, cmap)
-    fig, ax = new_figure(figsize=(8.0, 6.5))
-    geo = geo.assign(face_=faces)
-    geo.plot(ax=ax, color=geo["face_"].tolist(), edgecolor="white", linewidth=0.2)
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-    _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, geo["value"].isna().any())
+    x0, y0, x1, y1 = (float(b) for b in geo.total_bounds)
+    aspect = (x1 - x0) / max(y1 - y0, 1e-9)
+    fig, ax = new_figure(figsize=(min(9.5, 5.2 * aspect + 2.8), 6.2))
+    geo.plot(ax=ax, color=faces, edgecolor="white", linewidth=0.25)
+    kab = kabupaten
+    if kab is None and level == "desa":
+        kab = boundaries.assign(kode=boundaries["kode"].str[:5]).dissolve(by="kode", as_index=False)
+    if kab is not None:
+        kab.boundary.plot(ax=ax, color="#333333", linewidth=0.8)
+        names = kab["nama"] if "nama" in kab.columns else None
+        if names is None and "name" in vals.columns and level == "kabkota":
+            names = kab["kode"].map(vals.set_index("kode")["name"])
+        if names is not None:
+            for pt, nm in zip(kab.geometry.representative_point(), names, strict=True):
+                if isinstance(nm, str):
+                    ax.text(pt.x, pt.y, _short(nm), ha="center", va="center", fontsize=8, fontweight="bold",
+                            color="#222222", path_effects=_HALO, zorder=4)
+    pad = 0.03 * (x1 - x0)
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(y0 - pad, y1 + pad)
+    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.grid(False)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    _decorate(ax, (x0 - pad, y0 - pad, x1 + pad, y1 + pad), lang=lang)
+    _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, geo["value"].isna().any(), percent,
+            no_data_label)
     if title:
         ax.set_title(title)
     return fig
 
 
-def _plot_schematic(vals, table, *, level, categorical, order, colors, value_labels, vmin, vmax, cmap,
-                    lang, title, legend_title) -> Figure:
+def _plot_schematic(vals, *, level, categorical, order, colors, value_labels, vmin, vmax, cmap, lang, title,
+                    legend_title, percent, no_data_label) -> Figure:
     faces, cats, cmap_, sm = _colours(vals["value"], categorical, order, colors, vmin, vmax, cmap)
     vals = vals.assign(face_=faces)
-    fig, ax = new_figure(figsize=(9.0, 5.0))
+    fmt = formatter(lang)
     rects, fc = [], []
     if level == "desa":
-        kab = table[["kode_desa", "kode_kabkota", "nama_kabkota"]].drop_duplicates("kode_desa")
-        vals = vals.merge(kab, left_on="kode", right_on="kode_desa", how="left")
+        v = vals.assign(kab_=vals["kode_kabkota"] if "kode_kabkota" in vals.columns else vals["kode"].str[:5])
+        blocks = [(kk, g.sort_values("kode")) for kk, g in v.groupby("kab_", sort=True)]
+        # one row of blocks, each about twice as tall as wide, so the canvas is filled
+        ncols = [max(1, math.ceil(math.sqrt(len(g) / 2))) for _, g in blocks]
+        nrows = [math.ceil(len(g) / c) for (_, g), c in zip(blocks, ncols, strict=True)]
+        width, height = sum(ncols) + 2 * (len(blocks) - 1), max(nrows, default=1)
+        fig, ax = new_figure(figsize=(min(11.0, 0.2 * width + 3.5), min(7.5, 0.2 * height + 1.8)))
         x0 = 0.0
-        for kk, g in vals.groupby("kode_kabkota", sort=True):
-            g = g.sort_values("kode")
-            ncol = max(1, math.ceil(math.sqrt(len(g))))
+        for (kk, g), ncol in zip(blocks, ncols, strict=True):
             for i, face in enumerate(g["face_"]):
                 r, c = divmod(i, ncol)
                 rects.append(Rectangle((x0 + c, -r), 0.9, 0.9))
                 fc.append(face)
-            name = str(g["nama_kabkota"].iloc[0]).replace("Kabupaten ", "Kab. ")
-            ax.text(x0 + ncol / 2, 1.3, name, ha="center", va="bottom", fontsize=8)
+            name = g["nama_kabkota"].iloc[0] if "nama_kabkota" in g.columns else kk
+            ax.text(x0 + ncol / 2, 1.3, f"{_short(name)}\n(n = {fmt.integer(len(g))})", ha="center", va="bottom",
+                    fontsize=7.5)
             x0 += ncol + 2
         ax.set_xlim(-1, x0 - 1)
-        nrow = max((math.ceil(len(g) / max(1, math.ceil(math.sqrt(len(g))))) for _, g in vals.groupby("kode_kabkota")), default=1)
-        ax.set_ylim(-nrow - 0.5, 2.5)
+        ax.set_ylim(-height - 0.5, 3.6)
     else:
+        fig, ax = new_figure(figsize=(9.0, 3.4))
         for i, r in enumerate(vals.sort_values("kode").itertuples()):
             rects.append(Rectangle((i * 1.2, 0), 1.0, 1.0))
             fc.append(r.face_)
-            name = str(getattr(r, "name", r.kode)).replace("Kabupaten ", "Kab. ")
-            ax.text(i * 1.2 + 0.5, -0.15, name, ha="center", va="top", fontsize=8)
+            name = _short(getattr(r, "name", r.kode))
+            n = getattr(r, "n", None)
+            ax.text(i * 1.2 + 0.5, -0.12, name + (f"\n(n = {fmt.integer(n)})" if n is not None and pd.notna(n) else ""),
+                    ha="center", va="top", fontsize=8)
             if not categorical and pd.notna(r.value):
                 dark = sm is None or sm.norm(float(r.value)) < 0.6      # viridis: light at the top
-                ax.text(i * 1.2 + 0.5, 0.5, f"{float(r.value):.2f}", ha="center", va="center", fontsize=9,
+                txt = fmt.percent(r.value) if percent else fmt.number(r.value, 1)
+                ax.text(i * 1.2 + 0.5, 0.5, txt, ha="center", va="center", fontsize=9,
                         color="white" if dark else "black")
         ax.set_xlim(-0.2, 1.2 * len(vals))
-        ax.set_ylim(-0.6, 1.2)
+        ax.set_ylim(-0.75, 1.1)
     ax.add_collection(PatchCollection(rects, facecolors=fc, edgecolors="white", linewidths=0.3))
     ax.set_aspect("equal")
     ax.set_axis_off()
-    _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, vals["value"].isna().any())
+    _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, vals["value"].isna().any(), percent,
+            no_data_label)
     ax.set_title((title + "\n" if title else "") + label("map_schematic_note", lang=lang), fontsize=10)
     return fig
 
 
-def plot_segment_map(table: pd.DataFrame, *, boundaries=None, level: str = "desa", column: str = "segment_name",
-                     order: Sequence | None = None, lang: str = "id") -> Figure:
-    """Segment of each village's cooperative (village level) or the most frequent segment (kabupaten)."""
-    return plot_map(table, column, boundaries=boundaries, level=level, categorical=True, order=order,
-                    lang=lang, title=label("map_title_segment", lang=lang), how="mode")
+# ------------------------------------------------------------------------------- study maps
+@localised
+def plot_segment_map(values: pd.DataFrame, *, colors: Mapping[str, str], order: Sequence[str], boundaries=None,
+                     kabupaten=None, lang: str = "id") -> Figure:
+    """Segment of each village's cooperative (or the most frequent segment per kabupaten).
+
+    ``values``: ``map_values(table, "segment_name")``; ``order``: segment names from highest to
+    lowest potential; ``colors``: name → colour, from
+    :func:`kaltara_study.report.figures.segment_colors` (the same colours as every segment figure).
+    """
+    return plot_map(values, boundaries=boundaries, kabupaten=kabupaten, categorical=True, order=order, colors=colors,
+                    lang=lang, title=label("map_title_segment", lang=lang), legend_title=label("rd_segment_axis", lang=lang))
 
 
-def plot_index_map(table: pd.DataFrame, *, boundaries=None, level: str = "desa", column: str = "index",
-                   lang: str = "id") -> Figure:
-    """The composite index per village, or its mean per kabupaten."""
-    return plot_map(table, column, boundaries=boundaries, level=level, categorical=False, how="mean",
-                    lang=lang, title=label("map_title_index", lang=lang),
-                    legend_title=label("map_title_index", lang=lang))
+@localised
+def plot_index_map(values: pd.DataFrame, *, boundaries=None, kabupaten=None, lang: str = "id") -> Figure:
+    """The composite index (0–100 scale, fixed) per village or its mean per kabupaten."""
+    return plot_map(values, boundaries=boundaries, kabupaten=kabupaten, categorical=False, vmin=0, vmax=100,
+                    lang=lang, title=label("map_title_index", lang=lang), legend_title=label("map_title_index", lang=lang))
 
 
-def plot_readiness_map(table: pd.DataFrame, assessment: pd.DataFrame, *, partner: str, boundaries=None,
-                       level: str = "desa", lang: str = "id") -> Figure:
-    """Readiness for ``partner``: the verdict per village, or the share ready per kabupaten."""
-    from kaltara_study.report.figures.readiness import VERDICT_COLORS
-    from kaltara_study.readiness.criteria import VERDICTS, partner_label, verdict_label
+@localised
+def plot_idm_status_map(values: pd.DataFrame, *, boundaries=None, kabupaten=None, lang: str = "id") -> Figure:
+    """Official IDM status per village, sequential colours in the official order (legend Sangat
+    Tertinggal → Mandiri); kelurahan have no IDM and are grey."""
+    v = values.assign(value=values["value"].astype("string").str.upper())
+    return plot_map(v, boundaries=boundaries, kabupaten=kabupaten, categorical=True, order=list(IDM_STATUS_ORDER),
+                    colors=idm_status_colors(), value_labels={s: idm_status_label(s, lang=lang) for s in IDM_STATUS_ORDER},
+                    lang=lang, title=label("idm_status", lang=lang), legend_title=label("idm_status", lang=lang),
+                    no_data_label=label("map_no_idm", lang=lang))
 
-    a = assessment.loc[assessment.partner == partner, ["coop_id", "verdict"]]
-    t = table.drop(columns=[c for c in ("verdict",) if c in table.columns]).assign(
-        coop_id=lambda d: d.coop_id.astype(str)).merge(a, on="coop_id", how="left")
+
+@localised
+def plot_readiness_map(values: pd.DataFrame, *, partner: str, boundaries=None, kabupaten=None,
+                       lang: str = "id") -> Figure:
+    """The readiness verdict (codes) of each village's cooperative for ``partner``, in the verdict
+    colours; ``values`` = ``map_values(assessment-joined table, "verdict")`` for that partner."""
     title = f"{label('map_title_readiness', lang=lang)}: {partner_label(partner, lang=lang)}"
-    if level == "kabkota":
-        return plot_map(t, "verdict", boundaries=boundaries, level=level, categorical=False, how="share",
-                        category="ready", vmin=0, vmax=1, lang=lang, title=title,
-                        legend_title=f"{label('rd_share', lang=lang)} {verdict_label('ready', lang=lang)}")
-    return plot_map(t, "verdict", boundaries=boundaries, level=level, categorical=True, order=list(VERDICTS),
-                    colors=VERDICT_COLORS, value_labels={v: verdict_label(v, lang=lang) for v in VERDICTS},
-                    lang=lang, title=title)
+    return plot_map(values, boundaries=boundaries, kabupaten=kabupaten, categorical=True, order=list(VERDICT_ORDER),
+                    colors=VERDICT_COLORS, value_labels={v: verdict_label(v, lang=lang) for v in VERDICT_ORDER},
+                    lang=lang, title=title, legend_title=label("rd_verdict", lang=lang))
+
+
+@localised
+def plot_readiness_share_map(values: pd.DataFrame, *, partner: str, boundaries=None, kabupaten=None,
+                             lang: str = "id") -> Figure:
+    """Share of cooperatives ready for ``partner`` per kabupaten (0–100 %, fixed scale); ``values``
+    from :func:`kaltara_study.explore.share_map_values`."""
+    title = f"{label('map_title_readiness', lang=lang)}: {partner_label(partner, lang=lang)}"
+    return plot_map(values, boundaries=boundaries, kabupaten=kabupaten, categorical=False, vmin=0, vmax=1,
+                    percent=True, lang=lang, title=title, legend_title=label("rd_share_ready", lang=lang))

@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from kaltara_study.report.figures import PALETTE, new_figure
+from kaltara_study.report.figures import PALETTE, new_figure, localised
 from kaltara_study.report.labels import label
 
 __all__ = ["plot_odds_ratios"]
 
 
+@localised
 def plot_odds_ratios(or_table: pd.DataFrame, *, lang: str = "id", title: str | None = None) -> Figure:
     """Forest plot of odds ratios with 95 % CIs on a log axis, one panel per outcome level.
 
@@ -27,7 +28,7 @@ def plot_odds_ratios(or_table: pd.DataFrame, *, lang: str = "id", title: str | N
                            ncols=max(len(levels), 1), sharey=True, squeeze=False)
     axes = axes[0]
     if not levels:
-        axes[0].text(0.5, 0.5, "model tidak diestimasi" if lang == "id" else "model not estimated",
+        axes[0].text(0.5, 0.5, label("model_not_estimated", lang=lang),
                      ha="center", va="center", transform=axes[0].transAxes)
         axes[0].set_axis_off()
         return fig

@@ -15,17 +15,22 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from kaltara_study.report.figures import DIVERGING_CMAP, PALETTE, new_figure
-from kaltara_study.report.labels import label
+from kaltara_study.report.figures import DIVERGING_CMAP, PALETTE, localised, new_figure, segment_colors
+from kaltara_study.report.format import formatter
+from kaltara_study.report.labels import algorithm_label, label
 
 __all__ = ["plot_k_selection", "plot_silhouette", "plot_biplot", "plot_stability",
            "plot_profiles_heatmap", "plot_segment_by_kabupaten"]
 
 
-def _seg_colour(s: int) -> str:
-    return PALETTE[(int(s) - 1) % len(PALETTE)]
+def _seg_colours(segments) -> dict[int, str]:
+    """The fixed segment colours (:func:`kaltara_study.report.figures.segment_colors`) for the
+    segments present (k = the largest segment number)."""
+    k = int(max(segments)) if len(segments) else 1
+    return segment_colors(k)
 
 
+@localised
 def plot_k_selection(k_selection: pd.DataFrame, gap: pd.DataFrame | None = None, *,
                      k: int | None = None, lang: str = "id") -> Figure:
     """Six panels over k: silhouette, Calinski–Harabasz, Davies–Bouldin, Dunn, WSS and the gap
@@ -36,7 +41,8 @@ def plot_k_selection(k_selection: pd.DataFrame, gap: pd.DataFrame | None = None,
     axes = axes.ravel()
     for ax, (col, key) in zip(axes, panels):
         for i, (alg, t) in enumerate(k_selection.groupby("algorithm", sort=False)):
-            _ = ax.plot(t["k"], t[col], marker="o", ms=3, color=PALETTE[i % len(PALETTE)], label=alg)
+            _ = ax.plot(t["k"], t[col], marker="o", ms=3, color=PALETTE[i % len(PALETTE)],
+                        label=algorithm_label(alg, lang=lang))
         ax.set_title(label(key, lang=lang), fontsize=10)
         ax.set_xlabel(label("seg_k", lang=lang))
         if k is not None:
@@ -58,14 +64,16 @@ def plot_k_selection(k_selection: pd.DataFrame, gap: pd.DataFrame | None = None,
     return fig
 
 
+@localised
 def plot_silhouette(silhouette: pd.DataFrame, *, names: dict[int, str] | None = None,
                     lang: str = "id") -> Figure:
     """Classic silhouette plot: per segment, widths sorted, the mean as a dashed line."""
     fig, ax = new_figure(figsize=(7, 5))
     y0 = 0
+    cols = _seg_colours(silhouette["segment"].unique())
     for s, t in silhouette.groupby("segment", sort=True):
         v = np.sort(t["silhouette"].to_numpy())
-        _ = ax.fill_betweenx(np.arange(y0, y0 + len(v)), 0, v, color=_seg_colour(s), alpha=0.8,
+        _ = ax.fill_betweenx(np.arange(y0, y0 + len(v)), 0, v, color=cols[int(s)], alpha=0.9,
                              label=(names or {}).get(s, str(s)))
         y0 += len(v) + 5
     ax.axvline(float(silhouette["silhouette"].mean()), color="black", ls="--", lw=1)
@@ -77,36 +85,44 @@ def plot_silhouette(silhouette: pd.DataFrame, *, names: dict[int, str] | None = 
     return fig
 
 
+@localised
 def plot_biplot(pca: dict[str, pd.DataFrame], *, names: dict[int, str] | None = None,
                 lang: str = "id", n_arrows: int = 8) -> Figure:
     """Cooperatives on PC1/PC2 coloured by segment, with the loadings of the strongest features."""
     sc, load = pca["scores"], pca["loadings"]
     var = pca["variance"]["share"]
     fig, ax = new_figure(figsize=(7.5, 6))
+    cols = _seg_colours(sc["segment"].unique())
     for s, t in sc.groupby("segment", sort=True):
-        _ = ax.scatter(t["PC1"], t["PC2"], s=10, alpha=0.7, color=_seg_colour(s),
+        _ = ax.scatter(t["PC1"], t["PC2"], s=10, alpha=0.8, color=cols[int(s)],
                        label=(names or {}).get(s, str(s)))
     scale = 0.8 * float(np.abs(sc[["PC1", "PC2"]]).max().max()) / max(float(np.abs(load).max().max()), 1e-9)
     strength = (load ** 2).sum(axis=1).sort_values(ascending=False).index[:n_arrows]
     for f in strength:
         x, y = load.loc[f, "PC1"] * scale, load.loc[f, "PC2"] * scale
         _ = ax.annotate("", xy=(x, y), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": "grey"})
-        _ = ax.text(x * 1.05, y * 1.05, str(f), fontsize=7, color="dimgrey")
-    ax.set_xlabel(f"PC1 ({var.iloc[0]:.0%})")
-    ax.set_ylabel(f"PC2 ({var.iloc[1]:.0%})" if len(var) > 1 else "PC2")
+        _ = ax.text(x * 1.05, y * 1.05, label(str(f), lang=lang), fontsize=7, color="dimgrey")
+    fmt = formatter(lang)
+    pc = label("seg_pc", lang=lang)
+    ax.set_xlabel(f"{pc} 1 ({fmt.percent(var.iloc[0])})")
+    ax.set_ylabel(f"{pc} 2 ({fmt.percent(var.iloc[1])})" if len(var) > 1 else f"{pc} 2")
     ax.set_title(label("seg_biplot_title", lang=lang))
     ax.legend(fontsize=8)
     return fig
 
 
+@localised
 def plot_stability(stability: pd.DataFrame, *, lang: str = "id") -> Figure:
     """Mean bootstrap Jaccard per segment with Hennig's thresholds (0.5, 0.6, 0.75, 0.85)."""
     fig, ax = new_figure(figsize=(7, 3.5))
     y = np.arange(len(stability))
-    _ = ax.barh(y, stability["mean_jaccard"], color=[_seg_colour(s) for s in stability["segment"]])
+    cols = _seg_colours(stability["segment"].unique())
+    _ = ax.barh(y, stability["mean_jaccard"], color=[cols[int(s)] for s in stability["segment"]])
     for x in (0.5, 0.6, 0.75, 0.85):
         ax.axvline(x, color="grey", ls=":", lw=1)
-    ax.set_yticks(y, stability["segment_name"])
+    sizes = stability["size"] if "size" in stability.columns else None
+    ax.set_yticks(y, [f"{nm} (n = {int(n)})" if sizes is not None else str(nm)
+                      for nm, n in zip(stability["segment_name"], sizes if sizes is not None else y, strict=True)])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel(label("seg_jaccard", lang=lang))
@@ -114,6 +130,7 @@ def plot_stability(stability: pd.DataFrame, *, lang: str = "id") -> Figure:
     return fig
 
 
+@localised
 def plot_profiles_heatmap(profiles: pd.DataFrame, *, lang: str = "id") -> Figure:
     """Segments (rows) × variables (columns): median z-score, annotated, diverging colours."""
     M = profiles.pivot_table(index="segment", columns="variable", values="z_median", sort=False)
@@ -126,16 +143,18 @@ def plot_profiles_heatmap(profiles: pd.DataFrame, *, lang: str = "id") -> Figure
         for j in range(M.shape[1]):
             v = M.iat[i, j]
             if np.isfinite(v):
-                _ = ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7)
-    ax.set_xticks(range(M.shape[1]), M.columns, rotation=60, ha="right", fontsize=8)
+                _ = ax.text(j, i, formatter(lang).number(v, 1), ha="center", va="center", fontsize=7,
+                            color="white" if abs(v) > 0.6 * lim else "black")
+    ax.set_xticks(range(M.shape[1]), [label(str(c), lang=lang) for c in M.columns], rotation=60, ha="right", fontsize=8)
     ylab = names["segment_name"].reindex(M.index) if "segment_name" in names else M.index
     ax.set_yticks(range(M.shape[0]), ylab)
     ax.grid(False)
-    fig.colorbar(im, ax=ax, shrink=0.8)
+    fig.colorbar(im, ax=ax, shrink=0.8, label=label("seg_z_median", lang=lang))
     ax.set_title(label("seg_profile_title", lang=lang))
     return fig
 
 
+@localised
 def plot_segment_by_kabupaten(composition: pd.DataFrame, *, by: str = "nama_kabkota",
                               lang: str = "id") -> Figure:
     """Stacked bars: for each kabupaten/kota, the share of its cooperatives in each segment."""
@@ -144,12 +163,16 @@ def plot_segment_by_kabupaten(composition: pd.DataFrame, *, by: str = "nama_kabk
     names = composition.drop_duplicates("segment").set_index("segment").get("segment_name")
     fig, ax = new_figure(figsize=(8, 0.45 * len(share) + 1.8))
     left = np.zeros(len(share))
+    cols = _seg_colours(list(share.columns))
     for s in share.columns:
-        _ = ax.barh(range(len(share)), share[s], left=left, color=_seg_colour(s),
+        _ = ax.barh(range(len(share)), share[s], left=left, color=cols[int(s)],
                     label=names.get(s, str(s)) if names is not None else str(s))
         left += share[s].to_numpy()
-    ax.set_yticks(range(len(share)), share.index)
+    n = t.sum(axis=1)
+    ax.set_yticks(range(len(share)), [f"{str(g).replace('Kabupaten ', 'Kab. ')} (n = {int(n[g])})" for g in share.index])
     ax.set_xlim(0, 1)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1], [formatter(lang).percent(x) for x in (0, 0.25, 0.5, 0.75, 1)])
+    ax.invert_yaxis()
     ax.set_xlabel(label("seg_share", lang=lang))
     ax.set_title(label("seg_kabupaten_title", lang=lang))
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
