@@ -144,7 +144,7 @@ def test_manifest_and_index(tmp_path, root):
     )
 
     index = (tmp_path / "rep" / "index.html").read_text()
-    assert "SYNTHETIC" in index
+    assert "SINTETIS" in index
     hrefs = re.findall(r'href="([^"]+)"', index)
     assert "notebooks/00_overview.html" in hrefs
     for h in hrefs:

@@ -46,7 +46,7 @@ def load_configs(folder: Path | str, *, source: str) -> StudyConfigs:
     return StudyConfigs(
         index=index_method.parse_config(read_toml(files["index"]), source=files["index"].name),
         segmentation=segmentation_method.parse_config(read_toml(files["segmentation"])),
-        readiness=readiness_method.parse_config(read_toml(files["readiness"]),
-                                                source=files["readiness"].name),
+        readiness=readiness_method.ReadinessConfig.from_dict(read_toml(files["readiness"]),
+                                                             origin=files["readiness"].name),
         files=files,
     )

@@ -26,7 +26,6 @@ the committed notebook is left untouched.
 from __future__ import annotations
 
 import functools
-import html
 import json
 import platform
 import subprocess
@@ -41,11 +40,14 @@ import nbformat
 import pandas as pd
 
 from kaltara_study import stages
+from kaltara_study.report import landing
 from kaltara_study.study import Study, load_study, paths
 from kaltara_study.errors import KaltaraError
 from kaltara_study.data.write import sha256_file
 
 KERNEL_NAME = "kaltara-study"
+#: the notebook rendered without code as the report (``laporan.html``)
+REPORT_NOTEBOOK = "08_"
 PARAMETER_NAMES = ("source", "output_dir", "lang", "seed")
 #: Packages whose exact versions go into the manifest.
 MANIFEST_PACKAGES = (
@@ -245,51 +247,34 @@ def write_manifest(
     return dest
 
 
-def write_index(out: Path, *, synthetic: bool, notebooks: list[Path]) -> Path:
-    """``<out>/index.html``: links to the rendered notebooks, figures, tables and the manifest."""
-    def links(items: list[Path], *, thumb: bool = False) -> str:
-        rows = []
-        for p in items:
-            r = p.relative_to(out).as_posix()
-            if thumb:
-                pdf = p.with_suffix(".pdf").relative_to(out).as_posix()
-                rows.append(
-                    f'<li><a href="{html.escape(r)}"><img src="{html.escape(r)}" alt="{html.escape(p.stem)}" '
-                    f'width="240"></a><br>{html.escape(p.stem)} (<a href="{html.escape(pdf)}">PDF</a>)</li>'
-                )
-            else:
-                rows.append(f'<li><a href="{html.escape(r)}">{html.escape(p.name)}</a></li>')
-        return "\n".join(rows) or "<li>(none)</li>"
+def render_report(nb_path: Path, dest: Path, *, lang: str) -> Path:
+    """Render the report notebook without its code cells (``--no-input``), with A4 print CSS and a
+    table of contents: ``<out>/laporan.html``, the page a reader at the office opens."""
+    from nbconvert import HTMLExporter
 
-    figures = sorted((out / "figures").glob("*.png"))
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_filename(str(nb_path))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(landing.dress_report(body, lang=lang), encoding="utf-8")
+    return dest
+
+
+def write_index(out: Path, *, synthetic: bool, notebooks: list[Path], lang: str = "id",
+                report: Path | None = None) -> Path:
+    """``<out>/index.html``: the landing page — start here (the report), the workbook, each notebook
+    with its title and one line, figures grouped by notebook, tables, the manifest."""
+    figures = sorted(p.stem for p in (out / "figures").glob("*.png"))
     tables = sorted(p for p in _files_under(out / "tables") if p.suffix in {".csv", ".xlsx"})
-    banner = (
-        '<p class="synthetic">SYNTHETIC DATA — every figure and table here is built from the '
-        "package's deterministic synthetic dataset. These are not study findings.</p>"
-        if synthetic else '<p>Built from the real data source named in MANIFEST.json.</p>'
-    )
-    page = f"""<!DOCTYPE html>
-<html lang="id"><head><meta charset="utf-8"><title>kaltara-study — report</title>
-<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}}
-.synthetic{{background:#fde0cf;border:2px solid #D55E00;padding:.6em;font-weight:bold}}
-ul.figs{{display:flex;flex-wrap:wrap;gap:1em;list-style:none;padding:0}}
-ul.figs li{{width:250px;font-size:.85em}}</style></head><body>
-<h1>kaltara-study: Kopdes Merah Putih, Kalimantan Utara</h1>
-{banner}
-<h2>Notebooks</h2><ul>
-{links(notebooks)}
-</ul>
-<h2>Figures</h2><ul class="figs">
-{links(figures, thumb=True)}
-</ul>
-<h2>Tables</h2><ul>
-{links(tables)}
-</ul>
-<h2>Provenance</h2><ul><li><a href="MANIFEST.json">MANIFEST.json</a> (sha256 of inputs and outputs, versions, parameters)</li></ul>
-</body></html>
-"""
+    workbooks = [p for p in tables if p.suffix == ".xlsx"]
+    entries = landing.build_entries(
+        notebooks=[p.stem for p in notebooks], figures=figures,
+        tables=[p.relative_to(out).as_posix() for p in tables if p.suffix == ".csv"],
+        report=report.relative_to(out).as_posix() if report else None,
+        workbook=workbooks[0].relative_to(out).as_posix() if workbooks else None, lang=lang)
+    entries.append(landing.Entry("MANIFEST.json", "MANIFEST.json", kind="provenance"))
     dest = out / "index.html"
-    dest.write_text(page, encoding="utf-8")
+    dest.write_text(landing.landing_page(entries, synthetic=synthetic, lang=lang), encoding="utf-8")
     return dest
 
 
@@ -346,7 +331,10 @@ def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KER
     executed_paths = [d for _, _, d, _ in done]
     html_paths = [h for _, _, _, h in done]
 
-    index = write_index(out, synthetic=study.is_synthetic, notebooks=html_paths)
+    report_nb = next((d for d in executed_paths if d.name.startswith(REPORT_NOTEBOOK)), None)
+    report_page = render_report(report_nb, out / "laporan.html", lang=study.lang) if report_nb else None
+    index = write_index(out, synthetic=study.is_synthetic, notebooks=html_paths, lang=study.lang,
+                        report=report_page)
     inputs = [f for d in study.raw_dirs for f in _files_under(d)]
     inputs += _files_under(p.config)
     outputs = sorted(set(_files_under(out) + executed_paths + processed_outputs) - {out / "MANIFEST.json"})
