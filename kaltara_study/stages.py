@@ -34,8 +34,8 @@ import pandas as pd
 
 from kaltara_study.data.pipeline import load_analysis_table
 from kaltara_study.data.write import sha256_file
+from kaltara_study.errors import DataError
 from kaltara_study.index.composite import compute_index
-from kaltara_study.readiness.criteria import study_table as join_study_table
 from kaltara_study.segmentation.segment import segment
 from kaltara_study.study import Study
 
@@ -215,9 +215,39 @@ def segmentation(study: Study):
     return _cached(study, "segmentation")
 
 
+def join_results(table: pd.DataFrame, *, index_scores: pd.DataFrame | None = None,
+                 segments: pd.DataFrame | None = None,
+                 index_columns: tuple[str, ...] = ("index", "rank", "rank_p05", "rank_p95"),
+                 segment_columns: tuple[str, ...] = ("segment", "segment_name", "confidence")) -> pd.DataFrame:
+    """The analysis table with the index and segment columns attached (one row per cooperative).
+
+    Only the named columns are taken (existing ones in ``table`` are replaced); pieces that are
+    missing become NA columns, so downstream code sees the same columns on every source. Sorted by
+    ``coop_id``; the inputs are not modified.
+
+    >>> t = pd.DataFrame({"coop_id": ["b", "a"]})
+    >>> join_results(t, index_scores=pd.DataFrame({"coop_id": ["a", "b"], "index": [1.0, 2.0]}))["index"].tolist()
+    [1.0, 2.0]
+    """
+    out = table.copy()
+    out["coop_id"] = out["coop_id"].astype(str)
+    for extra, cols in ((index_scores, index_columns), (segments, segment_columns)):
+        present = [c for c in cols if extra is not None and c in extra.columns]
+        out = out.drop(columns=[c for c in cols if c in out.columns])
+        if present:
+            e = extra[["coop_id", *present]].assign(coop_id=lambda d: d.coop_id.astype(str))
+            if e.coop_id.duplicated().any():
+                raise DataError("index/segment table has duplicate coop_id rows; pass one row per cooperative")
+            out = out.merge(e, on="coop_id", how="left", validate="one_to_one")
+        for c in cols:
+            if c not in out.columns:
+                out[c] = np.nan
+    return out.sort_values("coop_id", kind="stable").reset_index(drop=True)
+
+
 def study_table(study: Study) -> pd.DataFrame:
     """One row per cooperative: the analysis table + index, rank interval, segment and confidence."""
-    return join_study_table(
+    return join_results(
         analysis_data(study).table,
         index_scores=potential_index(study).scores,
         segments=segmentation(study).labels,
