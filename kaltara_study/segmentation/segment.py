@@ -188,11 +188,11 @@ def prepare(table: pd.DataFrame, config: SegmentationConfig, *,
     if config.dequantise:
         for c in cols:
             v = np.unique(X[c].to_numpy())
-            if c in binarised or v.size > 12 or v.size < 3:
-                continue
-            if not np.allclose(v, np.round(v)):
+            if c in binarised or v.size > 25 or v.size < 3:
                 continue
             step = float(np.min(np.diff(v)))
+            if not np.allclose((v - v[0]) / step, np.round((v - v[0]) / step), atol=1e-6):
+                continue   # not on a grid: a continuous feature
             X[c] = X[c] + rng.uniform(-step / 2, step / 2, len(X))
             log.append(f"dequantised discrete feature {c} ({v.size} values, step {step:g})")
     Z = scale(X, ddof=config.ddof) if config.scaling == "zscore" else X.copy()
