@@ -485,12 +485,13 @@ def rank_desc(values: np.ndarray, *, axis: int = -1) -> np.ndarray:
 def indicator_frame(table: pd.DataFrame, config: IndexConfig) -> pd.DataFrame:
     """The raw indicator values as floats (booleans → 0/1, pandas NA → NaN), one column per
     indicator name, in config order; the input is not changed."""
-    missing = [i.column for i in config.indicators if i.column not in table.columns]
-    if missing:
-        raise ConfigError(f"the table lacks the indicator columns {missing}; use the processed "
-                          "analysis table (kaltara_study.data.pipeline.load_analysis_table)")
     out = {}
     for ind in config.indicators:
+        if ind.column not in table.columns:
+            # a column this source does not have (e.g. IDM indicators before issue 8 adds them):
+            # all NA, so selection drops it with the reason "all NA" in the log
+            out[ind.name] = np.full(len(table), np.nan)
+            continue
         s = table[ind.column]
         if pd.api.types.is_bool_dtype(s):
             s = s.astype("Float64")
