@@ -58,7 +58,7 @@ class SegmentationConfig:
     boot_gmm_n_init: int = 1
     boot_max_n: int = 3000
     jaccard_gate: float = 0.75
-    max_gate_evals: int = 6
+    max_gate_evals: int = 16
     name_z: float = 0.5
     name_n: int = 2
     tiers: tuple[float, ...] = (100 / 3, 200 / 3)

@@ -188,10 +188,10 @@ def prepare(table: pd.DataFrame, config: SegmentationConfig, *,
     if config.dequantise:
         for c in cols:
             v = np.unique(X[c].to_numpy())
-            if c in binarised or v.size > 25 or v.size < 3:
+            if c in binarised or v.size > 200 or v.size < 3:
                 continue
             step = float(np.min(np.diff(v)))
-            if not np.allclose((v - v[0]) / step, np.round((v - v[0]) / step), atol=1e-6):
+            if not np.allclose((v - v[0]) / step, np.round((v - v[0]) / step), atol=0.02):
                 continue   # not on a grid: a continuous feature
             X[c] = X[c] + rng.uniform(-step / 2, step / 2, len(X))
             log.append(f"dequantised discrete feature {c} ({v.size} values, step {step:g})")
