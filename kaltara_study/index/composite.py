@@ -1,10 +1,23 @@
 """Composite economic-potential index, in the manner of the OECD/JRC Handbook (2008) and COINr.
 
-The framework (indicators → groups → index, directions, weights, method defaults) lives in
-``config/indicators.toml`` (``config/indicators_kaltara.toml`` for the real data). Every step is a
-pure function on a DataFrame of indicators (rows = cooperatives, columns = indicator names); the
-:class:`CompositeIndex` estimator chains them with scikit-learn semantics; :func:`compute_index`
-is what notebooks and later stages call.
+The framework (indicators → groups → sub-indices → index, directions, goalposts, targets, weights,
+method defaults) is an :class:`IndexConfig`, built by the data layer from ``config/indicators.toml``
+(``config/indicators_kaltara.toml`` for the real data) with :meth:`IndexConfig.from_dict`; nothing
+here opens a file. Every step is a pure function on a DataFrame of indicators (rows = units,
+columns = indicator names); the :class:`CompositeIndex` estimator (a scikit-learn
+``BaseEstimator``: ``clone``/``get_params`` work, ``NotFittedError`` before ``fit``) chains them;
+:func:`compute_index` is what notebooks and later stages call.
+
+Potential on an absolute scale (issue 11): groups belong to a *sub-index* (``context`` = the
+village's economy, ``capacity`` = the cooperative's own); both are reported separately and
+together. ``normalisation = "goalposts"`` (COINr ``n_goalposts``) puts every indicator on a fixed
+scale ``(x − lower)/(upper − lower)`` truncated to [0, 1] (IDM indicator scores use their own 0–5
+range), so a cut such as ``index >= 50`` means the same whatever the other units score. A declared
+``target`` with ``transform = "peak"`` makes an indicator non-monotone (best at the target).
+Values flagged by cleaning (``outlier_flags``) are set to missing first (:func:`apply_flags`, with
+an audit row per cell). :func:`coherence` (α, correlations per dimension, failing ones named) and
+:func:`direction_check` (each indicator against the rest of its group; targets against the
+observed range) are in ``IndexResult.diagnostics``.
 
 Steps and the conventions followed (differences from COINr are stated):
 
@@ -28,8 +41,11 @@ Steps and the conventions followed (differences from COINr are stated):
    ``minmax`` to ``[a, b]``; ``zscore`` (ddof = 1, as R's ``scale()``); ``rank`` = percentile
    ``100 (r - 1)/(n - 1)`` with average ranks ``r``; ``target`` = ``(x - min)/(target - min)``
    capped at 1, rescaled to ``[a, b]`` (negative direction: ``(max - x)/(max - target)``);
-   ``borda`` = number of units with a strictly worse value (COINr's ``n_borda``). A constant column
-   normalises to the middle of the range (0 for z-scores) so that it does not move any rank.
+   ``borda`` = number of units with a strictly worse value (COINr's ``n_borda``); ``goalposts`` =
+   ``(x − lower)/(upper − lower)`` truncated to [0, 1], rescaled to ``[a, b]`` (negative direction:
+   ``(upper − x)/(upper − lower)``; goalposts of a logged indicator are logged too; on this path no
+   outlier treatment is applied: the truncation is the treatment). A constant column normalises
+   to the middle of the range (0 for z-scores) so that it does not move any rank.
 6. **Weights** (:func:`derive_weights`): ``expert`` (config), ``equal``, ``pca`` or ``fa``. PCA/FA
    weights follow the OECD Handbook (2008, §6.1) with one retained component per group: the
    within-group weight of indicator *i* is its squared loading on the first principal component
@@ -49,9 +65,10 @@ explained per group, mean contribution of each indicator to the index.
 
 Uncertainty (:func:`monte_carlo`): see its docstring.
 
->>> from kaltara_study.index.composite import compute_index                        # doctest: +SKIP
->>> res = compute_index(table, source="synthetic", seed=20251)            # doctest: +SKIP
->>> res.scores[["coop_id", "index", "rank"]].head()                       # doctest: +SKIP
+>>> cfg = IndexConfig.from_dict(mapping, origin="indicators.toml")        # doctest: +SKIP
+>>> res = compute_index(table, cfg, seed=20251, n_rep=500)                # doctest: +SKIP
+>>> res.scores[["coop_id", "context", "capacity", "index", "rank_p05", "rank_p95"]]  # doctest: +SKIP
+>>> res.incoherent_dimensions                                             # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -188,7 +205,7 @@ _UNCERTAINTY_DEFAULTS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class IndexConfig:
-    """A validated indicator framework. Build it with :func:`load_config` or :func:`parse_config`."""
+    """A validated indicator framework. Build it with :meth:`IndexConfig.from_dict` (the data layer reads the TOML)."""
 
     name: str
     groups: tuple[Group, ...]
@@ -928,13 +945,15 @@ class CompositeIndex(BaseEstimator):
     ``params_`` (min/max/mean/sd per indicator after treatment), ``shift_`` (geometric shift),
     ``weights_`` (within-group, summing to 1 per group), ``group_weights_``, ``weight_notes_``,
     ``reference_`` (the treated fit data, the scale of rank/Borda normalisation).
+    Parameters are stored as given (``clone`` requires it) and validated in ``fit``.
 
     ``transform`` scores new units on the fitted scale (treatment caps, min/max/mean/sd, ranks
     against ``reference_``) with the fitted weights. Imputation is the exception: it is a
     cross-sectional step and is recomputed on the table being transformed (with the same
     method), so transform a whole table, not single rows, when imputation is not ``none``.
 
-    >>> ci = CompositeIndex(load_config()).fit(table)                 # doctest: +SKIP
+    >>> ci = CompositeIndex(cfg).fit(table)                           # doctest: +SKIP
+    >>> clone(ci).set_params(normalisation="rank").fit(table)         # doctest: +SKIP
     >>> ci.transform(table)["index"]                                  # doctest: +SKIP
     """
 
