@@ -124,3 +124,18 @@ def test_village_types_on_the_real_idm_and_inheritance():
     out = assign_to_cooperatives(coops, res)
     assert out["village_type"].tolist()[1:] == [KELURAHAN, NO_IDM]
     assert out["village_type"].iloc[0] == str(res.types["village_type"].iloc[0])
+
+
+def test_numba_kernels_cached_with_one_signature_each():
+    from kaltara_study.segmentation import kmeans as K
+
+    rng = np.random.default_rng(0)
+    for dtype in (np.float32, np.float64):            # any input dtype/layout -> one signature
+        X = np.asfortranarray(rng.normal(size=(40, 3)).astype(dtype))
+        K.kmeans(X, 3, n_init=2, seed=1)
+        K.kmeans(X[::2], 2, n_init=2, seed=1, hartigan=False)
+        K.within_dispersion(X, np.arange(40) % 2)
+    # the entry points called from Python (the inner kernels are compiled into them)
+    for fn in (K._best_of, K._wk):
+        assert fn._cache is not None and type(fn._cache).__name__ != "NullCache"   # cache=True
+        assert len(fn.signatures) == 1, (fn.__name__, fn.signatures)
