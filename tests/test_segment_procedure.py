@@ -139,3 +139,15 @@ def test_numba_kernels_cached_with_one_signature_each():
     for fn in (K._best_of, K._wk):
         assert fn._cache is not None and type(fn._cache).__name__ != "NullCache"   # cache=True
         assert len(fn.signatures) == 1, (fn.__name__, fn.signatures)
+
+
+def test_a_table_without_usable_features_says_so_and_falls_back_to_tiers():
+    from kaltara_study.segmentation.segment import NO_FEATURE
+
+    t = pd.DataFrame({"coop_id": ["a", "b", "c", "d"], "reg_tx_volume": [0.0, 0, 0, 9],
+                      "idm": [np.nan] * 4})
+    idx = pd.DataFrame({"coop_id": ["a", "b", "c", "d"], "index": [10.0, 50, 80, np.nan]})
+    cfg = SegmentationConfig.from_dict({"features": {"columns": ["reg_tx_volume", "idm"]}}, origin="t")
+    res = segment(t, cfg, seed=1, index=idx)
+    assert not res.structure and res.reasons[:2] == [NO_STRUCTURE, NO_FEATURE]
+    assert res.labels["segment"].tolist() == [3, 2, 1, 0]          # tiers; 0 = no index

@@ -59,9 +59,15 @@ from kaltara_study.segmentation.stability import ari_matrix, clusterboot
 
 __all__ = ["SegmentationConfig", "Prepared", "prepare", "scale", "order_by_potential",
            "profiles", "profile_names", "profile_code", "composition", "index_tiers",
-           "SegmentationResult", "segment", "segment_table", "ari_vs_answers", "NO_STRUCTURE"]
+           "SegmentationResult", "segment", "segment_table", "ari_vs_answers", "NO_STRUCTURE",
+           "NO_FEATURE", "NoUsableFeature"]
 
 NO_STRUCTURE = "no_clear_segment_structure"
+NO_FEATURE = "no_usable_feature"
+
+
+class NoUsableFeature(InputError):
+    """Every configured feature is missing, sparse, constant or zero-inflated in this table."""
 
 
 # ------------------------------------------------------------------------- preparation
@@ -164,7 +170,7 @@ def prepare(table: pd.DataFrame, config: SegmentationConfig, *,
     for d in dropped:
         log.append(f"dropped feature {d['feature']}: {d['reason']}")
     if not cols:
-        raise InputError("no usable clustering feature: every configured column is missing, sparse, "
+        raise NoUsableFeature("no usable clustering feature: every configured column is missing, sparse, "
                          "constant or zero-inflated; add observed columns to [features] columns")
     keep = pd.Series(True, index=t.index)
     if config.missing == "drop":
@@ -222,6 +228,23 @@ def prepare(table: pd.DataFrame, config: SegmentationConfig, *,
                     features=cols, log=log,
                     dropped=pd.DataFrame(dropped, columns=["feature", "reason"]),
                     pca_loadings=loadings)
+
+
+def _featureless(table, cfg, *, index, id_col, why) -> Prepared:
+    t = table.sort_values(id_col, kind="stable").reset_index(drop=True) \
+        if id_col in table.columns else table.reset_index(drop=True)
+    ordering = pd.Series(np.zeros(len(t)), index=t.index)
+    source = "none"
+    if isinstance(index, pd.DataFrame) and {id_col, "index"} <= set(index.columns):
+        o = t[[id_col]].merge(index[[id_col, "index"]], on=id_col, how="left")["index"]
+        if o.notna().any():
+            ordering, source = pd.Series(o.to_numpy(float), index=t.index), "index"
+    key_cols = [c for c in (id_col, "kode_desa", "nama_desa", "jenis", "kode_kabkota",
+                            "nama_kabkota") if c in t.columns]
+    return Prepared(X=pd.DataFrame(index=t.index), raw=pd.DataFrame(index=t.index),
+                    keys=t[key_cols].copy(), ordering=ordering.rename("ordering"),
+                    ordering_source=source, features=[], log=[why],
+                    dropped=pd.DataFrame(columns=["feature", "reason"]))
 
 
 # ----------------------------------------------------------------------- order, names
@@ -395,7 +418,16 @@ def segment(table: pd.DataFrame, config: SegmentationConfig, *, seed: int = 2025
 
 
 def _segment(table, cfg: SegmentationConfig, *, seed, n_jobs, index, id_col) -> SegmentationResult:
-    prep = prepare(table, cfg, index=index, id_col=id_col, seed=seed)
+    try:
+        prep = prepare(table, cfg, index=index, id_col=id_col, seed=seed)
+    except NoUsableFeature as exc:
+        # e.g. the real registry alone: say so and fall back to index tiers, do not crash the stage
+        prep = _featureless(table, cfg, index=index, id_col=id_col, why=str(exc))
+        empty = pd.DataFrame(columns=["algorithm", "k", "bic", "silhouette", "calinski_harabasz",
+                                      "davies_bouldin", "min_jaccard", "mean_jaccard", "gate"])
+        return _no_structure(prep, cfg, empty, pd.DataFrame(columns=["algorithm", "stable_k"]),
+                             [NO_STRUCTURE, NO_FEATURE], list(prep.log), prep.ordering.to_numpy(),
+                             id_col)
     X = prep.X.to_numpy(dtype=float)
     n = len(X)
     log = list(prep.log)
@@ -546,7 +578,7 @@ def _sizes(seg, ordering, names, conf) -> pd.DataFrame:
     sizes["n"] = [int((seg == s).sum()) for s in ids]
     sizes["share"] = sizes["n"] / len(seg)
     sizes["mean_ordering"] = [float(ordering[seg == s].mean()) for s in ids]
-    sizes["level"] = sizes["mean_ordering"].rank(ascending=False, method="min").astype(int)
+    sizes["level"] = sizes["mean_ordering"].rank(ascending=False, method="min").astype("Int64")
     with np.errstate(all="ignore"):
         sizes["mean_confidence"] = [float(np.nanmean(conf[seg == s])) if np.isfinite(conf[seg == s]).any()
                                     else np.nan for s in ids]
@@ -589,6 +621,7 @@ def _no_structure(prep, cfg, k_sel, comparison, reasons, log, ordering, id_col) 
     prof = profiles(prep.raw, pd.Series(seg, index=prep.raw.index),
                     ordering=prep.ordering if prep.ordering_source == "index" else None,
                     scaled=None if cfg.pca else prep.X)
+    pca = _pca2(prep.X) if prep.X.shape[1] else {}
     empty = pd.DataFrame(columns=["segment", "size", "mean_jaccard", "n_drawn", "dissolved",
                                   "recovered", "reading"])
     return SegmentationResult(
@@ -597,7 +630,7 @@ def _no_structure(prep, cfg, k_sel, comparison, reasons, log, ordering, id_col) 
         stability=empty, ari=pd.DataFrame(), profiles=prof, sizes=sizes, names=names,
         composition_kabupaten=composition(prep.keys, pd.Series(seg), by="nama_kabkota"),
         composition_jenis=composition(prep.keys, pd.Series(seg), by="jenis"),
-        silhouette=pd.DataFrame(columns=["segment", "silhouette"]), pca=_pca2(prep.X),
+        silhouette=pd.DataFrame(columns=["segment", "silhouette"]), pca=pca,
         prepared=prep, config=cfg, log=log, partitions={})
 
 
