@@ -101,6 +101,7 @@ def test_subindices_reported_separately_and_together():
     assert {"village", "coop", "context", "capacity", "index"} <= set(s.columns)
     np.testing.assert_allclose(s["context"], s["village"])            # one group per sub-index
     np.testing.assert_allclose(s["index"], (s["village"] + s["coop"]) / 2)
+    assert (s["subindices_present"] == 2).all()
     assert res.absolute and s["index"].between(0, 100).all()
 
 

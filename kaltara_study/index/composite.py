@@ -1101,6 +1101,9 @@ def _with_subindices(scores: pd.DataFrame, config: IndexConfig, group_weights: p
                               method=method)
         else:
             out[sub] = np.nan
+    # how many sub-indices a unit's index rests on (a kelurahan without IDM: capacity only —
+    # COINr's re-weighting over missing groups, shown so the report can say so)
+    out["subindices_present"] = out[subs].notna().sum(axis=1).astype(int)
     out["index"] = scores["index"]
     return out
 
