@@ -19,9 +19,10 @@ The procedure (one path, no vote pooled across algorithms):
    registry's transaction counts) is left out of the geometry (``zero_inflated = "drop"``) or
    binarised — a handful of non-zero values would otherwise sit at z up to 8 and *be* the
    clusters; ``log(1 + x)`` for skewed amounts; median imputation (logged); *dequantisation* of
-   discrete features (uniform noise of one step width, seeded — the standard device for fitting
-   densities to integer data, Theis, van den Oord & Bethge 2016), so that a mixture cannot place
-   a degenerate component on one value of a 0–3 score; z-scores with ddof = 1 (R's ``scale()``).
+   heavily tied features (<= 200 distinct values, >= 5 units per value on average: uniform noise
+   up to half the gap to the neighbouring values, seeded — the standard device for fitting
+   densities to discrete data, Theis, van den Oord & Bethge 2016), so that a mixture cannot place
+   a degenerate component on one value of a 0–3 score or an IDM sum; z-scores with ddof = 1 (R's ``scale()``).
 2. **Model and k** (mixtures, ``primary = "auto"``): Gaussian mixtures with the configured
    covariance types (default tied and diagonal) for k = 1..k_max; every (type, k) ordered by BIC.
    A candidate whose BIC does not beat the best one-cluster model is no evidence of clusters.
@@ -193,14 +194,19 @@ def prepare(table: pd.DataFrame, config: SegmentationConfig, *,
             log.append(f"imputed {n_na} missing value(s) of {c} with the median")
     if config.dequantise:
         for c in cols:
-            v = np.unique(X[c].to_numpy())
-            if c in binarised or v.size > 200 or v.size < 3:
+            x = X[c].to_numpy()
+            v = np.unique(x)
+            # heavily tied values (a 0-3 score, IDM sums): at most 200 distinct values, each held
+            # by 5 or more units on average; regular grids and irregular ones alike
+            if c in binarised or v.size > 200 or v.size < 3 or len(x) / v.size < 5:
                 continue
-            step = float(np.min(np.diff(v)))
-            if not np.allclose((v - v[0]) / step, np.round((v - v[0]) / step), atol=0.02):
-                continue   # not on a grid: a continuous feature
-            X[c] = X[c] + rng.uniform(-step / 2, step / 2, len(X))
-            log.append(f"dequantised discrete feature {c} ({v.size} values, step {step:g})")
+            gaps = np.diff(v)
+            lo = np.r_[gaps[0], gaps] / 2          # half the distance to the next lower value
+            hi = np.r_[gaps, gaps[-1]] / 2         # ... and to the next higher one
+            pos = np.searchsorted(v, x)
+            X[c] = x + rng.uniform(-lo[pos], hi[pos])
+            log.append(f"dequantised discrete feature {c} ({v.size} values): uniform noise up to "
+                       "half the gap to the neighbouring values")
     Z = scale(X, ddof=config.ddof) if config.scaling == "zscore" else X.copy()
     loadings = None
     if config.pca:
