@@ -1214,7 +1214,8 @@ def diagnostics(ci: CompositeIndex, table: pd.DataFrame) -> dict[str, pd.DataFra
         "mean_share": share.mean().to_numpy(),
     })
     scores = steps["scores"]
-    gcorr = scores.drop(columns="index").corrwith(scores["index"]).rename("r_with_index")
+    gcorr = scores.drop(columns=["index", "subindices_present"], errors="ignore").corrwith(
+        scores["index"]).rename("r_with_index")
     return {
         "correlations": correlation_pairs(Xn, groups),
         "correlation_matrix": Xn.corr(),
