@@ -131,7 +131,7 @@ TREATMENTS = ("coinr", "none")
 NORMALISATIONS = ("minmax", "zscore", "rank", "target", "borda", "goalposts")
 TRANSFORMS = ("monotone", "peak")
 #: IDM indicator score columns (0-5), e.g. ``IKE03_PASAR`` (issue 8 adds them to the table)
-IDM_INDICATOR = re.compile(r"^IK[SEL]\d{2}_[A-Z0-9_]+$")
+IDM_INDICATOR = re.compile(r"^IK[SEL]\d{2}_[A-Z0-9_]+$", re.IGNORECASE)  # the analysis table writes them lower case
 #: IDM status codes in their order (Permendesa 2/2016)
 STATUS_ORDER = ("SANGAT TERTINGGAL", "TERTINGGAL", "BERKEMBANG", "MAJU", "MANDIRI")
 WEIGHTINGS = ("expert", "equal", "pca", "fa")
@@ -1242,6 +1242,20 @@ class MonteCarloResult:
     seed: int
     n_rep: int
     influence: pd.DataFrame | None = None  # per indicator: mean |rank shift| when it is left out
+    #: units × replications of the index value itself (0-100); absolute only where the
+    #: replication's normalisation is an absolute one (``choices["normalisation"]``)
+    values: np.ndarray | None = None
+
+    def absolute_draws(self, ids, *, absolute=("goalposts",)) -> pd.DataFrame:
+        """The index values of the replications whose normalisation is on an absolute scale (a cut
+        such as ``index >= 50`` means the same in each), as a frame keyed by ``ids``."""
+        keep = self.choices["normalisation"].isin(absolute).to_numpy()
+        cols = [f"rep{r}" for r in np.flatnonzero(keep)]
+        # geometric aggregation shifts scores to >= 1 before the mean (no zeros), so its values
+        # can exceed the scale by that shift: clipped back to [0, 100]
+        vals = np.clip(self.values[:, keep], 0.0, 100.0)
+        return pd.DataFrame(vals, columns=cols).assign(coop_id=list(ids)) \
+            .set_index("coop_id")
 
 
 @dataclass
@@ -1280,8 +1294,9 @@ def _draw(ctx: _MCContext, rng: np.random.Generator) -> dict:
             "fw": fw, "fg": fg}
 
 
-def _run_chunk(seeds: list[np.random.SeedSequence], ctx: _MCContext) -> tuple[np.ndarray, list]:
-    ranks, choices = [], []
+def _run_chunk(seeds: list[np.random.SeedSequence], ctx: _MCContext
+               ) -> tuple[np.ndarray, list, np.ndarray]:
+    ranks, choices, values = [], [], []
     for ss in seeds:
         d = _draw(ctx, np.random.default_rng(ss))
         w = ctx.w * d["fw"]
@@ -1291,8 +1306,9 @@ def _run_chunk(seeds: list[np.random.SeedSequence], ctx: _MCContext) -> tuple[np
         idx = _index_from(ctx, d["imputation"], d["normalisation"], d["aggregation"], w,
                           ctx.gw * d["fg"])
         ranks.append(rank_desc(idx))
+        values.append(idx)
         choices.append(d)
-    return np.column_stack(ranks), choices
+    return np.column_stack(ranks), choices, np.column_stack(values)
 
 
 def _mc_context(table: pd.DataFrame, ci: CompositeIndex, unc: Mapping[str, Any]) -> _MCContext:
@@ -1393,6 +1409,7 @@ def monte_carlo(table: pd.DataFrame, ci: CompositeIndex, *, n_rep: int | None = 
         gen = tqdm(gen, total=len(chunks), desc="Monte-Carlo", unit="chunk")
     parts = list(gen)
     ranks = np.column_stack([p[0] for p in parts])
+    values = np.column_stack([p[2] for p in parts])
     draws = [d for p in parts for d in p[1]]
     names = ci.indicators_
     choices = pd.DataFrame({
@@ -1456,7 +1473,7 @@ def monte_carlo(table: pd.DataFrame, ci: CompositeIndex, *, n_rep: int | None = 
                  "mean_abs_rank_shift": float(np.mean(wshift)) if ctx.p > 0 else 0.0})
     return MonteCarloResult(ranks=ranks, choices=choices, summary=summary,
                             sensitivity=pd.DataFrame(rows), seed=seed, n_rep=n_rep,
-                            influence=influence)
+                            influence=influence, values=values)
 
 
 # ------------------------------------------------------------------ flags, checks, coherence
