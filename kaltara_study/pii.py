@@ -22,8 +22,12 @@ Not masked (tested): Kemendagri village codes (``65.01.01.2001`` and the 10 digi
 digits), cooperative ids (``KDMP-6501012001-1``), years, amounts ("Rp 1.250.000"), dates.
 
 The scrubber is deliberately greedy on the two weak forms (a title followed by a word is masked
-even when the word is not a name, e.g. "Ibu Kota" → "Ibu [NAMA]"): a masked word costs nothing,
-a leaked name cannot be taken back.
+even when the word is not a name): a masked word costs nothing, a leaked name cannot be taken back.
+The one exception is "Ibu Kota" (capital city), a common phrase of Indonesian tables and labels.
+
+>>> scrub_text("Jarak ke Ibu Kota Kabupaten (km)")
+'Jarak ke Ibu Kota Kabupaten (km)'
+
 
 >>> scrub_text("kontak Pak Budi Santoso 0812-3456-7890, NIK 6501012345678901")
 'kontak Pak [NAMA] [TELEPON], NIK [NIK]'
@@ -59,7 +63,10 @@ _NOT_NAME = "|".join(re.escape(w) for w in sorted({w.rstrip(".") for w in _STOP}
                                                      key=len, reverse=True))
 # a name word is neither a stop word nor a title ("Bu Ani dan Bapak H. Rahmat": two names)
 _WORD = rf"(?!(?:{_NOT_NAME})\b)" + _NAME_WORD
-_RE_NAME = re.compile(rf"(?i)(?<![\w])(?P<title>{_TITLES})(?P<gap>\s+)(?P<name>{_WORD}(?:\s+{_WORD}){{0,2}})")
+# "Ibu Kota" (capital city) and "Ibu Kota Kabupaten/Provinsi/Negara" are not a title and a name
+_NOT_AFTER_TITLE = r"(?!(?:kota|ibukota|kabupaten|provinsi|negara)\b)"
+_RE_NAME = re.compile(rf"(?i)(?<![\w])(?P<title>{_TITLES})(?P<gap>\s+){_NOT_AFTER_TITLE}"
+                      rf"(?P<name>{_WORD}(?:\s+{_WORD}){{0,2}})")
 # quick pre-filter: only strings with one of these can hold personal data
 _RE_MAYBE = re.compile(rf"@|\d[\d \t.\-/()]{{7,}}\d|(?i:(?<![\w])(?:{_TITLES})\s+[A-Za-z\u00C0-\u024F])")
 

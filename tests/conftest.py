@@ -38,11 +38,13 @@ for _name in ("data/raw", "config", "notebooks", "tests/nbval_sanitize.cfg"):
 os.environ["KALTARA_ROOT"] = str(STUDY_ROOT)
 
 try:  # Hypothesis' example database and its home folder go to the temporary folder too
-    from hypothesis import settings
+    from hypothesis import HealthCheck, settings
     from hypothesis.configuration import set_hypothesis_home_dir
 
     set_hypothesis_home_dir(str(_TMP / "hypothesis"))
-    settings.register_profile("kaltara", database=None, deadline=None)
+    # no deadline and no "too slow" health check: the 2-core CI machine runs other work beside the tests
+    settings.register_profile("kaltara", database=None, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
     settings.load_profile("kaltara")
 except ImportError:  # pragma: no cover - hypothesis is a dev dependency
     pass

@@ -37,18 +37,18 @@ def _environment_names(root) -> tuple[set[str], list]:
     return conda - CONDA_ONLY, pip
 
 
-def test_environment_yml_names_the_same_packages_as_pyproject(root):
-    conda, pip = _environment_names(root)
-    expected = _pyproject_names(root)
+def test_environment_yml_names_the_same_packages_as_pyproject(project):
+    conda, pip = _environment_names(project)
+    expected = _pyproject_names(project)
     assert conda - expected == set(), f"in environment.yml only: {sorted(conda - expected)}"
     assert expected - conda == set(), f"in pyproject.toml only: {sorted(expected - conda)}"
     assert "-e ." in pip, "environment.yml must install the package editable in its pip section"
 
 
-def test_the_check_detects_a_missing_package(root, tmp_path):
+def test_the_check_detects_a_missing_package(project, tmp_path):
     """The comparison is not vacuous: dropping one package from environment.yml is noticed."""
-    (tmp_path / "pyproject.toml").write_text((root / "pyproject.toml").read_text())
-    text = (root / "environment.yml").read_text().replace("  - statsmodels>=0.14.2,<0.16\n", "")
+    (tmp_path / "pyproject.toml").write_text((project / "pyproject.toml").read_text())
+    text = (project / "environment.yml").read_text().replace("  - statsmodels>=0.14.2,<0.16\n", "")
     (tmp_path / "environment.yml").write_text(text)
     conda, _ = _environment_names(tmp_path)
     assert _pyproject_names(tmp_path) - conda == {"statsmodels"}

@@ -64,7 +64,7 @@ def test_auto_and_bool():
 def test_every_label_has_both_languages_and_codes_translate():
     for key, entry in labels().items():
         assert entry["id"].strip() and entry["en"].strip(), key
-    assert verdict_label("provisional") == "Siap, perlu verifikasi"
+    assert verdict_label("provisional") == "Sementara siap — verifikasi di lapangan"
     for v in ("ready", "provisional", "nearly_ready", "not_ready", "not_assessable"):
         assert verdict_label(v) != v and verdict_label(v, lang="en") != v
     assert partner_label("pharmacy", short=True) == "Kimia Farma"

@@ -476,9 +476,10 @@ def test_index_on_real_kaltara_data(shared_kaltara):
     assert res.scores["index"].notna().all()
     assert res.scores["rank"].min() == 1
     used = set(res.estimator.indicators_)
-    assert used and used <= {"is_kelurahan", "reg_savings_rp", "reg_accounts", "reg_npwp",
-                             "reg_nib", "reg_rat", "idm", "population", "reg_tx_volume",
-                             "reg_tx_value_rp"}
+    idm = {u for u in used if u.startswith(("ike", "iks", "ikl"))}
+    assert len(idm) >= 10, "the village context rests on the IDM indicators of the analysis table"
+    assert used - idm <= {"is_kelurahan", "reg_savings_rp", "reg_accounts", "reg_npwp", "reg_nib", "reg_rat",
+                          "idm", "population", "reg_tx_volume", "reg_tx_value_rp"}
 
 
 def test_figures_return_figures_with_language(fitted):

@@ -167,9 +167,10 @@ def test_shipped_frameworks_validate():
 @pytest.mark.skipif(not IDM_CSV.is_file(), reason="real IDM indicators absent")
 def test_real_idm_indicators_context_on_their_own_0_5_scale():
     ind = pd.read_csv(IDM_CSV).rename(columns={"kode": "coop_id"})
+    ind.columns = [c.lower() if c.startswith("IK") else c for c in ind.columns]  # as in the analysis table
     with open(ROOT / "config" / "indicators_kaltara.toml", "rb") as fh:
         cfg = IndexConfig.from_dict(tomllib.load(fh), origin="indicators_kaltara.toml")
-    cfg = cfg.subset([i.name for i in cfg.indicators if i.column.startswith("IK")])
+    cfg = cfg.subset([i.name for i in cfg.indicators if i.column.startswith("ik")])
     res = compute_index(ind, cfg, seed=1, uncertainty=False)
     assert len(res.scores) == 447 and res.scores["index"].between(0, 100).all()
     # a desa scoring 5 on every indicator would be 100: the scale is the indicators' own

@@ -14,7 +14,7 @@ from kaltara_study.data.sources import load_source
 from kaltara_study.errors import InputError
 from kaltara_study.instrument.forms import (ASSESSMENT_ITEMS, LANG_EN, LANG_ID, build_forms, cooperative_list,
                                             criteria_coverage, range_constraint)
-from kaltara_study.readiness.criteria import load_config
+from kaltara_study.study import load_study
 
 CONTRACT = RAW_SCHEMAS["survey"]
 SAMPLE = Path(__file__).parent / "data" / "kobo" / "simkopdes_locations_sample.csv"
@@ -22,7 +22,7 @@ SAMPLE = Path(__file__).parent / "data" / "kobo" / "simkopdes_locations_sample.c
 
 @pytest.fixture(scope="module")
 def criteria():
-    return load_config()
+    return load_study("kaltara").configs.readiness
 
 
 @pytest.fixture(scope="module")

@@ -400,7 +400,8 @@ def test_export_feeds_the_pipeline_and_readiness(setup, tmp_path, monkeypatch):
     """Wiring check: a Kobo export in place of the survey file fills the analysis table, and the
     readiness verdicts of the surveyed cooperatives are no longer 'not assessable' for lack of data."""
     from kaltara_study.data import pipeline
-    from kaltara_study.readiness.criteria import assess_readiness, load_config
+    from kaltara_study.readiness.criteria import assess_readiness
+    from kaltara_study.study import load_study
 
     sv = _write_folder(setup, tmp_path, n=41, older=False)
     res = K.read_kobo_folder(tmp_path, cooperatives=setup["coops"])
@@ -413,7 +414,7 @@ def test_export_feeds_the_pipeline_and_readiness(setup, tmp_path, monkeypatch):
     assert got.loc[surveyed, "has_bank_account"].notna().all()
     assert got.drop(index=surveyed)["members"].isna().all()
     table = table.assign(index=50.0)
-    verdicts = assess_readiness(table, load_config())
+    verdicts = assess_readiness(table, load_study("synthetic").configs.readiness)
     v = verdicts[verdicts["coop_id"].isin(surveyed)]
     assert (v["verdict"] != "not_assessable").mean() > 0.9
     assert (verdicts[~verdicts["coop_id"].isin(surveyed)]["verdict"].isin(["not_assessable", "not_ready"])).all()

@@ -109,7 +109,7 @@ def _fresh_schema_module():
     return mod
 
 
-def test_committed_data_dictionary_is_the_generated_one(root):
-    text = (root / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
+def test_committed_data_dictionary_is_the_generated_one(project):
+    text = (project / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
     assert text == _fresh_schema_module().data_dictionary_markdown(), (
         "docs/data_dictionary.md is stale: regenerate with kaltara_study.data.processed.write_data_dictionary()")

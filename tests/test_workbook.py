@@ -77,7 +77,7 @@ def test_results_sheet_freeze_filter_bold_formats(saved, inputs):
     assert ws.cell(row=2, column=p).number_format == "0%"
     assert 0 <= ws.cell(row=2, column=p).value <= 1
     v = col["Bulog: status kesiapan"]
-    assert {ws.cell(row=r, column=v).value for r in range(2, 32)} <= {"Siap", "Siap, perlu verifikasi", "Hampir siap",
+    assert {ws.cell(row=r, column=v).value for r in range(2, 32)} <= {"Siap", "Sementara siap — verifikasi di lapangan", "Hampir siap",
                                                                      "Belum siap", "Tidak dapat dinilai"}
     assert {ws.cell(row=r, column=col["Memiliki NIB"]).value for r in range(2, 32)} <= {"Ya", "Tidak"}
     assert head[-1] == "Status data" and ws.cell(row=2, column=len(head)).value == "DATA SINTETIS"
@@ -91,7 +91,7 @@ def test_verdict_cells_have_conditional_colours(saved):
     ws = saved["Hasil per koperasi"]
     rules = [(str(rng.sqref), r.formula[0], r.dxf.fill.fgColor.rgb) for rng in ws.conditional_formatting for r in rng.rules]
     formulas = {f for _, f, _ in rules}
-    assert {'"Siap"', '"Hampir siap"', '"Belum siap"', '"Tidak dapat dinilai"', '"Siap, perlu verifikasi"'} <= formulas
+    assert {'"Siap"', '"Hampir siap"', '"Belum siap"', '"Tidak dapat dinilai"', '"Sementara siap — verifikasi di lapangan"'} <= formulas
     assert len({c for _, _, c in rules}) == 5
     assert len({s for s, _, _ in rules}) == 5                        # one range per partner verdict column
 
@@ -128,7 +128,7 @@ def test_shortlists_hold_ready_and_provisional_most_probable_first(saved, inputs
     vals = [ws.cell(row=r, column=v).value for r in range(2, ws.max_row + 1)]
     probs = [ws.cell(row=r, column=p).value for r in range(2, ws.max_row + 1)]
     exp = inputs["readiness"].query("partner == 'pharmacy' and verdict in ['ready', 'provisional']")
-    assert len(vals) == len(exp) and set(vals) <= {"Siap", "Siap, perlu verifikasi"}
+    assert len(vals) == len(exp) and set(vals) <= {"Siap", "Sementara siap — verifikasi di lapangan"}
     assert probs == sorted(probs, reverse=True)
 
 
@@ -138,7 +138,7 @@ def test_verification_list_gets_identity_and_translated_codes(saved):
     assert head[:4] == ["Nama resmi koperasi", "Nama desa/kelurahan", "Nama kecamatan", "Nama kabupaten/kota"]
     assert ws.freeze_panes == "E2"
     row = [c.value for c in ws[2]]
-    assert "Berbadan hukum" in row and "Siap, perlu verifikasi" in row and "Desa 1" in row
+    assert "Berbadan hukum" in row and "Sementara siap — verifikasi di lapangan" in row and "Desa 1" in row
 
 
 def test_cover_says_synthetic_sources_columns_and_caveats(saved):

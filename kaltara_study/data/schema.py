@@ -18,7 +18,7 @@ designed here with Indonesian headers (``COLUMN_ALIASES`` maps the normalised he
 English names).
 
 >>> sorted(RAW_SCHEMAS)[:3]
-['bps_bridge_kabkota', 'bps_bridge_kecamatan', 'idm_long']
+['boundary_centroids', 'bps_bridge_kabkota', 'bps_bridge_kecamatan']
 >>> RAW_SCHEMAS["survey"].columns["members"].metadata["kind"]
 'int'
 """

@@ -57,4 +57,4 @@ def write_xlsx(rows: Sequence[Sequence[object]] | Iterable[Sequence[object]], pa
     for col, w in (widths or {}).items():
         ws.column_dimensions[col].width = w
     wb.properties.creator = "kaltara_study.synth (SYNTHETIC)"
-    return save_xlsx(wb, path, fixed_time=FIXED_TIME)
+    return save_xlsx(wb, path, fixed_time=FIXED_TIME, raw_data=True)  # raw input: its fake PII stays

@@ -64,21 +64,23 @@ def write_table(
     return path
 
 
-def save_xlsx(wb, path: Path | str, *, fixed_time) -> Path:
+def save_xlsx(wb, path: Path | str, *, fixed_time, raw_data: bool = False) -> Path:
     """Save an openpyxl workbook byte-reproducibly: ``fixed_time`` (a datetime) replaces the
     document's created/modified stamps and every zip member's time; members are written sorted
     with fixed attributes, so the same sheets always give the same bytes.
 
     Personal data is masked before saving (every text cell through
     :func:`kaltara_study.pii.scrub_value`, and the sheet titles); the workbook object is
-    changed in place accordingly."""
+    changed in place accordingly. ``raw_data=True`` only for the synthetic generator's raw files
+    in ``data/raw/synthetic``, whose fake identifiers are there to test this masking downstream."""
     import io
     import re
     import zipfile
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    scrub_workbook(wb)
+    if not raw_data:
+        scrub_workbook(wb)
     wb.properties.created = fixed_time
     wb.properties.modified = fixed_time
     raw = io.BytesIO()
@@ -115,12 +117,11 @@ def scrub_workbook(wb) -> None:
         title = pii.scrub_text(ws.title)
         if title != ws.title:  # sheet titles cannot hold "[" or "]"
             ws.title = title.replace("[", "(").replace("]", ")")[:31]
-        for row in ws.iter_rows():
-            for cell in row:
-                v = cell.value
-                if v is None or isinstance(v, bool):
-                    continue
-                if isinstance(v, (str, int, float)):
-                    nv = pii.scrub_value(v)
-                    if nv is not v and nv != v:
-                        cell.value = nv
+        for cell in list(ws._cells.values()):  # existing cells only: iter_rows would add empty rows
+            v = cell.value
+            if v is None or isinstance(v, bool):
+                continue
+            if isinstance(v, (str, int, float)):
+                nv = pii.scrub_value(v)
+                if nv is not v and nv != v:
+                    cell.value = nv
