@@ -393,7 +393,7 @@ def named_list(
     Keeps cooperatives with ``p_joint >= min_p`` or ``p_joint_provisional >= min_p`` (so the
     provisionally ready ones, pending field verification, are listed too); ``top`` keeps the first
     *n* per partner × group. Order: partner, ``by``, ``p_joint`` (high first),
-    ``p_joint_provisional``, ``p_potential``, ``coop_id``.
+    ``p_joint_provisional``, ``p_potential``, ``index`` (high first: ties in P are common), ``coop_id``.
 
     Columns: ``partner, <by>, list_rank, coop_id, nama_koperasi, nama_desa, nama_kecamatan, index,
     p_joint, p_joint_provisional, p_potential, verdict, missing_required`` (unmet required
@@ -412,8 +412,8 @@ def named_list(
             out[c] = pd.NA
     porder = {k: i for i, k in enumerate(PARTNERS)}
     out = out.assign(_p=out.partner.map(lambda x: porder.get(x, 99)))
-    out = out.sort_values(["_p", by, "p_joint", "p_joint_provisional", "p_potential", "coop_id"],
-                          ascending=[True, True, False, False, False, True], kind="stable", na_position="last")
+    out = out.sort_values(["_p", by, "p_joint", "p_joint_provisional", "p_potential", "index", "coop_id"],
+                          ascending=[True, True, False, False, False, False, True], kind="stable", na_position="last")
     out["list_rank"] = out.groupby(["partner", by], sort=False, dropna=False).cumcount() + 1
     if top is not None:
         out = out[out["list_rank"] <= top]
