@@ -320,13 +320,18 @@ def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KER
         log(f"[{i:02d}/{n:02d}] {nb_path.name} done in {secs:.1f} s")
         return nb_path.name, secs, dest, page
 
-    if jobs > 1 and n > 1:
+    # the report notebook shows the figures the others saved: it runs after all of them
+    numbered = list(enumerate(notebooks, 1))
+    first = [x for x in numbered if not x[1].name.startswith(REPORT_NOTEBOOK)]
+    last = [x for x in numbered if x[1].name.startswith(REPORT_NOTEBOOK)]
+    if jobs > 1 and len(first) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            done = list(pool.map(run_one, enumerate(notebooks, 1)))
+            done = list(pool.map(run_one, first))
     else:
-        done = [run_one(x) for x in enumerate(notebooks, 1)]
+        done = [run_one(x) for x in first]
+    done += [run_one(x) for x in last]
     result.notebooks = [(name, secs) for name, secs, _, _ in done]
     executed_paths = [d for _, _, d, _ in done]
     html_paths = [h for _, _, _, h in done]
