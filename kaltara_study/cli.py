@@ -1,4 +1,4 @@
-"""Command line: ``kaltara-study build`` (see ``kaltara-study --help``)."""
+"""Command line: ``kaltara-study build`` and ``kaltara-study instrument`` (see ``kaltara-study --help``)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,20 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (default 2)")
     b.add_argument("--only", nargs="*", default=None, help="notebook name prefixes, e.g. 04 05")
     b.add_argument("--debug", action="store_true", help="show the traceback of a failure")
+    i = sub.add_parser("instrument", help="write the field forms (XLSForm survey + assessment, XLSX template)")
+    i.add_argument("--output", default="data/raw/kaltara/survey",
+                   help="folder for the forms (default: data/raw/kaltara/survey, where the exports go back)")
+    i.add_argument("--source", default="kaltara")
+    i.add_argument("--debug", action="store_true", help="show the traceback of a failure")
     args = parser.parse_args(argv)
     if args.command == "build":
         from kaltara_study.report.build import main_build
 
         return main_build(args)
+    if args.command == "instrument":
+        from kaltara_study.report.build import main_instrument
+
+        return main_instrument(args)
     return 2
 
 

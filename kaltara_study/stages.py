@@ -32,7 +32,10 @@ import joblib
 import numpy as np
 import pandas as pd
 
+from kaltara_study.data.instrument_write import write_instrument
 from kaltara_study.data.pipeline import load_analysis_table
+from kaltara_study.data.schema import RAW_SCHEMAS
+from kaltara_study.instrument.forms import cooperative_list
 from kaltara_study.data.write import sha256_file
 from kaltara_study.errors import DataError
 from kaltara_study.index.composite import IDM_INDICATOR, compute_index
@@ -319,6 +322,24 @@ def study_table(study: Study) -> pd.DataFrame:
     else:
         table = table.assign(village_type=pd.NA, profile_code=pd.NA)
     return table
+
+
+def field_cooperatives(study: Study) -> pd.DataFrame:
+    """The cooperatives the field forms preload (SIMKOPDES id, official name, village, kecamatan,
+    kabupaten, study id and village code), from the identity-matched analysis table."""
+    t = analysis_data(study).table
+    frame = pd.DataFrame({
+        "simkopdes_id": t["simkopdes_id"], "name": t["nama_koperasi"].fillna(t["coop_id"]),
+        "village": t["nama_desa"], "kecamatan": t["nama_kecamatan"], "kabupaten": t["nama_kabkota"],
+        "coop_id": t["coop_id"], "kode_desa": t["kode_desa"]})
+    return cooperative_list(frame[frame["simkopdes_id"].notna()])
+
+
+def write_field_instrument(study: Study, out: Path) -> dict[str, Path]:
+    """``kaltara-study instrument``: the survey and supervisor-assessment XLSForms and the offline
+    entry template, generated from the data contract and the readiness criteria."""
+    return write_instrument(out, contract=RAW_SCHEMAS["survey"], criteria=study.configs.readiness,
+                            cooperatives=field_cooperatives(study))
 
 
 def precompute(study: Study):

@@ -378,3 +378,27 @@ def main_build(args) -> int:
         print(f"\nBUILD FAILED: {what}", file=sys.stderr)
         return 2
     return 0
+
+
+def _fail(args, exc: BaseException) -> int:
+    if getattr(args, "debug", False):
+        raise exc
+    what = str(exc) if isinstance(exc, KaltaraError) else (
+        f"unexpected {type(exc).__name__}: {exc}. Run again with --debug for the traceback and "
+        "report it with the command you ran")
+    print(f"\nFAILED: {what}", file=sys.stderr)
+    return 2
+
+
+def main_instrument(args) -> int:
+    """Entry point of ``kaltara-study instrument``: the field forms into ``--output``."""
+    try:
+        study = load_study(args.source)
+        out = Path(args.output)
+        out = out if out.is_absolute() else study.root / out
+        written = stages.write_field_instrument(study, out)
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user unless --debug
+        return _fail(args, exc)
+    for kind, path in written.items():
+        print(f"{kind}: {path.relative_to(study.root) if path.is_relative_to(study.root) else path}")
+    return 0
