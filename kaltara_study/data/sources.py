@@ -22,7 +22,7 @@ from kaltara_study.errors import DataError, InputError
 from kaltara_study.data.read import RawTable, normalise_header, read_table
 from kaltara_study.data.validate import ROW, report_frame, validate
 
-__all__ = ["Discovery", "MULTI_FILE_KINDS", "detect_kind", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source",
+__all__ = ["Discovery", "MULTI_FILE_KINDS", "detect_kind", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source", "load_cooperative_sources",
            "parse_frame", "read_boundaries", "real_source_files"]
 
 
@@ -711,3 +711,27 @@ def discover_files(folders: list[str | Path] | str | Path) -> Discovery:
             win[4]["reason"] += "; used instead of " + ", ".join(repr(t[2]) for t in lst[1:])
     report = pd.DataFrame(rows, columns=DISCOVERY_COLUMNS)
     return Discovery(files=files, report=report)
+
+
+# ------------------------------------------------------------------------------ instrument inputs
+def load_cooperative_sources(folders: list[str | Path] | str | Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The SIMKOPDES locations and the SIMKOPDES → Kemendagri match table of ``folders`` as text frames.
+
+    The two files are found by content (:func:`discover_files`), read with :func:`read_table` (text
+    cells, normalised headers, the ``_row`` column dropped) and returned as they are, for
+    :func:`kaltara_study.instrument.forms.cooperative_list` (which preloads the cooperatives into
+    the field forms). A file that is absent gives ``None`` (the synthetic source has no match table).
+
+    >>> locations, match = load_cooperative_sources(paths().kaltara_raw)  # doctest: +SKIP
+    >>> locations.columns[:2].tolist()  # doctest: +SKIP
+    ['cooperative_id', 'name']
+    """
+    files = discover_files(folders).first()
+
+    def read(kind: str) -> pd.DataFrame | None:
+        path = files.get(kind)
+        if path is None:
+            return None
+        return read_table(path).frame.drop(columns="_row", errors="ignore")
+
+    return read("simkopdes_locations"), read("simkopdes_match")
