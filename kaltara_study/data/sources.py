@@ -22,7 +22,7 @@ from kaltara_study.errors import DataError, InputError
 from kaltara_study.data.read import RawTable, normalise_header, read_table
 from kaltara_study.data.validate import ROW, report_frame, validate
 
-__all__ = ["Discovery", "MULTI_FILE_KINDS", "detect_kind", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source", "load_cooperative_sources",
+__all__ = ["Discovery", "MULTI_FILE_KINDS", "detect_kind", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source", "load_cooperative_sources", "discovery_reason_codes",
            "parse_frame", "read_boundaries", "real_source_files"]
 
 
@@ -735,3 +735,36 @@ def load_cooperative_sources(folders: list[str | Path] | str | Path) -> tuple[pd
         return read_table(path).frame.drop(columns="_row", errors="ignore")
 
     return read("simkopdes_locations"), read("simkopdes_match")
+
+
+#: (pattern at the start of a discovery reason, reason code), first match wins.
+_DISCOVERY_REASONS = (
+    ("documentation or synthetic truth", "documentation"),
+    ("not used: shadowed", "shadowed_by_researcher"),
+    ("not used: superseded", "superseded_by_newer"),
+    ("not used: another file", "duplicate_kind"),
+    ("headers fit", "headers_fit"),
+    ("village code and year columns", "headers_fit"),
+    ("GeoJSON", "boundaries"),
+    ("headers match no known source kind", "unknown_headers"),
+    ("not a data file", "not_data"),
+    ("not readable as a table", "unreadable"),
+    ("no header row", "no_header"),
+)
+
+
+def discovery_reason_codes(report: pd.DataFrame) -> pd.Series:
+    """A short code for each row's ``reason`` of a :func:`discover_files` report (for labelled tables).
+
+    Codes: ``headers_fit``, ``boundaries``, ``documentation``, ``unknown_headers``, ``not_data``,
+    ``unreadable``, ``no_header``, ``shadowed_by_researcher``, ``superseded_by_newer``,
+    ``duplicate_kind``; anything else ``other``. The reason text itself stays in the report.
+
+    >>> discovery_reason_codes(pd.DataFrame({"reason": ["headers match no known source kind: a, b"]})).tolist()
+    ['unknown_headers']
+    """
+    def code(reason) -> str:
+        text = str(reason)
+        return next((c for p, c in _DISCOVERY_REASONS if text.startswith(p)), "other")
+
+    return report["reason"].map(code).rename("reason_code")
