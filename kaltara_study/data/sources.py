@@ -22,7 +22,7 @@ from kaltara_study.errors import DataError, InputError
 from kaltara_study.data.read import RawTable, normalise_header, read_table
 from kaltara_study.data.validate import ROW, report_frame, validate
 
-__all__ = ["Discovery", "MULTI_FILE_KINDS", "detect_kind", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source", "load_cooperative_sources", "discovery_reason_codes",
+__all__ = ["Discovery", "MULTI_FILE_KINDS", "detect_kind", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source", "load_cooperative_sources", "discovery_reason_codes", "read_provenance",
            "parse_frame", "read_boundaries", "real_source_files"]
 
 
@@ -768,3 +768,26 @@ def discovery_reason_codes(report: pd.DataFrame) -> pd.Series:
         return next((c for p, c in _DISCOVERY_REASONS if text.startswith(p)), "other")
 
     return report["reason"].map(code).rename("reason_code")
+
+
+def read_provenance(folder: str | Path) -> pd.DataFrame:
+    """The table of ``folder``'s ``PROVENANCE.md`` (one row per vendored file) as a frame.
+
+    Columns as in the file's header row, normalised (``file, what, source_repository, path, commit,
+    licence, sha256``); back-ticks around cells removed. A folder without ``PROVENANCE.md`` (the
+    synthetic source) gives an empty frame with those columns.
+
+    >>> read_provenance(paths().kaltara_raw)["file"].iloc[0]  # doctest: +SKIP
+    'README.md'
+    """
+    cols = ["file", "what", "source_repository", "path", "commit", "licence", "sha256"]
+    prov = Path(folder) / PROVENANCE_FILE
+    if not prov.is_file():
+        return pd.DataFrame(columns=cols)
+    rows = [line.strip().strip("|").split("|") for line in prov.read_text(encoding="utf-8").splitlines()
+            if line.lstrip().startswith("|")]
+    if len(rows) < 2:
+        return pd.DataFrame(columns=cols)
+    header = [normalise_header(h.strip()) for h in rows[0]]
+    body = [[c.strip().strip("`") for c in r] for r in rows[2:] if len(r) == len(header)]
+    return pd.DataFrame(body, columns=header)
