@@ -334,7 +334,8 @@ def plot_cooperative_points(points: pd.DataFrame, *, column: str, order: Sequenc
 
     pts = points.dropna(subset=["latitude", "longitude"])
     n_missing = len(points) - len(pts)
-    cats = list(order) if order is not None else sorted(pts[column].dropna().astype(str).unique())
+    present = set(pts[column].dropna().astype(str))
+    cats = [c for c in order if c in present] if order is not None else sorted(present)
     colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(cats)}
     fig, ax = new_figure(figsize=(8.6, 6.2))
     if boundaries is not None:
@@ -360,6 +361,8 @@ def plot_cooperative_points(points: pd.DataFrame, *, column: str, order: Sequenc
     if boundaries is not None:
         ax.set_xticks([])
         ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
         ax.grid(False)
         for s in ax.spines.values():
             s.set_visible(False)
