@@ -357,8 +357,8 @@ def plot_cooperative_points(points: pd.DataFrame, *, column: str, order: Sequenc
     pad = 0.03 * max(x1 - x0, 1e-6)
     ax.set_xlim(x0 - pad, x1 + pad)
     ax.set_ylim(y0 - pad, y1 + pad)
-    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
     if boundaries is not None:
+        ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_xlabel("")
