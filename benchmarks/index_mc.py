@@ -22,14 +22,14 @@ import time
 import numpy as np
 import pandas as pd
 
-from kaltara_study.index.composite import CompositeIndex, load_config, monte_carlo
+from kaltara_study.index.composite import CompositeIndex, monte_carlo
 
 
 
 
 def stand_in(n: int = 411, seed: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    cfg = load_config()
+    cfg = load_config("indicators.toml")
     f = rng.normal(size=n)
     t = pd.DataFrame({"coop_id": [f"K{i:04d}" for i in range(n)],
                       "kode_kabkota": rng.choice(["65.01", "65.02", "65.03", "65.04", "65.71"], n)})
@@ -39,20 +39,35 @@ def stand_in(n: int = 411, seed: int = 1) -> pd.DataFrame:
     return t
 
 
+def load_config(name: str):
+    """Read a shipped config file the way the data layer does and validate it (benchmark helper)."""
+    import tomllib
+    from pathlib import Path
+
+    from kaltara_study.index.composite import IndexConfig
+    from kaltara_study.segmentation.config import SegmentationConfig
+
+    path = Path(__file__).resolve().parents[1] / "config" / name
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    cls = SegmentationConfig if name == "segmentation.toml" else IndexConfig
+    return cls.from_dict(data, origin=name)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n-rep", type=int, default=500)
     args = ap.parse_args()
     try:
-        from kaltara_study.data.pipeline import load_analysis_table
+        from kaltara_study.data.pipeline import build_analysis_table
 
-        table, what = load_analysis_table("synthetic").table, "synthetic analysis table"
+        table, what = build_analysis_table("synthetic").table, "synthetic analysis table"
     except Exception as exc:  # data layer absent or failing: use the stand-in
         table, what = stand_in(), f"generated stand-in ({type(exc).__name__})"
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}")
     print(f"data: {what}, {len(table)} units")
     t0 = time.perf_counter()
-    ci = CompositeIndex(load_config(), random_state=1).fit(table)
+    ci = CompositeIndex(load_config("indicators.toml"), random_state=1).fit(table)
     print(f"fit: {time.perf_counter() - t0:.3f} s ({len(ci.indicators_)} indicators)")
     for n_jobs, label in ((1, "n_jobs=1"), (2, "n_jobs=2 (cold: starts workers)"),
                           (2, "n_jobs=2 (warm)")):

@@ -15,7 +15,7 @@ English build reuses the Indonesian build's results. Floating-point results are 
 :data:`SIGNIFICANT` digits when stored, so BLAS or CPU differences cannot reach a written byte.
 
 >>> [s.name for s in STAGES]
-['analysis', 'index', 'segmentation']
+['analysis', 'index', 'segmentation', 'village_types', 'readiness']
 """
 
 from __future__ import annotations
@@ -34,9 +34,12 @@ import pandas as pd
 
 from kaltara_study.data.pipeline import load_analysis_table
 from kaltara_study.data.write import sha256_file
-from kaltara_study.index.composite import compute_index
-from kaltara_study.readiness.criteria import study_table as join_study_table
+from kaltara_study.errors import DataError
+from kaltara_study.index.composite import IDM_INDICATOR, compute_index
+from kaltara_study.readiness.criteria import assess_readiness
+from kaltara_study.readiness.joint import joint_answer
 from kaltara_study.segmentation.segment import segment
+from kaltara_study.segmentation.village import assign_to_cooperatives, village_types
 from kaltara_study.study import Study
 
 PACKAGE = Path(__file__).resolve().parent
@@ -180,15 +183,52 @@ def _run_analysis(study: Study):
 
 def _run_index(study: Study):
     table = analysis_data(study).table
-    return compute_index(table, study.configs.index, source=study.source, seed=study.seed,
-                         progress=False)
+    return compute_index(table, study.configs.index, seed=study.seed, n_jobs=2)
 
 
 def _run_segmentation(study: Study):
     table = analysis_data(study).table
     index = potential_index(study)
-    return segment(table, study.configs.segmentation, seed=study.seed, index=index.scores, n_jobs=2,
-                   progress=False)
+    return segment(table, study.configs.segmentation, seed=study.seed, index=index.scores, n_jobs=2)
+
+
+def idm_indicators(villages: pd.DataFrame) -> pd.DataFrame:
+    """The desa with IDM indicator scores, keyed ``kode`` (Kemendagri code), columns in IDM's own
+    upper-case names (``IKE03_PASAR``); kelurahan and desa without IDM are not rows."""
+    cols = [c for c in villages.columns if IDM_INDICATOR.match(c)]
+    rows = villages[villages[cols].notna().any(axis=1)] if cols else villages.iloc[0:0]
+    out = rows[["kode_desa", *cols]].rename(columns={"kode_desa": "kode", **{c: c.upper() for c in cols}})
+    return out.sort_values("kode", kind="stable").reset_index(drop=True)
+
+
+def _run_village_types(study: Study):
+    indicators = idm_indicators(analysis_data(study).villages)
+    if indicators.empty:
+        return None
+    return village_types(indicators, study.configs.village_types, seed=study.seed, n_jobs=2)
+
+
+def _run_readiness(study: Study):
+    table = study_table(study)
+    config = study.configs.readiness
+    assessment = assess_readiness(table, config)
+    index = potential_index(study)
+    draws = (index.monte_carlo.absolute_draws(index.scores["coop_id"])
+             if index.monte_carlo is not None and index.absolute else None)
+    answer = joint_answer(table, assessment, draws, config, seed=study.seed, n_jobs=2) \
+        if draws is not None and draws.shape[1] else None
+    return ReadinessResult(assessment=assessment, answer=answer, index_draws_used=0 if draws is None
+                           else int(draws.shape[1]))
+
+
+@dataclass
+class ReadinessResult:
+    """Readiness per cooperative × partner and the joint potential-and-ready answer (None when the
+    index has no absolute-scale replications to threshold)."""
+
+    assessment: pd.DataFrame
+    answer: Any
+    index_draws_used: int
 
 
 STAGES = (
@@ -196,6 +236,10 @@ STAGES = (
     Stage("index", needs=("analysis",), code=("index",), configs=("index",), run=_run_index),
     Stage("segmentation", needs=("index",), code=("segmentation",), configs=("segmentation",),
           run=_run_segmentation),
+    Stage("village_types", needs=("analysis",), code=("segmentation",), configs=("village_types",),
+          run=_run_village_types),
+    Stage("readiness", needs=("segmentation", "village_types"), code=("readiness",), configs=("readiness",),
+          run=_run_readiness),
 )
 BY_NAME = {s.name: s for s in STAGES}
 
@@ -206,7 +250,7 @@ def analysis_data(study: Study):
 
 
 def potential_index(study: Study):
-    """The composite economic-potential index with its Monte-Carlo rank intervals (cached)."""
+    """The composite economic-potential index with its Monte-Carlo intervals (cached)."""
     return _cached(study, "index")
 
 
@@ -215,13 +259,66 @@ def segmentation(study: Study):
     return _cached(study, "segmentation")
 
 
+def village_economic_types(study: Study):
+    """Village economic types of the desa from their IDM indicators (cached; None without IDM)."""
+    return _cached(study, "village_types")
+
+
+def readiness(study: Study) -> ReadinessResult:
+    """Readiness per partner and the joint potential-and-ready answer (cached)."""
+    return _cached(study, "readiness")
+
+
+#: columns of the index and segmentation results a study table carries
+INDEX_COLUMNS = ("context", "capacity", "index", "subindices_present", "rank", "rank_p05", "rank_p95")
+SEGMENT_COLUMNS = ("segment", "segment_kind", "level", "confidence")
+
+
+def join_results(table: pd.DataFrame, *, index_scores: pd.DataFrame | None = None,
+                 segments: pd.DataFrame | None = None,
+                 index_columns: tuple[str, ...] = ("index", "rank", "rank_p05", "rank_p95"),
+                 segment_columns: tuple[str, ...] = ("segment", "segment_name", "confidence")) -> pd.DataFrame:
+    """The analysis table with the index and segment columns attached (one row per cooperative).
+
+    Only the named columns are taken (existing ones in ``table`` are replaced); pieces that are
+    missing become NA columns, so downstream code sees the same columns on every source. Sorted by
+    ``coop_id``; the inputs are not modified.
+
+    >>> t = pd.DataFrame({"coop_id": ["b", "a"]})
+    >>> join_results(t, index_scores=pd.DataFrame({"coop_id": ["a", "b"], "index": [1.0, 2.0]}))["index"].tolist()
+    [1.0, 2.0]
+    """
+    out = table.copy()
+    out["coop_id"] = out["coop_id"].astype(str)
+    for extra, cols in ((index_scores, index_columns), (segments, segment_columns)):
+        present = [c for c in cols if extra is not None and c in extra.columns]
+        out = out.drop(columns=[c for c in cols if c in out.columns])
+        if present:
+            e = extra[["coop_id", *present]].assign(coop_id=lambda d: d.coop_id.astype(str))
+            if e.coop_id.duplicated().any():
+                raise DataError("index/segment table has duplicate coop_id rows; pass one row per cooperative")
+            out = out.merge(e, on="coop_id", how="left", validate="one_to_one")
+        for c in cols:
+            if c not in out.columns:
+                out[c] = np.nan
+    return out.sort_values("coop_id", kind="stable").reset_index(drop=True)
+
+
 def study_table(study: Study) -> pd.DataFrame:
-    """One row per cooperative: the analysis table + index, rank interval, segment and confidence."""
-    return join_study_table(
+    """One row per cooperative: the analysis table + potential (index, its context and capacity
+    sub-indices, rank interval), segment, and the village economic type it inherits."""
+    table = join_results(
         analysis_data(study).table,
         index_scores=potential_index(study).scores,
         segments=segmentation(study).labels,
+        index_columns=INDEX_COLUMNS, segment_columns=SEGMENT_COLUMNS,
     )
+    types = village_economic_types(study)
+    if types is not None:
+        table = assign_to_cooperatives(table, types)
+    else:
+        table = table.assign(village_type=pd.NA, profile_code=pd.NA)
+    return table
 
 
 def precompute(study: Study):
@@ -230,6 +327,14 @@ def precompute(study: Study):
         t = time.perf_counter()
         hit = is_cached(study, stage.name)
         out = _cached(study, stage.name)
-        n = len(getattr(out, "table", getattr(out, "scores", getattr(out, "labels", []))))
         how = "from the cache" if hit else "computed"
-        yield f"{stage.name}: {n} cooperatives, {how} ({time.perf_counter() - t:.1f} s)"
+        yield f"{stage.name}: {_size(out)}, {how} ({time.perf_counter() - t:.1f} s)"
+
+
+def _size(result: Any) -> str:
+    for attr, unit in (("table", "cooperatives"), ("scores", "cooperatives"), ("labels", "cooperatives"),
+                       ("types", "desa"), ("assessment", "cooperative × partner rows")):
+        frame = getattr(result, attr, None)
+        if isinstance(frame, pd.DataFrame):
+            return f"{len(frame)} {unit}"
+    return "nothing to compute for this source"

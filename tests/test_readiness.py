@@ -15,6 +15,7 @@ import pytest
 
 from kaltara_study.data.read import read_toml
 from kaltara_study.errors import ConfigError
+from kaltara_study.stages import join_results as study_table
 from kaltara_study.readiness.criteria import (
     PARTNERS,
     VERDICTS,
@@ -27,7 +28,6 @@ from kaltara_study.readiness.criteria import (
     readiness_matrix,
     readiness_wide,
     shortlist,
-    study_table,
     unsourced_criteria,
 )
 from kaltara_study.report.readiness_tables import (

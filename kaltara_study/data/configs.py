@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from kaltara_study.data.read import read_toml
-from kaltara_study.index import composite as index_method
-from kaltara_study.readiness import criteria as readiness_method
-from kaltara_study.segmentation import segment as segmentation_method
+from kaltara_study.index.composite import IndexConfig
+from kaltara_study.readiness.criteria import ReadinessConfig
+from kaltara_study.segmentation.config import SegmentationConfig, VillageTypesConfig
 
 #: config file per method and source (the thin real registry has its own index framework)
 FILES = {
     "index": {"kaltara": "indicators_kaltara.toml", "*": "indicators.toml"},
     "segmentation": {"*": "segmentation.toml"},
     "readiness": {"*": "readiness.toml"},
+    "village_types": {"*": "village_types.toml"},
 }
 
 
@@ -31,6 +32,7 @@ class StudyConfigs:
     index: Any
     segmentation: Any
     readiness: Any
+    village_types: Any
     files: dict[str, Path]
 
 
@@ -43,10 +45,13 @@ def load_configs(folder: Path | str, *, source: str) -> StudyConfigs:
     """Read and validate every config of ``source`` from ``folder`` (``config/``)."""
     folder = Path(folder)
     files = {m: config_file(folder, m, source=source) for m in FILES}
+    def parse(method, cls):
+        return cls.from_dict(read_toml(files[method]), origin=files[method].name)
+
     return StudyConfigs(
-        index=index_method.parse_config(read_toml(files["index"]), source=files["index"].name),
-        segmentation=segmentation_method.parse_config(read_toml(files["segmentation"])),
-        readiness=readiness_method.ReadinessConfig.from_dict(read_toml(files["readiness"]),
-                                                             origin=files["readiness"].name),
+        index=parse("index", IndexConfig),
+        segmentation=parse("segmentation", SegmentationConfig),
+        readiness=parse("readiness", ReadinessConfig),
+        village_types=parse("village_types", VillageTypesConfig),
         files=files,
     )

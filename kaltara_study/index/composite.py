@@ -1,10 +1,23 @@
 """Composite economic-potential index, in the manner of the OECD/JRC Handbook (2008) and COINr.
 
-The framework (indicators → groups → index, directions, weights, method defaults) lives in
-``config/indicators.toml`` (``config/indicators_kaltara.toml`` for the real data). Every step is a
-pure function on a DataFrame of indicators (rows = cooperatives, columns = indicator names); the
-:class:`CompositeIndex` estimator chains them with scikit-learn semantics; :func:`compute_index`
-is what notebooks and later stages call.
+The framework (indicators → groups → sub-indices → index, directions, goalposts, targets, weights,
+method defaults) is an :class:`IndexConfig`, built by the data layer from ``config/indicators.toml``
+(``config/indicators_kaltara.toml`` for the real data) with :meth:`IndexConfig.from_dict`; nothing
+here opens a file. Every step is a pure function on a DataFrame of indicators (rows = units,
+columns = indicator names); the :class:`CompositeIndex` estimator (a scikit-learn
+``BaseEstimator``: ``clone``/``get_params`` work, ``NotFittedError`` before ``fit``) chains them;
+:func:`compute_index` is what notebooks and later stages call.
+
+Potential on an absolute scale (issue 11): groups belong to a *sub-index* (``context`` = the
+village's economy, ``capacity`` = the cooperative's own); both are reported separately and
+together. ``normalisation = "goalposts"`` (COINr ``n_goalposts``) puts every indicator on a fixed
+scale ``(x − lower)/(upper − lower)`` truncated to [0, 1] (IDM indicator scores use their own 0–5
+range), so a cut such as ``index >= 50`` means the same whatever the other units score. A declared
+``target`` with ``transform = "peak"`` makes an indicator non-monotone (best at the target).
+Values flagged by cleaning (``outlier_flags``) are set to missing first (:func:`apply_flags`, with
+an audit row per cell). :func:`coherence` (α, correlations per dimension, failing ones named) and
+:func:`direction_check` (each indicator against the rest of its group; targets against the
+observed range) are in ``IndexResult.diagnostics``.
 
 Steps and the conventions followed (differences from COINr are stated):
 
@@ -28,8 +41,11 @@ Steps and the conventions followed (differences from COINr are stated):
    ``minmax`` to ``[a, b]``; ``zscore`` (ddof = 1, as R's ``scale()``); ``rank`` = percentile
    ``100 (r - 1)/(n - 1)`` with average ranks ``r``; ``target`` = ``(x - min)/(target - min)``
    capped at 1, rescaled to ``[a, b]`` (negative direction: ``(max - x)/(max - target)``);
-   ``borda`` = number of units with a strictly worse value (COINr's ``n_borda``). A constant column
-   normalises to the middle of the range (0 for z-scores) so that it does not move any rank.
+   ``borda`` = number of units with a strictly worse value (COINr's ``n_borda``); ``goalposts`` =
+   ``(x − lower)/(upper − lower)`` truncated to [0, 1], rescaled to ``[a, b]`` (negative direction:
+   ``(upper − x)/(upper − lower)``; goalposts of a logged indicator are logged too; on this path no
+   outlier treatment is applied: the truncation is the treatment). A constant column normalises
+   to the middle of the range (0 for z-scores) so that it does not move any rank.
 6. **Weights** (:func:`derive_weights`): ``expert`` (config), ``equal``, ``pca`` or ``fa``. PCA/FA
    weights follow the OECD Handbook (2008, §6.1) with one retained component per group: the
    within-group weight of indicator *i* is its squared loading on the first principal component
@@ -49,9 +65,10 @@ explained per group, mean contribution of each indicator to the index.
 
 Uncertainty (:func:`monte_carlo`): see its docstring.
 
->>> from kaltara_study.index.composite import compute_index                        # doctest: +SKIP
->>> res = compute_index(table, source="synthetic", seed=20251)            # doctest: +SKIP
->>> res.scores[["coop_id", "index", "rank"]].head()                       # doctest: +SKIP
+>>> cfg = IndexConfig.from_dict(mapping, origin="indicators.toml")        # doctest: +SKIP
+>>> res = compute_index(table, cfg, seed=20251, n_rep=500)                # doctest: +SKIP
+>>> res.scores[["coop_id", "context", "capacity", "index", "rank_p05", "rank_p95"]]  # doctest: +SKIP
+>>> res.incoherent_dimensions                                             # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -59,16 +76,17 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from sklearn.base import BaseEstimator, clone
+from sklearn.exceptions import NotFittedError
 
 from kaltara_study.errors import ConfigError
-from kaltara_study.study import paths
 
 __all__ = [
     "AGGREGATIONS",
@@ -87,13 +105,14 @@ __all__ = [
     "cronbach_alpha",
     "compute_index",
     "idm_crosstab",
-    "default_config_path",
     "derive_weights",
     "diagnostics",
     "framework_table",
     "impute",
     "kurtosis",
-    "load_config",
+    "apply_flags",
+    "coherence",
+    "direction_check",
     "monte_carlo",
     "normalise",
     "parse_config",
@@ -109,7 +128,12 @@ __all__ = [
 
 IMPUTATIONS = ("none", "mean", "group_mean", "kabupaten_median", "model")
 TREATMENTS = ("coinr", "none")
-NORMALISATIONS = ("minmax", "zscore", "rank", "target", "borda")
+NORMALISATIONS = ("minmax", "zscore", "rank", "target", "borda", "goalposts")
+TRANSFORMS = ("monotone", "peak")
+#: IDM indicator score columns (0-5), e.g. ``IKE03_PASAR`` (issue 8 adds them to the table)
+IDM_INDICATOR = re.compile(r"^IK[SEL]\d{2}_[A-Z0-9_]+$", re.IGNORECASE)  # the analysis table writes them lower case
+#: IDM status codes in their order (Permendesa 2/2016)
+STATUS_ORDER = ("SANGAT TERTINGGAL", "TERTINGGAL", "BERKEMBANG", "MAJU", "MANDIRI")
 WEIGHTINGS = ("expert", "equal", "pca", "fa")
 AGGREGATIONS = ("arithmetic", "geometric")
 COLLINEAR_R = 0.9
@@ -141,12 +165,16 @@ class Indicator:
     target: float | None = None
     label_id: str = ""
     label_en: str = ""
+    lower: float | None = None      # goalposts (absolute scale), in the column's units
+    upper: float | None = None
+    transform: str = "monotone"     # "peak": best at ``target``, worse either side
 
 
 @dataclass(frozen=True)
 class Group:
     key: str
     weight: float = 1.0
+    subindex: str = "potential"
     label_id: str = ""
     label_en: str = ""
 
@@ -162,6 +190,8 @@ _METHOD_DEFAULTS: dict[str, Any] = {
     "weights": "expert",
     "aggregation": "arithmetic",
     "min_coverage": 0.2,
+    "flagged": "missing",
+    "alpha_min": 0.6,
 }
 _UNCERTAINTY_DEFAULTS: dict[str, Any] = {
     "n_rep": 500,
@@ -175,13 +205,24 @@ _UNCERTAINTY_DEFAULTS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class IndexConfig:
-    """A validated indicator framework. Build it with :func:`load_config` or :func:`parse_config`."""
+    """A validated indicator framework. Build it with :meth:`IndexConfig.from_dict` (the data layer reads the TOML)."""
 
     name: str
     groups: tuple[Group, ...]
     indicators: tuple[Indicator, ...]
     method: Mapping[str, Any] = field(default_factory=lambda: dict(_METHOD_DEFAULTS))
     uncertainty: Mapping[str, Any] = field(default_factory=lambda: dict(_UNCERTAINTY_DEFAULTS))
+
+    @classmethod
+    def from_dict(cls, mapping: Mapping[str, Any], *, origin: str,
+                  columns: Sequence[str] | None = None) -> IndexConfig:
+        """Validate a parsed framework (the TOML as a dict); see :func:`parse_config`."""
+        return parse_config(mapping, source=origin, columns=columns)
+
+    @property
+    def subindices(self) -> list[str]:
+        """Sub-index codes in first-seen group order (e.g. ``context``, ``capacity``)."""
+        return list(dict.fromkeys(g.subindex for g in self.groups))
 
     @property
     def group_keys(self) -> list[str]:
@@ -242,6 +283,7 @@ def _check_method(method: Mapping[str, Any], *, where: str) -> None:
     _check_choice(method["normalisation"], NORMALISATIONS, where=f"{where} [method].normalisation")
     _check_choice(method["weights"], WEIGHTINGS, where=f"{where} [method].weights")
     _check_choice(method["aggregation"], AGGREGATIONS, where=f"{where} [method].aggregation")
+    _check_choice(method["flagged"], ("missing", "keep"), where=f"{where} [method].flagged")
     rng = method["range"]
     if len(rng) != 2 or not float(rng[0]) < float(rng[1]):
         raise ConfigError(f"{where} [method].range must be [a, b] with a < b, got {rng!r}")
@@ -265,6 +307,9 @@ def parse_config(data: Mapping[str, Any], *, source: str = "config",
     1
     """
     allowed_cols = set(columns) if columns is not None else INDICATOR_COLUMNS
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: the framework must be a table of [method], [groups.*] and "
+                          "[[indicators]]")
     method = {**_METHOD_DEFAULTS, **dict(data.get("method", {}))}
     _check_method(method, where=source)
     method["range"] = (float(method["range"][0]), float(method["range"][1]))
@@ -290,7 +335,15 @@ def parse_config(data: Mapping[str, Any], *, source: str = "config",
     for key, g in groups_raw.items():
         if not isinstance(g, Mapping):
             raise ConfigError(f"{source}: [groups.{key}] must be a table")
-        groups.append(Group(key=str(key), weight=_positive(g.get("weight", 1.0),
+        extra = set(g) - {"weight", "label_id", "label_en", "subindex"}
+        if extra:
+            raise ConfigError(f"{source} [groups.{key}]: unknown keys {sorted(extra)}; allowed: "
+                              "weight, subindex, label_id, label_en")
+        sub = g.get("subindex", "potential")
+        if not isinstance(sub, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", sub):
+            raise ConfigError(f"{source} [groups.{key}]: subindex must be a lower-case code such as "
+                              f"'context' or 'capacity', got {sub!r}")
+        groups.append(Group(key=str(key), subindex=sub, weight=_positive(g.get("weight", 1.0),
                                                             where=f"{source} [groups.{key}]"),
                             label_id=str(g.get("label_id", key)), label_en=str(g.get("label_en", key))))
     group_keys = {g.key for g in groups}
@@ -300,7 +353,7 @@ def parse_config(data: Mapping[str, Any], *, source: str = "config",
         raise ConfigError(f"{source}: no [[indicators]] entries; define at least one indicator")
     indicators, seen = [], set()
     known_keys = {"name", "column", "group", "direction", "weight", "log", "target", "label_id",
-                  "label_en"}
+                  "label_en", "lower", "upper", "transform"}
     for pos, d in enumerate(inds_raw, start=1):
         where = f"{source} indicator #{pos} ({d.get('name', '?')!s})"
         extra = set(d) - known_keys
@@ -315,7 +368,7 @@ def parse_config(data: Mapping[str, Any], *, source: str = "config",
         if name in group_keys or name == "index":
             raise ConfigError(f"{where}: name {name!r} clashes with a group key or 'index'")
         seen.add(name)
-        if d["column"] not in allowed_cols:
+        if d["column"] not in allowed_cols and not IDM_INDICATOR.match(str(d["column"])):
             raise ConfigError(f"{where}: unknown column {d['column']!r}; use a numeric or boolean "
                               "column of the analysis table (see the contract in the brief)")
         if d["group"] not in group_keys:
@@ -330,38 +383,52 @@ def parse_config(data: Mapping[str, Any], *, source: str = "config",
         log = d.get("log", False)
         if not isinstance(log, bool):
             raise ConfigError(f"{where}: log must be true or false, got {log!r}")
+        gp = {}
+        for key in ("lower", "upper"):
+            v = d.get(key)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
+                                  or not math.isfinite(v)):
+                raise ConfigError(f"{where}: {key} (goalpost) must be a number, got {v!r}")
+            gp[key] = None if v is None else float(v)
+        if (gp["lower"] is None) != (gp["upper"] is None):
+            raise ConfigError(f"{where}: give both goalposts lower and upper, or neither")
+        if gp["lower"] is not None and not gp["lower"] < gp["upper"]:
+            raise ConfigError(f"{where}: goalposts need lower < upper, got {gp['lower']} and "
+                              f"{gp['upper']}")
+        transform = d.get("transform", "monotone")
+        _check_choice(transform, TRANSFORMS, where=f"{where} transform")
+        if transform == "peak" and target is None:
+            raise ConfigError(f"{where}: transform = 'peak' needs a target (the best value)")
+        if transform == "peak" and gp["lower"] is not None and not gp["lower"] < target < gp["upper"]:
+            raise ConfigError(f"{where}: a peak target must lie between the goalposts")
         indicators.append(Indicator(
             name=name, column=str(d["column"]), group=str(d["group"]), direction=int(direction),
             weight=_positive(d.get("weight", 1.0), where=where), log=log,
             target=None if target is None else float(target),
             label_id=str(d.get("label_id", name)), label_en=str(d.get("label_en", name)),
+            lower=gp["lower"], upper=gp["upper"], transform=transform,
         ))
     empty = group_keys - {i.group for i in indicators}
     if empty:
         raise ConfigError(f"{source}: groups without indicators: {sorted(empty)}; remove them or "
                           "assign indicators")
+    if method["normalisation"] == "goalposts":
+        missing_gp = [i.name for i in indicators if i.lower is None]
+        if missing_gp:
+            raise ConfigError(f"{source} [method].normalisation = 'goalposts' needs lower and upper "
+                              f"for every indicator; missing for {missing_gp}")
+    clash = set(g.subindex for g in groups) & (group_keys | seen)
+    if clash:
+        raise ConfigError(f"{source}: subindex codes {sorted(clash)} clash with a group or "
+                          "indicator name; rename them")
     return IndexConfig(name=str(data.get("name", "index")), groups=tuple(groups),
                        indicators=tuple(indicators), method=method, uncertainty=unc)
 
 
-def default_config_path(source: str = "synthetic") -> Path:
-    """``config/indicators.toml``, or ``config/indicators_kaltara.toml`` for ``source="kaltara"``."""
-    name = "indicators_kaltara.toml" if source == "kaltara" else "indicators.toml"
-    return paths().config / name
-
-
-def load_config(path: Path | str | None = None, *, source: str = "synthetic") -> IndexConfig:
-    """Read and validate the framework file (default: :func:`default_config_path`)."""
-    from kaltara_study.data.read import read_toml
-
-    path = Path(path) if path else default_config_path(source)
-    return parse_config(read_toml(path), source=path.name)
-
-
-def framework_table(config: IndexConfig, *, lang: str = "id", dropped: pd.DataFrame | None = None
-                    ) -> pd.DataFrame:
-    """One row per indicator: group, column, direction, weights (relative and effective in the
-    index, nominal), log, target and, when ``dropped`` is given, whether it was used."""
+def framework_table(config: IndexConfig, *, dropped: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per indicator: sub-index, group, column, direction, weights (relative and effective
+    in the index, nominal), log, target, goalposts, transform and, when ``dropped`` is given,
+    whether it was used. Codes and the config's own label columns only (the report translates)."""
     gw = {g.key: g.weight for g in config.groups}
     gsum = sum(gw.values())
     rows = []
@@ -369,17 +436,23 @@ def framework_table(config: IndexConfig, *, lang: str = "id", dropped: pd.DataFr
         wsum = sum(i.weight for i in config.indicators if i.group == ind.group)
         g = config.group(ind.group)
         rows.append({
+            "subindex": g.subindex,
             "group": ind.group,
-            "group_label": g.label_id if lang == "id" else g.label_en,
+            "group_label_id": g.label_id,
+            "group_label_en": g.label_en,
             "indicator": ind.name,
-            "label": ind.label_id if lang == "id" else ind.label_en,
+            "label_id": ind.label_id,
+            "label_en": ind.label_en,
             "column": ind.column,
-            "direction": "+" if ind.direction > 0 else "−",
+            "direction": ind.direction,
             "weight": ind.weight,
             "group_weight": g.weight,
             "effective_weight": ind.weight / wsum * g.weight / gsum,
             "log": ind.log,
             "target": ind.target,
+            "lower": ind.lower,
+            "upper": ind.upper,
+            "transform": ind.transform,
         })
     out = pd.DataFrame(rows)
     if dropped is not None:
@@ -429,12 +502,13 @@ def rank_desc(values: np.ndarray, *, axis: int = -1) -> np.ndarray:
 def indicator_frame(table: pd.DataFrame, config: IndexConfig) -> pd.DataFrame:
     """The raw indicator values as floats (booleans → 0/1, pandas NA → NaN), one column per
     indicator name, in config order; the input is not changed."""
-    missing = [i.column for i in config.indicators if i.column not in table.columns]
-    if missing:
-        raise ConfigError(f"the table lacks the indicator columns {missing}; use the processed "
-                          "analysis table (kaltara_study.data.pipeline.load_analysis_table)")
     out = {}
     for ind in config.indicators:
+        if ind.column not in table.columns:
+            # a column this source does not have (e.g. IDM indicators before issue 8 adds them):
+            # all NA, so selection drops it with the reason "all NA" in the log
+            out[ind.name] = np.full(len(table), np.nan)
+            continue
         s = table[ind.column]
         if pd.api.types.is_bool_dtype(s):
             s = s.astype("Float64")
@@ -627,8 +701,17 @@ def fit_normalise(X: pd.DataFrame) -> pd.DataFrame:
 
 
 def _normalise_col(x: np.ndarray, ref: np.ndarray, *, method: str, direction: int,
-                   lo: float, hi: float, target: float | None) -> np.ndarray:
+                   lo: float, hi: float, target: float | None,
+                   goalposts: tuple[float, float] | None = None) -> np.ndarray:
     """Normalise ``x`` against the observed reference values ``ref`` (sorted, no NaN)."""
+    if method == "goalposts":
+        if goalposts is None:
+            raise ConfigError("goalposts normalisation needs lower and upper for every indicator")
+        gl, gu = goalposts
+        u = (x - gl) / (gu - gl) if direction > 0 else (gu - x) / (gu - gl)
+        return lo + (hi - lo) * np.clip(u, 0.0, 1.0)
+    if ref.size == 0:
+        return np.full_like(x, np.nan)
     mn, mx = ref[0], ref[-1]
     mid = (lo + hi) / 2
     const = mx == mn
@@ -669,11 +752,26 @@ def _normalise_col(x: np.ndarray, ref: np.ndarray, *, method: str, direction: in
 
 def normalise(X: pd.DataFrame, *, method: str = "minmax", directions: Mapping[str, int] | None = None,
               range: tuple[float, float] = (0.0, 100.0), targets: Mapping[str, float | None] | None = None,
-              reference: pd.DataFrame | None = None) -> pd.DataFrame:
+              reference: pd.DataFrame | None = None,
+              goalposts: Mapping[str, tuple[float, float] | None] | None = None,
+              transforms: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Normalise each indicator column, applying its direction (−1 flips it).
 
     ``reference`` (default ``X``) holds the values the scale is fitted on (min/max/mean/sd/ranks),
     so new units can be scored on a fitted scale. See the module docstring for each method.
+    ``goalposts`` (COINr ``n_goalposts``): ``(x − lower)/(upper − lower)`` truncated to [0, 1],
+    then scaled to ``range`` — an absolute scale that does not move when other units change.
+    ``transforms[col] == "peak"``: the indicator is best at its target and worse either side; it
+    is replaced by ``−|x − target|`` (direction +1) before any method; its goalposts become
+    ``(−max(target − lower, upper − target), 0)``.
+
+    >>> X = pd.DataFrame({"s": [0.0, 2.5, 5.0, 6.0]})
+    >>> normalise(X, method="goalposts", goalposts={"s": (0.0, 5.0)})["s"].tolist()
+    [0.0, 50.0, 100.0, 100.0]
+    >>> X = pd.DataFrame({"d": [0.0, 0.3, 0.6, 1.0]})
+    >>> normalise(X, method="goalposts", goalposts={"d": (0.0, 1.0)}, targets={"d": 0.3},
+    ...           transforms={"d": "peak"})["d"].round(2).tolist()
+    [57.14, 100.0, 57.14, 0.0]
 
     >>> X = pd.DataFrame({"a": [10.0, 20.0, 30.0], "b": [1.0, 2.0, 5.0]})
     >>> normalise(X, directions={"b": -1}).round(2).to_dict("list")
@@ -682,14 +780,24 @@ def normalise(X: pd.DataFrame, *, method: str = "minmax", directions: Mapping[st
     _check_choice(method, NORMALISATIONS, where="normalise(method=...)")
     directions = directions or {}
     targets = targets or {}
+    goalposts = goalposts or {}
+    transforms = transforms or {}
     ref = X if reference is None else reference
     out = {}
     for col in X.columns:
         r = ref[col].to_numpy(dtype=float)
+        x = X[col].to_numpy(dtype=float)
+        direction, target, gp = int(directions.get(col, 1)), targets.get(col), goalposts.get(col)
+        if transforms.get(col, "monotone") == "peak":
+            if target is None:
+                raise ConfigError(f"indicator {col!r}: transform 'peak' needs a target")
+            x, r = -np.abs(x - target), -np.abs(r - target)
+            if gp is not None:
+                gp = (-max(target - gp[0], gp[1] - target), 0.0)
+            direction, target = 1, 0.0
         r = np.sort(r[~np.isnan(r)])
-        out[col] = _normalise_col(X[col].to_numpy(dtype=float), r, method=method,
-                                  direction=int(directions.get(col, 1)), lo=float(range[0]),
-                                  hi=float(range[1]), target=targets.get(col))
+        out[col] = _normalise_col(x, r, method=method, direction=direction, lo=float(range[0]),
+                                  hi=float(range[1]), target=target, goalposts=gp)
     return pd.DataFrame(out, index=X.index)
 
 
@@ -818,8 +926,9 @@ def aggregate(Xn: pd.DataFrame, *, weights: pd.Series, groups: Mapping[str, str]
 
 
 # ------------------------------------------------------------------------------ estimator
-class CompositeIndex:
-    """The whole index pipeline as a scikit-learn-style estimator.
+class CompositeIndex(BaseEstimator):
+    """The whole index pipeline as a scikit-learn estimator (``clone``/``get_params`` work;
+    ``NotFittedError`` before ``fit``).
 
     Parameters
     ----------
@@ -836,13 +945,15 @@ class CompositeIndex:
     ``params_`` (min/max/mean/sd per indicator after treatment), ``shift_`` (geometric shift),
     ``weights_`` (within-group, summing to 1 per group), ``group_weights_``, ``weight_notes_``,
     ``reference_`` (the treated fit data, the scale of rank/Borda normalisation).
+    Parameters are stored as given (``clone`` requires it) and validated in ``fit``.
 
     ``transform`` scores new units on the fitted scale (treatment caps, min/max/mean/sd, ranks
     against ``reference_``) with the fitted weights. Imputation is the exception: it is a
     cross-sectional step and is recomputed on the table being transformed (with the same
     method), so transform a whole table, not single rows, when imputation is not ``none``.
 
-    >>> ci = CompositeIndex(load_config()).fit(table)                 # doctest: +SKIP
+    >>> ci = CompositeIndex(cfg).fit(table)                           # doctest: +SKIP
+    >>> clone(ci).set_params(normalisation="rank").fit(table)         # doctest: +SKIP
     >>> ci.transform(table)["index"]                                  # doctest: +SKIP
     """
 
@@ -856,7 +967,7 @@ class CompositeIndex:
         self.normalisation = normalisation
         self.weights = weights
         self.aggregation = aggregation
-        self.exclude = tuple(exclude)
+        self.exclude = exclude
         self.random_state = random_state
 
     def _m(self, key: str) -> Any:
@@ -866,6 +977,12 @@ class CompositeIndex:
     def _kab(self, table: pd.DataFrame) -> pd.Series | None:
         return table["kode_kabkota"] if "kode_kabkota" in table.columns else None
 
+    def _scale_value(self, name: str, v: float | None) -> float | None:
+        """A value in the column's units on the indicator's working scale (log1p when logged)."""
+        if v is None:
+            return None
+        return float(np.log1p(v)) if self.config.indicator(name).log else float(v)
+
     def _treated(self, table: pd.DataFrame, *, fit: bool) -> pd.DataFrame:
         X = indicator_frame(table, self.config)[self.indicators_]
         X = impute(X, method=self._m("imputation"), kabupaten=self._kab(table),
@@ -874,7 +991,11 @@ class CompositeIndex:
             if self.config.indicator(c).log:
                 X[c] = log_transform(X[c])
         if fit:
-            if self._m("treatment") == "coinr":
+            if self._m("treatment") == "coinr" and self._m("normalisation") == "goalposts":
+                # goalposts truncate at fixed bounds: COINr's log_CT would change the units the
+                # goalposts are given in, so no outlier treatment on this path (logged as none)
+                self.treatment_log_ = pd.DataFrame({"indicator": X.columns, "action": "none"})
+            elif self._m("treatment") == "coinr":
                 X, self.treatment_log_ = treat_outliers(
                     X, skew_thresh=float(self.config.method["skew_thresh"]),
                     kurt_thresh=float(self.config.method["kurt_thresh"]),
@@ -890,6 +1011,9 @@ class CompositeIndex:
         _check_method({**self.config.method, **{k: getattr(self, k) for k in
                        ("imputation", "treatment", "normalisation", "weights", "aggregation")
                        if getattr(self, k) is not None}}, where="CompositeIndex")
+        if not isinstance(self.config, IndexConfig):
+            raise ConfigError("CompositeIndex(config=...) needs an IndexConfig "
+                              "(IndexConfig.from_dict(mapping, origin=...))")
         unknown = set(self.exclude) - set(self.config.indicator_names)
         if unknown:
             raise ConfigError(f"exclude names unknown indicators {sorted(unknown)}")
@@ -920,11 +1044,16 @@ class CompositeIndex:
 
     def _normalised(self, T: pd.DataFrame, *, shift: bool = False) -> pd.DataFrame:
         cfg = self.config
+        inds = {c: cfg.indicator(c) for c in T.columns}
         Xn = normalise(T, method=self._m("normalisation"),
-                       directions={c: cfg.indicator(c).direction for c in T.columns},
+                       directions={c: i.direction for c, i in inds.items()},
                        range=tuple(cfg.method["range"]),
-                       targets={c: cfg.indicator(c).target for c in T.columns},
-                       reference=getattr(self, "reference_", T))
+                       targets={c: self._scale_value(c, i.target) for c, i in inds.items()},
+                       reference=getattr(self, "reference_", T),
+                       goalposts={c: None if i.lower is None else
+                                  (self._scale_value(c, i.lower), self._scale_value(c, i.upper))
+                                  for c, i in inds.items()},
+                       transforms={c: i.transform for c, i in inds.items()})
         if shift:
             Xn = Xn + self.shift_
         return Xn
@@ -942,6 +1071,7 @@ class CompositeIndex:
         groups = {i.name: i.group for i in self.config.indicators}
         scores = aggregate(Xa, weights=self.weights_, groups=groups,
                            group_weights=self.group_weights_.to_dict(), method=agg)
+        scores = _with_subindices(scores, self.config, self.group_weights_, agg)
         return {"raw": raw, "treated": T, "normalised": Xn, "scores": scores}
 
     def transform(self, table: pd.DataFrame) -> pd.DataFrame:
@@ -953,7 +1083,29 @@ class CompositeIndex:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "weights_"):
-            raise ConfigError("CompositeIndex is not fitted; call fit(table) first")
+            raise NotFittedError("This CompositeIndex is not fitted yet; call fit(table) first")
+
+
+def _with_subindices(scores: pd.DataFrame, config: IndexConfig, group_weights: pd.Series,
+                     method: str) -> pd.DataFrame:
+    """Add one column per sub-index (its groups' weighted mean, re-weighted over missing groups)
+    before ``index`` — when the framework has more than one sub-index."""
+    subs = config.subindices
+    if len(subs) < 2:
+        return scores
+    out = scores.drop(columns="index")
+    for sub in subs:
+        keys = [g.key for g in config.groups if g.subindex == sub and g.key in group_weights.index]
+        if keys:
+            out[sub] = _wmean(scores[keys].to_numpy(float), group_weights[keys].to_numpy(float),
+                              method=method)
+        else:
+            out[sub] = np.nan
+    # how many sub-indices a unit's index rests on (a kelurahan without IDM: capacity only —
+    # COINr's re-weighting over missing groups, shown so the report can say so)
+    out["subindices_present"] = out[subs].notna().sum(axis=1).astype(int)
+    out["index"] = scores["index"]
+    return out
 
 
 # ----------------------------------------------------------------------------- diagnostics
@@ -1062,7 +1214,8 @@ def diagnostics(ci: CompositeIndex, table: pd.DataFrame) -> dict[str, pd.DataFra
         "mean_share": share.mean().to_numpy(),
     })
     scores = steps["scores"]
-    gcorr = scores.drop(columns="index").corrwith(scores["index"]).rename("r_with_index")
+    gcorr = scores.drop(columns=["index", "subindices_present"], errors="ignore").corrwith(
+        scores["index"]).rename("r_with_index")
     return {
         "correlations": correlation_pairs(Xn, groups),
         "correlation_matrix": Xn.corr(),
@@ -1089,6 +1242,20 @@ class MonteCarloResult:
     seed: int
     n_rep: int
     influence: pd.DataFrame | None = None  # per indicator: mean |rank shift| when it is left out
+    #: units × replications of the index value itself (0-100); absolute only where the
+    #: replication's normalisation is an absolute one (``choices["normalisation"]``)
+    values: np.ndarray | None = None
+
+    def absolute_draws(self, ids, *, absolute=("goalposts",)) -> pd.DataFrame:
+        """The index values of the replications whose normalisation is on an absolute scale (a cut
+        such as ``index >= 50`` means the same in each), as a frame keyed by ``ids``."""
+        keep = self.choices["normalisation"].isin(absolute).to_numpy()
+        cols = [f"rep{r}" for r in np.flatnonzero(keep)]
+        # geometric aggregation shifts scores to >= 1 before the mean (no zeros), so its values
+        # can exceed the scale by that shift: clipped back to [0, 100]
+        vals = np.clip(self.values[:, keep], 0.0, 100.0)
+        return pd.DataFrame(vals, columns=cols).assign(coop_id=list(ids)) \
+            .set_index("coop_id")
 
 
 @dataclass
@@ -1127,8 +1294,9 @@ def _draw(ctx: _MCContext, rng: np.random.Generator) -> dict:
             "fw": fw, "fg": fg}
 
 
-def _run_chunk(seeds: list[np.random.SeedSequence], ctx: _MCContext) -> tuple[np.ndarray, list]:
-    ranks, choices = [], []
+def _run_chunk(seeds: list[np.random.SeedSequence], ctx: _MCContext
+               ) -> tuple[np.ndarray, list, np.ndarray]:
+    ranks, choices, values = [], [], []
     for ss in seeds:
         d = _draw(ctx, np.random.default_rng(ss))
         w = ctx.w * d["fw"]
@@ -1138,8 +1306,9 @@ def _run_chunk(seeds: list[np.random.SeedSequence], ctx: _MCContext) -> tuple[np
         idx = _index_from(ctx, d["imputation"], d["normalisation"], d["aggregation"], w,
                           ctx.gw * d["fg"])
         ranks.append(rank_desc(idx))
+        values.append(idx)
         choices.append(d)
-    return np.column_stack(ranks), choices
+    return np.column_stack(ranks), choices, np.column_stack(values)
 
 
 def _mc_context(table: pd.DataFrame, ci: CompositeIndex, unc: Mapping[str, Any]) -> _MCContext:
@@ -1147,15 +1316,12 @@ def _mc_context(table: pd.DataFrame, ci: CompositeIndex, unc: Mapping[str, Any])
     indicators; each replication then only re-weights and aggregates."""
     cfg = ci.config
     normalised, shifted = {}, {}
+    exclude = [n for n in cfg.indicator_names if n not in ci.indicators_]
     for imp in unc["imputation"]:
-        sub = CompositeIndex(cfg, imputation=imp, treatment=ci._m("treatment"),
-                             normalisation="minmax", weights="equal", aggregation="arithmetic",
-                             exclude=[n for n in cfg.indicator_names if n not in ci.indicators_],
-                             random_state=ci.random_state).fit(table)
-        T = sub._treated(table, fit=False)
         for norm in unc["normalisation"]:
-            sub.normalisation = norm
-            Xn = sub._normalised(T)[ci.indicators_].to_numpy(float)
+            # the estimator itself, varied through its parameters (one construction path)
+            sub = clone(ci).set_params(imputation=imp, normalisation=norm, exclude=exclude).fit(table)
+            Xn = sub._normalised(sub._treated(table, fit=False))[ci.indicators_].to_numpy(float)
             normalised[(imp, norm)] = Xn
             mn = np.nanmin(Xn, axis=0)
             shifted[(imp, norm)] = np.maximum(Xn + np.clip(1.0 - mn, 0.0, None), 1e-9)
@@ -1243,6 +1409,7 @@ def monte_carlo(table: pd.DataFrame, ci: CompositeIndex, *, n_rep: int | None = 
         gen = tqdm(gen, total=len(chunks), desc="Monte-Carlo", unit="chunk")
     parts = list(gen)
     ranks = np.column_stack([p[0] for p in parts])
+    values = np.column_stack([p[2] for p in parts])
     draws = [d for p in parts for d in p[1]]
     names = ci.indicators_
     choices = pd.DataFrame({
@@ -1306,7 +1473,133 @@ def monte_carlo(table: pd.DataFrame, ci: CompositeIndex, *, n_rep: int | None = 
                  "mean_abs_rank_shift": float(np.mean(wshift)) if ctx.p > 0 else 0.0})
     return MonteCarloResult(ranks=ranks, choices=choices, summary=summary,
                             sensitivity=pd.DataFrame(rows), seed=seed, n_rep=n_rep,
-                            influence=influence)
+                            influence=influence, values=values)
+
+
+# ------------------------------------------------------------------ flags, checks, coherence
+_AUDIT_COLUMNS = ["rule", "unit", "indicator", "column", "old", "new", "reason"]
+
+
+def apply_flags(table: pd.DataFrame, config: IndexConfig, *, id_col: str = "coop_id",
+                flags_col: str = "outlier_flags") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Set values flagged by cleaning to missing before the index, with one audit row per cell.
+
+    ``outlier_flags`` holds ``;``-separated tokens, each a column (``turnover_rp``) or a ratio
+    whose numerator is the suspect value (``turnover_rp/assets_rp``). Every indicator whose column
+    is flagged for a unit gets NA there (the value in the raw file is unchanged; cleaning kept it
+    and flagged it). Returns the changed copy and the audit (``rule``, ``unit``, ``indicator``,
+    ``column``, ``old``, ``new``, ``reason``).
+
+    >>> t = pd.DataFrame({"coop_id": ["a", "b"], "turnover_rp": [1.0, 9e9],
+    ...                   "outlier_flags": [None, "turnover_rp/assets_rp"]})
+    >>> cfg = parse_config({"groups": {"g": {}}, "indicators": [
+    ...     {"name": "t", "column": "turnover_rp", "group": "g"}]})
+    >>> out, audit = apply_flags(t, cfg)
+    >>> out["turnover_rp"].isna().tolist(), audit["rule"].tolist()
+    ([False, True], ['flagged_value_set_missing'])
+    """
+    audit: list[dict] = []
+    if flags_col not in table.columns:
+        return table, pd.DataFrame(audit, columns=_AUDIT_COLUMNS)
+    out = table.copy()
+    by_col: dict[str, list[str]] = {}
+    for ind in config.indicators:
+        by_col.setdefault(ind.column, []).append(ind.name)
+    units = out[id_col].to_numpy() if id_col in out.columns else out.index.to_numpy()
+    flags = out[flags_col].astype("string").fillna("")
+    for pos, raw in enumerate(flags.to_numpy()):
+        if not raw:
+            continue
+        for token in str(raw).split(";"):
+            col = token.strip().split("/")[0]
+            if col not in by_col or col not in out.columns:
+                continue
+            old = out[col].iloc[pos]
+            if pd.isna(old):
+                continue
+            if not pd.api.types.is_float_dtype(out[col]) or pd.api.types.is_extension_array_dtype(out[col]):
+                out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+            out.iloc[pos, out.columns.get_loc(col)] = np.nan
+            audit.append({"rule": "flagged_value_set_missing", "unit": units[pos],
+                          "indicator": ",".join(by_col[col]), "column": col, "old": old,
+                          "new": np.nan, "reason": f"flagged by cleaning ({token.strip()})"})
+    return out, pd.DataFrame(audit, columns=_AUDIT_COLUMNS)
+
+
+def direction_check(ci: CompositeIndex, table: pd.DataFrame) -> pd.DataFrame:
+    """Directions and targets against the data: per indicator the Spearman correlation of its
+    directed, normalised values with the mean of the rest of its group (``r_item_rest``; negative
+    = the declared direction pulls against its group: ``suspect``), the observed range, and for a
+    declared target whether it lies inside the observed range and the share of units at or
+    beyond it (on the good side)."""
+    steps = ci.transform_steps(table)
+    Xn, raw = steps["normalised"], steps["raw"]
+    groups = {i.name: i.group for i in ci.config.indicators}
+    members = _group_members(list(Xn.columns), groups)
+    rows = []
+    for c in Xn.columns:
+        ind = ci.config.indicator(c)
+        rest = [o for o in members[groups[c]] if o != c]
+        r = np.nan
+        if rest:
+            m = Xn[rest].mean(axis=1)
+            ok = Xn[c].notna() & m.notna()
+            if ok.sum() > 2 and Xn.loc[ok, c].nunique() > 1 and m[ok].nunique() > 1:
+                r = float(stats.spearmanr(Xn.loc[ok, c], m[ok]).statistic)
+        x = raw[c].dropna()
+        t = ind.target
+        rows.append({
+            "indicator": c, "group": groups[c], "direction": ind.direction,
+            "transform": ind.transform, "r_item_rest": r,
+            "suspect": bool(np.isfinite(r) and r < 0),
+            "observed_min": float(x.min()) if len(x) else np.nan,
+            "observed_max": float(x.max()) if len(x) else np.nan,
+            "target": t,
+            "target_in_range": None if t is None or not len(x) else bool(x.min() <= t <= x.max()),
+            "share_at_target": None if t is None or not len(x) else float(
+                ((x - t).abs() <= 1e-12).mean() if ind.transform == "peak" else
+                ((x >= t) if ind.direction > 0 else (x <= t)).mean()),
+            "lower": ind.lower, "upper": ind.upper,
+            "share_outside_goalposts": None if ind.lower is None or not len(x) else float(
+                ((x < ind.lower) | (x > ind.upper)).mean()),
+        })
+    return pd.DataFrame(rows)
+
+
+def coherence(ci: CompositeIndex, table: pd.DataFrame, *, alpha_min: float | None = None
+              ) -> pd.DataFrame:
+    """Statistical coherence per dimension (group), for the report to show and name failures.
+
+    Columns: ``subindex``, ``group``, ``n_indicators``, ``cronbach_alpha``, ``mean_r`` (mean
+    pairwise Pearson r of the directed, normalised indicators), ``min_r``, ``fails`` and
+    ``failure`` (codes: ``alpha_below_min``, ``negative_correlation``, ``single_indicator`` —
+    a one-indicator group cannot be tested and does not fail). ``alpha_min`` defaults to the
+    config's ``[method] alpha_min`` (0.6).
+    """
+    a_min = float(ci.config.method.get("alpha_min", 0.6) if alpha_min is None else alpha_min)
+    Xn = ci.transform_steps(table)["normalised"]
+    groups = {i.name: i.group for i in ci.config.indicators}
+    rows = []
+    for g, cols in _group_members(list(Xn.columns), groups).items():
+        sub = ci.config.group(g).subindex
+        if len(cols) < 2:
+            rows.append({"subindex": sub, "group": g, "n_indicators": len(cols),
+                         "cronbach_alpha": np.nan, "mean_r": np.nan, "min_r": np.nan,
+                         "fails": False, "failure": "single_indicator"})
+            continue
+        C = Xn[cols].corr().to_numpy()
+        off = C[np.triu_indices(len(cols), 1)]
+        alpha = cronbach_alpha(Xn[cols])
+        fail = []
+        if not np.isfinite(alpha) or alpha < a_min:
+            fail.append("alpha_below_min")
+        if np.nanmin(off) < -0.1:
+            fail.append("negative_correlation")
+        rows.append({"subindex": sub, "group": g, "n_indicators": len(cols),
+                     "cronbach_alpha": alpha, "mean_r": float(np.nanmean(off)),
+                     "min_r": float(np.nanmin(off)), "fails": bool(fail),
+                     "failure": ";".join(fail)})
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------------- top level
@@ -1314,11 +1607,12 @@ def monte_carlo(table: pd.DataFrame, ci: CompositeIndex, *, n_rep: int | None = 
 class IndexResult:
     """What :func:`compute_index` returns.
 
-    ``scores``: ``coop_id``, region keys, one column per group, ``index``, ``rank`` (1 = highest),
-    plus ``median_rank``, ``rank_p05``, ``rank_p95`` when the Monte-Carlo ran; ``diagnostics``:
-    dict of DataFrames (see :func:`diagnostics`); ``uncertainty``: the per-unit Monte-Carlo
-    summary (or None); ``sensitivity``; ``framework``: the framework table; ``estimator``: the
-    fitted :class:`CompositeIndex`; ``log``: what was dropped or changed, in words.
+    ``scores``: id and region keys, one column per group, one per sub-index (when the framework
+    has several, e.g. ``context`` and ``capacity``), ``index``, ``rank`` (1 = highest), plus
+    ``median_rank``, ``rank_p05``, ``rank_p95`` when the Monte-Carlo ran; ``absolute``: whether
+    the scale is absolute (goalposts), i.e. whether a cut may be applied; ``diagnostics``: dict of
+    DataFrames (:func:`diagnostics`, plus ``coherence`` and ``directions``); ``audit``: the values
+    set to missing (:func:`apply_flags`); ``log``: what was dropped or changed, in words.
     """
 
     scores: pd.DataFrame
@@ -1330,51 +1624,72 @@ class IndexResult:
     config: IndexConfig
     log: list[str]
     monte_carlo: MonteCarloResult | None = None
+    audit: pd.DataFrame | None = None
+    absolute: bool = False
+
+    @property
+    def coherence(self) -> pd.DataFrame:
+        return self.diagnostics["coherence"]
+
+    @property
+    def incoherent_dimensions(self) -> list[str]:
+        """The groups that fail the coherence check (codes), for the report to name."""
+        c = self.diagnostics["coherence"]
+        return c.loc[c["fails"], "group"].tolist()
 
 
-def compute_index(table: pd.DataFrame, config_path: Path | str | IndexConfig | None = None, *,
-                  source: str = "synthetic", seed: int = 0, n_rep: int | None = None,
-                  n_jobs: int | None = None, progress: bool = False, uncertainty: bool = True,
-                  lang: str = "id", **method: Any) -> IndexResult:
-    """Fit the index on the analysis table and score every cooperative.
+def compute_index(table: pd.DataFrame, config: IndexConfig, *, seed: int = 0,
+                  n_rep: int | None = None, n_jobs: int | None = None, progress: bool = False,
+                  uncertainty: bool = True, id_col: str = "coop_id", **method: Any) -> IndexResult:
+    """Fit the index on the analysis table and score every unit.
 
-    ``config_path`` defaults to :func:`default_config_path` for ``source``; ``method`` keywords
-    override ``[method]`` choices (e.g. ``normalisation="zscore"``). Indicators that are all NA,
+    ``config``: an :class:`IndexConfig` (the data layer builds it with ``IndexConfig.from_dict``);
+    ``method`` keywords override ``[method]`` choices (e.g. ``normalisation="goalposts"``).
+    Values flagged by cleaning (``outlier_flags``) are set to missing first when ``[method]
+    flagged = "missing"`` (the default), each in ``result.audit``. Indicators that are all NA,
     constant or below ``min_coverage`` are dropped and the reason is in ``result.log``.
 
-    >>> res = compute_index(table, source="synthetic", seed=20251)      # doctest: +SKIP
-    >>> res.scores[["coop_id", "index", "rank", "rank_p05", "rank_p95"]].head()  # doctest: +SKIP
+    >>> res = compute_index(table, cfg, seed=20251, n_rep=500)             # doctest: +SKIP
+    >>> res.scores[["coop_id", "context", "capacity", "index", "rank_p05", "rank_p95"]]  # doctest: +SKIP
     """
-    if isinstance(config_path, IndexConfig):
-        cfg = config_path
-    else:
-        cfg = load_config(config_path, source=source)
-    if method:
-        cfg = cfg.with_method(**method)
-    if "coop_id" in table.columns:
-        table = table.sort_values("coop_id", kind="stable").reset_index(drop=True)
+    if not isinstance(config, IndexConfig):
+        raise ConfigError("compute_index(table, config): config must be an IndexConfig (build it "
+                          "with IndexConfig.from_dict(mapping, origin=...)); no file is read here")
+    cfg = config.with_method(**method) if method else config
+    if id_col in table.columns:
+        table = table.sort_values(id_col, kind="stable").reset_index(drop=True)
+    audit = pd.DataFrame(columns=_AUDIT_COLUMNS)
+    if cfg.method.get("flagged", "missing") == "missing":
+        table, audit = apply_flags(table, cfg, id_col=id_col)
     ci = CompositeIndex(cfg, random_state=seed).fit(table)
     steps = ci.transform_steps(table)
-    keys = [c for c in ("coop_id", "kode_desa", "nama_desa", "kode_kabkota", "nama_kabkota")
+    keys = [c for c in (id_col, "kode_desa", "nama_desa", "kode_kabkota", "nama_kabkota")
             if c in table.columns]
     scores = pd.concat([table[keys].reset_index(drop=True),
                         steps["scores"].reset_index(drop=True)], axis=1)
     scores["rank"] = rank_desc(scores["index"].to_numpy(float))
-    log = [f"dropped {r.indicator}: {r.reason}" for r in ci.dropped_.itertuples()]
+    log = [f"set {len(audit)} flagged value(s) to missing: "
+           + ", ".join(f"{r.column} of {r.unit}" for r in audit.itertuples())] if len(audit) else []
+    log += [f"dropped {r.indicator}: {r.reason}" for r in ci.dropped_.itertuples()]
     log += [f"treated {r.indicator}: {r.action}" for r in ci.treatment_log_.itertuples()
             if r.action != "none"]
     log += list(ci.weight_notes_)
     mc = None
     unc_table = sens = None
     if uncertainty:
-        mc = monte_carlo(table, ci, n_rep=n_rep, seed=seed, n_jobs=n_jobs, progress=progress)
+        mc = monte_carlo(table, ci, n_rep=n_rep, seed=seed, n_jobs=n_jobs, progress=progress,
+                         id_col=id_col)
         unc_table, sens = mc.summary, mc.sensitivity
-        scores = scores.merge(unc_table.drop(columns=["rank"]), on="coop_id", how="left") \
-            if "coop_id" in scores.columns else pd.concat(
+        scores = scores.merge(unc_table.drop(columns=["rank"]), on=id_col, how="left") \
+            if id_col in scores.columns else pd.concat(
                 [scores, unc_table.drop(columns=["rank"]).iloc[:, 1:]], axis=1)
-    return IndexResult(scores=scores, diagnostics=diagnostics(ci, table), uncertainty=unc_table,
-                       sensitivity=sens, framework=framework_table(cfg, lang=lang, dropped=ci.dropped_),
-                       estimator=ci, config=cfg, log=log, monte_carlo=mc)
+    diag = diagnostics(ci, table)
+    diag["coherence"] = coherence(ci, table)
+    diag["directions"] = direction_check(ci, table)
+    return IndexResult(scores=scores, diagnostics=diag, uncertainty=unc_table,
+                       sensitivity=sens, framework=framework_table(cfg, dropped=ci.dropped_),
+                       estimator=ci, config=cfg, log=log, monte_carlo=mc, audit=audit,
+                       absolute=ci._m("normalisation") == "goalposts")
 
 
 def idm_crosstab(scores: pd.DataFrame, status: pd.Series, *, q: int = 5) -> pd.DataFrame:
@@ -1388,8 +1703,6 @@ def idm_crosstab(scores: pd.DataFrame, status: pd.Series, *, q: int = 5) -> pd.D
     >>> idm_crosstab(s, pd.Series(["MAJU", "TERTINGGAL", None, "MAJU"]), q=2).loc["Q2"].tolist()
     [0, 0, 0, 1, 0, 1, 2]
     """
-    from kaltara_study.data.idm import STATUS_ORDER
-
     codes = pd.qcut(scores["index"].to_numpy(float), q, labels=False, duplicates="drop")
     labels = [f"Q{i}" for i in range(1, int(np.nanmax(codes)) + 2)]
     quant = pd.Series([labels[int(c)] if c == c else "(NA)" for c in codes], name="index_quantile")

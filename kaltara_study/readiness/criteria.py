@@ -78,7 +78,6 @@ __all__ = [
     "readiness_matrix",
     "readiness_wide",
     "shortlist",
-    "study_table",
     "unsourced_criteria",
     "verdict_from_counts",
 ]
@@ -818,36 +817,3 @@ def assessability(criteria: pd.DataFrame, config: ReadinessConfig) -> pd.DataFra
     rules = {(p.key, c.id): c.describe() for p in config.partners.values() for c in p.criteria}
     out["rule"] = [rules.get((p, c), "") for p, c in zip(out.partner, out.criterion, strict=True)]
     return out
-
-
-# MOVE (issue 9): the index × segment join is not a readiness method; the lead moves it to the
-# stages/data layer. Kept here unchanged until then so stages.study_table keeps working.
-def study_table(
-    table: pd.DataFrame,
-    *,
-    index_scores: pd.DataFrame | None = None,
-    segments: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """The analysis table with the index and segment columns attached (one row per cooperative).
-
-    ``index_scores``: e.g. ``compute_index(...).scores`` (``coop_id``, ``index``, ``rank``,
-    ``rank_p05``, ``rank_p95``); ``segments``: one row per cooperative with ``coop_id``,
-    ``segment``, ``segment_name``, ``confidence``. Only those columns are taken (existing ones in
-    ``table`` are replaced); missing pieces become NA columns so downstream code sees the same
-    columns on every source. Sorted by ``coop_id``; the inputs are not modified.
-    """
-    out = table.copy()
-    out["coop_id"] = out["coop_id"].astype(str)
-    for extra, cols in ((index_scores, ("index", "rank", "rank_p05", "rank_p95")),
-                        (segments, ("segment", "segment_name", "confidence"))):
-        present = [c for c in cols if extra is not None and c in extra.columns]
-        out = out.drop(columns=[c for c in cols if c in out.columns])
-        if present:
-            e = extra[["coop_id", *present]].assign(coop_id=lambda d: d.coop_id.astype(str))
-            if e.coop_id.duplicated().any():
-                raise DataError("index/segment table has duplicate coop_id rows; pass one row per cooperative")
-            out = out.merge(e, on="coop_id", how="left", validate="one_to_one")
-        for c in cols:
-            if c not in out.columns:
-                out[c] = pd.NA if c == "segment_name" else np.nan
-    return out.sort_values("coop_id", kind="stable").reset_index(drop=True)

@@ -5,7 +5,7 @@ turns them into Indonesian (default) or English text when a table is shown or wr
 no study result beyond counting and joining what it is given.
 
 Labels come from :mod:`kaltara_study.report.labels`; keys introduced by issue 12 that are not yet in
-``resources/labels/readiness.toml`` fall back to :data:`NEW_LABELS` (the lead moves them there).
+``resources/labels/readiness.toml``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from kaltara_study.readiness.joint import JointAnswer
 from kaltara_study.report.labels import label, labels
 
 __all__ = [
-    "NEW_LABELS",
     "answer_table",
     "blocking_gaps_table",
     "criteria_table",
@@ -38,53 +37,14 @@ __all__ = [
 ]
 
 #: Labels added by issue 12 (to be moved into resources/labels/readiness.toml by the lead).
-NEW_LABELS: dict[str, dict[str, str]] = {
-    "verdict_provisional": {"id": "Sementara siap — verifikasi di lapangan",
-                            "en": "Provisionally ready — verify in the field"},
-    "rd_to_verify": {"id": "Perlu diverifikasi (wajib)", "en": "To verify (required)"},
-    "rd_p_joint": {"id": "P(berpotensi dan siap)", "en": "P(potential and ready)"},
-    "rd_p_joint_provisional": {"id": "P(berpotensi dan siap/sementara siap)",
-                               "en": "P(potential and ready or provisional)"},
-    "rd_p_potential": {"id": "P(berpotensi)", "en": "P(potential)"},
-    "rd_p_ready": {"id": "P(siap)", "en": "P(ready)"},
-    "rd_p_ready_or_provisional": {"id": "P(siap atau sementara siap)", "en": "P(ready or provisional)"},
-    "rd_p_joint_provisional_max": {"id": "P tertinggi (berpotensi dan sementara siap)",
-                                   "en": "Highest P (potential and provisionally ready)"},
-    "rd_measure": {"id": "Ukuran", "en": "Measure"},
-    "rd_n_point": {"id": "Jumlah (estimasi titik)", "en": "Count (point)"},
-    "rd_low": {"id": "Batas bawah", "en": "Lower"},
-    "rd_high": {"id": "Batas atas", "en": "Upper"},
-    "rd_item": {"id": "Yang diverifikasi (kolom)", "en": "Item to verify (column)"},
-    "rd_basis": {"id": "Dasar penilaian", "en": "Basis"},
-    "rd_criteria": {"id": "Kriteria", "en": "Criteria"},
-    "rd_n_partners": {"id": "Jumlah mitra", "en": "Partners"},
-    "rd_list_rank": {"id": "Urutan dalam daftar", "en": "Position in list"},
-    "rd_variant": {"id": "Varian", "en": "Variant"},
-    "rd_parameter": {"id": "Parameter", "en": "Parameter"},
-    "rd_value": {"id": "Nilai ambang", "en": "Threshold"},
-    "rd_is_central": {"id": "Nilai konfigurasi", "en": "Configured value"},
-    "rd_source": {"id": "Sumber", "en": "Source"},
-    "rd_source_type": {"id": "Jenis sumber", "en": "Source type"},
-    "rd_sourced": {"id": "Bersumber tertulis", "en": "Written source"},
-    "measure_potential": {"id": "Berpotensi", "en": "Has potential"},
-    "measure_ready": {"id": "Siap", "en": "Ready"},
-    "measure_ready_or_provisional": {"id": "Siap atau sementara siap", "en": "Ready or provisionally ready"},
-    "measure_joint": {"id": "Berpotensi dan siap", "en": "Potential and ready"},
-    "measure_joint_provisional": {"id": "Berpotensi dan (sementara) siap", "en": "Potential and (provisionally) ready"},
-    "basis_not_assessed": {"id": "tidak ada data", "en": "no data"},
-    "basis_registry": {"id": "dari registri SIMKOPDES (konfirmasi)", "en": "from the SIMKOPDES registry (confirm)"},
-}
 
 
 def _label(key: str, lang: str) -> str:
-    if key in labels():
-        return label(key, lang=lang)
-    entry = NEW_LABELS.get(key)
-    return entry[lang if lang in entry else "id"] if entry else key
+    return label(key, lang=lang) if key in labels() else key
 
 
 def _has(key: str) -> bool:
-    return key in labels() or key in NEW_LABELS
+    return key in labels()
 
 
 def verdict_label(verdict: str, *, lang: str = "id") -> str:

@@ -12,7 +12,9 @@ fitted ``model`` and extras (``bic`` for mixtures). All are seeded through a
   built once for all k. Above ``ward_max_n`` rows: exact Ward merging of ``ward_micro_clusters``
   k-means micro-clusters weighted by their sizes (Ward's criterion on centroids with weights
   ``n_a n_b / (n_a + n_b)``), memory O(m²) instead of O(n²).
-- ``gmm``: scikit-learn ``GaussianMixture`` (``covariance_type``, ``n_init``), BIC recorded.
+- ``gmm`` / ``gmm_tied`` / ``gmm_diag`` / ``gmm_spherical`` / ``gmm_full``: scikit-learn
+  ``GaussianMixture`` (``n_init``, ``reg_covar``), BIC recorded; k = 1 is allowed (the one-cluster
+  baseline the BIC of k >= 2 must beat).
 - ``pam``: Kaufman & Rousseeuw's PAM, BUILD then SWAP (best swap per pass, as R's ``pam``),
   compiled; above ``pam_max_n`` rows CLARA-style: PAM on ``clara_samples`` seeded samples of
   ``clara_sample_size`` rows, keep the medoids with the lowest total distance over all rows.
@@ -34,17 +36,22 @@ import numpy as np
 from numba import njit
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import cdist, pdist, squareform
+from sklearn.mixture import GaussianMixture
+from threadpoolctl import threadpool_limits
 
 from kaltara_study.segmentation.kmeans import kmeans
 
-__all__ = ["ALGORITHMS", "ClusterFit", "fit_range", "fit_labels", "pam", "weighted_ward",
+__all__ = ["ALGORITHMS", "MIXTURES", "ClusterFit", "fit_range", "fit_labels", "pam", "weighted_ward",
            "ward_labels"]
 
-ALGORITHMS = ("kmeans", "ward", "gmm", "pam")
+#: ``gmm`` uses ``gmm_covariance``; ``gmm_<type>`` fixes the covariance type (tied = one shared
+#: covariance, diag = axis-aligned per component, spherical, full)
+ALGORITHMS = ("kmeans", "ward", "gmm", "gmm_tied", "gmm_diag", "gmm_spherical", "gmm_full", "pam")
+MIXTURES = tuple(a for a in ALGORITHMS if a.startswith("gmm"))
 
 DEFAULTS: dict[str, Any] = {
     "kmeans_n_init": 25, "kmeans_max_iter": 300, "minibatch": False,
-    "gmm_covariance": "full", "gmm_n_init": 2,
+    "gmm_covariance": "full", "gmm_n_init": 2, "gmm_reg_covar": 1e-4,
     "ward_max_n": 5000, "ward_micro_clusters": 300,
     "pam_max_n": 2000, "clara_samples": 5, "clara_sample_size": 1000,
 }
@@ -291,15 +298,14 @@ def _fit_one(name: str, X: np.ndarray, k: int, ss: np.random.SeedSequence, o: di
         f = kmeans(X, k, n_init=o["kmeans_n_init"], seed=ss, max_iter=o["kmeans_max_iter"],
                    parallel=o.get("parallel"))
         return ClusterFit(f.labels, f.centers, f)
-    if name == "gmm":
-        from sklearn.mixture import GaussianMixture
-        from threadpoolctl import threadpool_limits
+    if name.startswith("gmm"):
+        cov = o["gmm_covariance"] if name == "gmm" else name[4:]
 
         # scikit-learn's OpenMP k-means initialisation is ~100x slower than needed on small data
         # when its threads compete with numba's pool; one thread is fastest at this size
         with threadpool_limits(1):
-            m = GaussianMixture(k, covariance_type=o["gmm_covariance"], n_init=o["gmm_n_init"],
-                                random_state=_int_seed(ss), reg_covar=1e-5).fit(X)
+            m = GaussianMixture(k, covariance_type=cov, n_init=o["gmm_n_init"],
+                                random_state=_int_seed(ss), reg_covar=o["gmm_reg_covar"]).fit(X)
         lab = m.predict(X).astype(np.int64)
         return ClusterFit(lab, m.means_, m, {"bic": float(m.bic(X))})
     if name == "pam":

@@ -1,199 +1,74 @@
-"""Segmentation of the cooperatives: prepare, choose k honestly, fit, test stability, profile, name.
+"""Segmentation: prepare the features, choose model and k honestly, gate on stability, name by profile.
 
-The stage in one call::
+The stage in one call (``config`` is a :class:`~kaltara_study.segmentation.config.SegmentationConfig`
+the data layer built from ``config/segmentation.toml``)::
 
-    res = segment(table, seed=20251, index=index_scores)      # config/segmentation.toml
-    res.labels        # coop_id, segment (1 = highest potential), segment_name, confidence
-    res.k_selection   # algorithm × k: silhouette, CH, DB (q=2), Dunn, WSS, BIC
-    res.gap           # cluster::clusGap table (logW, E.logW, gap, SE.sim)
-    res.votes, res.recommended_k, res.reasons
+    res = segment(table, config, seed=20251, index=index_scores)
+    res.structure     # False: "no clear segment structure" -> res.labels hold index tiers
+    res.labels        # coop_id, segment (1 = highest mean index), kind, profile code, level, confidence
+    res.k_selection   # algorithm x k: BIC (mixtures), silhouette, CH, DB, min/mean Jaccard, gate
+    res.comparison    # per algorithm: its own stable k, ARI with the chosen partition
     res.stability     # clusterboot Jaccard per segment + Hennig's reading
-    res.profiles      # medians and quartiles of every feature and the index per segment
+    res.profiles      # medians, quartiles and median z of every feature per segment
+    res.sizes         # per segment: n, share, profile (tuple of (feature, "high"/"low")), level
 
-Modules: :mod:`~kaltara_study.segmentation.kmeans` (compiled k-means), :mod:`~kaltara_study.segmentation.algorithms`
-(k-means, Ward, GMM, PAM), :mod:`~kaltara_study.segmentation.select` (indices, gap, vote),
-:mod:`~kaltara_study.segmentation.stability` (clusterboot, prediction strength, ARI, confidence).
+The procedure (one path, no vote pooled across algorithms):
 
-Segments are **canonically relabelled** by potential: segment 1 has the highest mean index (or
-PC1 of the features when no index is given), so the same partition gets the same number and
-name in every run, whatever labels the algorithm produced.
+1. **Preparation** (:func:`prepare`): configured columns, all-NA / sparse / constant ones dropped
+   with the reason; a *zero-inflated* feature (share of zeros >= ``zero_share``, e.g. the young
+   registry's transaction counts) is left out of the geometry (``zero_inflated = "drop"``) or
+   binarised — a handful of non-zero values would otherwise sit at z up to 8 and *be* the
+   clusters; ``log(1 + x)`` for skewed amounts; median imputation (logged); *dequantisation* of
+   heavily tied features (<= 200 distinct values, >= 5 units per value on average: uniform noise
+   up to half the gap to the neighbouring values, seeded — the standard device for fitting
+   densities to discrete data, Theis, van den Oord & Bethge 2016), so that a mixture cannot place
+   a degenerate component on one value of a 0–3 score or an IDM sum; z-scores with ddof = 1 (R's ``scale()``).
+2. **Model and k** (mixtures, ``primary = "auto"``): Gaussian mixtures with the configured
+   covariance types (default tied and diagonal) for k = 1..k_max; every (type, k) ordered by BIC.
+   A candidate whose BIC does not beat the best one-cluster model is no evidence of clusters.
+3. **Stability gate**: candidates are taken in BIC order and the first whose every segment has a
+   mean clusterboot Jaccard >= ``jaccard_gate`` (0.75, Hennig's "stable") is chosen (at most
+   ``max_gate_evals`` evaluated). When none passes, ``structure = False``: the result says
+   "no clear segment structure" (``reasons``) and ``labels`` hold tiers of the index instead.
+4. **Comparison** (reported, never pooled): k-means and Ward over the same k, each gated the same
+   way (its stable k = the largest k passing the gate), their ARI with the chosen partition.
+5. **Names**: segments are numbered by mean index (1 = highest; PC1 without an index) and named
+   by their *profile*: the ``name_n`` features with the largest median z above ``name_z``
+   ("high") and below ``-name_z`` ("low"), as a tuple of ``(feature, level)`` codes; the report
+   layer translates them. The level (mean index, rank) is a separate column.
+
+Difference from R: ``mclust`` compares more covariance parametrisations; we compare those
+configured (tied = mclust ``EEE``, diag = ``VVI``, spherical = ``VII``). BIC here is scikit-learn's
+(lower is better; mclust reports its negative).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import adjusted_rand_score
 
-from kaltara_study.segmentation.algorithms import ALGORITHMS, fit_labels, fit_range
-from kaltara_study.segmentation.select import (MAXSE_METHODS, gap_statistic, internal_indices,
-                                          recommend_k, silhouette_values, vote_table)
-from kaltara_study.segmentation.stability import (ari_matrix, clusterboot,
-                                             prediction_strength)
-from kaltara_study.errors import ConfigError
-from kaltara_study.study import paths
 from kaltara_study.errors import InputError
-from kaltara_study.report.labels import label
+from kaltara_study.segmentation.algorithms import MIXTURES, fit_labels, fit_range
+from kaltara_study.segmentation.config import SegmentationConfig
+from kaltara_study.segmentation.select import internal_indices, silhouette_values
+from kaltara_study.segmentation.stability import ari_matrix, clusterboot
 
-__all__ = ["SegmentationConfig", "load_config", "default_config_path", "Prepared", "prepare",
-           "scale", "segment_names", "order_by_potential", "profiles", "composition",
-           "SegmentationResult", "segment", "segment_table", "ari_vs_answers"]
+__all__ = ["SegmentationConfig", "Prepared", "prepare", "scale", "order_by_potential",
+           "profiles", "profile_names", "profile_code", "composition", "index_tiers",
+           "SegmentationResult", "segment", "segment_table", "ari_vs_answers", "NO_STRUCTURE",
+           "NO_FEATURE", "NoUsableFeature"]
 
-
-# ------------------------------------------------------------------------------ config
-@dataclass(frozen=True)
-class SegmentationConfig:
-    """The settings of ``config/segmentation.toml`` (see the comments in that file)."""
-
-    columns: tuple[str, ...]
-    log: tuple[str, ...] = ()
-    negative: tuple[str, ...] = ()
-    min_coverage: float = 0.5
-    missing: str = "median"
-    index: str = "ordering"
-    scaling: str = "zscore"
-    ddof: int = 1
-    pca: bool = False
-    pca_variance: float = 0.9
-    k_min: int = 2
-    k_max: int = 10
-    algorithms: tuple[str, ...] = ("kmeans", "ward", "gmm", "pam")
-    primary: str = "kmeans"
-    kmeans_n_init: int = 25
-    kmeans_max_iter: int = 300
-    minibatch: bool = False
-    gmm_covariance: str = "full"
-    gmm_n_init: int = 2
-    davies_bouldin_q: float = 2.0
-    silhouette_sample: int = 5000
-    dunn_sample: int = 3000
-    gap: bool = True
-    gap_B: int = 100
-    gap_k_max: int = 10
-    gap_d_power: int = 1
-    gap_space_h0: str = "scaledPCA"
-    gap_method: str = "firstSEmax"
-    gap_se_factor: float = 1.0
-    gap_n_init: int = 25
-    gap_max_n: int = 500
-    boot_B: int = 100
-    boot_n_init: int = 10
-    prediction_strength: bool = True
-    ps_M: int = 10
-    ps_cutoff: float = 0.8
-    ps_max_n: int = 2000
-    large_n: int = 20000
-    n_init_large: int = 3
-    ward_max_n: int = 5000
-    ward_micro_clusters: int = 300
-    pam_max_n: int = 2000
-    clara_samples: int = 5
-    clara_sample_size: int = 1000
-
-    def with_options(self, **kw: Any) -> "SegmentationConfig":
-        """A copy with some settings changed (validated)."""
-        return _validate(replace(self, **kw))
-
-    def algorithm_options(self, n: int) -> dict[str, Any]:
-        big = n > self.large_n
-        return {"kmeans_n_init": self.n_init_large if big else self.kmeans_n_init,
-                "kmeans_max_iter": self.kmeans_max_iter, "minibatch": self.minibatch,
-                "gmm_covariance": self.gmm_covariance, "gmm_n_init": 1 if big else self.gmm_n_init,
-                "ward_max_n": self.ward_max_n, "ward_micro_clusters": self.ward_micro_clusters,
-                "pam_max_n": self.pam_max_n, "clara_samples": self.clara_samples,
-                "clara_sample_size": self.clara_sample_size}
+NO_STRUCTURE = "no_clear_segment_structure"
+NO_FEATURE = "no_usable_feature"
 
 
-_SECTIONS = {
-    "features": {"columns": "columns", "log": "log", "negative": "negative",
-                 "min_coverage": "min_coverage", "missing": "missing", "index": "index"},
-    "scaling": {"method": "scaling", "ddof": "ddof", "pca": "pca", "pca_variance": "pca_variance"},
-    "k": {"min": "k_min", "max": "k_max"},
-    "algorithms": {"use": "algorithms", "primary": "primary", "kmeans_n_init": "kmeans_n_init",
-                   "kmeans_max_iter": "kmeans_max_iter", "minibatch": "minibatch",
-                   "gmm_covariance": "gmm_covariance", "gmm_n_init": "gmm_n_init"},
-    "indices": {"davies_bouldin_q": "davies_bouldin_q", "silhouette_sample": "silhouette_sample",
-                "dunn_sample": "dunn_sample"},
-    "gap": {"enabled": "gap", "B": "gap_B", "k_max": "gap_k_max", "d_power": "gap_d_power",
-            "space_h0": "gap_space_h0", "method": "gap_method", "se_factor": "gap_se_factor",
-            "n_init": "gap_n_init", "max_n": "gap_max_n"},
-    "stability": {"B": "boot_B", "n_init": "boot_n_init",
-                  "prediction_strength": "prediction_strength", "ps_M": "ps_M",
-                  "ps_cutoff": "ps_cutoff", "ps_max_n": "ps_max_n"},
-    "scale": {"large_n": "large_n", "n_init_large": "n_init_large", "ward_max_n": "ward_max_n",
-              "ward_micro_clusters": "ward_micro_clusters", "pam_max_n": "pam_max_n",
-              "clara_samples": "clara_samples", "clara_sample_size": "clara_sample_size"},
-}
-
-
-def _validate(c: SegmentationConfig) -> SegmentationConfig:
-    def bad(msg: str) -> None:
-        raise ConfigError(f"segmentation config: {msg}")
-
-    if not c.columns:
-        bad("[features] columns is empty; list the analysis-table columns to cluster on")
-    if c.missing not in ("median", "drop"):
-        bad(f"[features] missing must be 'median' or 'drop', not {c.missing!r}")
-    if c.index not in ("ordering", "feature", "none"):
-        bad(f"[features] index must be 'ordering', 'feature' or 'none', not {c.index!r}")
-    if c.scaling not in ("zscore", "none"):
-        bad(f"[scaling] method must be 'zscore' or 'none', not {c.scaling!r}")
-    if c.ddof not in (0, 1):
-        bad("[scaling] ddof must be 0 or 1 (1 = R's scale())")
-    if not 2 <= c.k_min <= c.k_max:
-        bad(f"[k] needs 2 <= min <= max, got min={c.k_min}, max={c.k_max}")
-    unknown = [a for a in c.algorithms if a not in ALGORITHMS]
-    if unknown or not c.algorithms:
-        bad(f"[algorithms] use has unknown {unknown}; choose from {list(ALGORITHMS)}")
-    if c.primary not in c.algorithms:
-        bad(f"[algorithms] primary {c.primary!r} must be one of use = {list(c.algorithms)}")
-    if c.gap_method not in MAXSE_METHODS:
-        bad(f"[gap] method must be one of {list(MAXSE_METHODS)}")
-    if c.gap_space_h0 not in ("scaledPCA", "original"):
-        bad("[gap] space_h0 must be 'scaledPCA' or 'original'")
-    if c.gap_d_power < 1 or c.gap_B < 2 or c.gap_k_max < 2:
-        bad("[gap] needs d_power >= 1, B >= 2 and k_max >= 2")
-    if c.boot_B < 1:
-        bad("[stability] B must be >= 1 (100 recommended)")
-    return c
-
-
-def parse_config(data: Mapping[str, Any]) -> SegmentationConfig:
-    """Build a :class:`SegmentationConfig` from the TOML structure; unknown keys are errors."""
-    kw: dict[str, Any] = {}
-    for section, body in data.items():
-        if section == "version":
-            continue
-        if section not in _SECTIONS:
-            raise ConfigError(f"segmentation config: unknown section [{section}]; "
-                              f"expected {sorted(_SECTIONS)}")
-        for key, value in body.items():
-            if key not in _SECTIONS[section]:
-                raise ConfigError(f"segmentation config: unknown key {key!r} in [{section}]; "
-                                  f"expected {sorted(_SECTIONS[section])}")
-            kw[_SECTIONS[section][key]] = tuple(value) if isinstance(value, list) else value
-    if "columns" not in kw:
-        raise ConfigError("segmentation config: [features] columns is required")
-    return _validate(SegmentationConfig(**kw))
-
-
-def default_config_path() -> Path:
-    return paths().config / "segmentation.toml"
-
-
-def load_config(path: Path | str | None = None) -> SegmentationConfig:
-    """Read and validate ``config/segmentation.toml`` (or ``path``).
-
-    >>> load_config().k_max
-    10
-    """
-    from kaltara_study.data.read import read_toml
-
-    return parse_config(read_toml(Path(path) if path else default_config_path()))
+class NoUsableFeature(InputError):
+    """Every configured feature is missing, sparse, constant or zero-inflated in this table."""
 
 
 # ------------------------------------------------------------------------- preparation
@@ -211,9 +86,9 @@ def scale(X: pd.DataFrame, *, ddof: int = 1) -> pd.DataFrame:
 
 @dataclass
 class Prepared:
-    """Clustering input: ``X`` (scaled, one row per used cooperative), ``raw`` (the unscaled
-    feature values), ``keys`` (coop_id and region columns), ``ordering`` (potential score per row),
-    ``features`` used, ``log`` of what was dropped or imputed, ``pca`` loadings when used."""
+    """Clustering input: ``X`` (scaled, one row per used unit), ``raw`` (unscaled feature values as
+    read), ``keys`` (id and region columns), ``ordering`` (index or PC1 per row), ``features``
+    used, ``log`` of what was dropped, binarised, imputed, ``dropped`` (feature, reason)."""
 
     X: pd.DataFrame
     raw: pd.DataFrame
@@ -226,61 +101,69 @@ class Prepared:
     pca_loadings: pd.DataFrame | None = None
 
 
-def _pc1(Z: pd.DataFrame, negative: tuple[str, ...]) -> pd.Series:
-    u, s, vt = np.linalg.svd(Z.to_numpy() - Z.to_numpy().mean(0), full_matrices=False)
+def _numeric(s: pd.Series) -> pd.Series:
+    if s.dtype == bool or str(s.dtype) == "boolean":
+        s = s.astype("Float64")
+    return pd.to_numeric(s, errors="coerce").astype(float)
+
+
+def _pc1(Z: pd.DataFrame, negative: Sequence[str]) -> pd.Series:
+    A = Z.to_numpy() - Z.to_numpy().mean(0)
+    _, _, vt = np.linalg.svd(A, full_matrices=False)
     v = vt[0]
     sign_ref = np.array([-1.0 if c in negative else 1.0 for c in Z.columns])
     if float(v @ sign_ref) < 0:
         v = -v
-    return pd.Series(Z.to_numpy() @ v, index=Z.index, name="pc1")
+    return pd.Series(A @ v, index=Z.index, name="pc1")
 
 
 def prepare(table: pd.DataFrame, config: SegmentationConfig, *,
-            index: pd.DataFrame | pd.Series | None = None) -> Prepared:
-    """Select, transform, impute and scale the features; attach the index or PC1 for ordering.
+            index: pd.DataFrame | pd.Series | None = None, id_col: str = "coop_id",
+            seed: int = 0) -> Prepared:
+    """Select, transform, impute, dequantise and scale the features; attach the ordering.
 
-    ``index``: the ``scores`` of :func:`kaltara_study.index.composite.compute_index` (columns ``coop_id``,
-    ``index``) or a Series aligned with ``table``. The input is not modified.
+    ``index``: a frame with ``id_col`` and ``index`` (``compute_index(...).scores``) or a Series
+    aligned with ``table``. The input is not modified.
     """
-    t = table.sort_values("coop_id", kind="stable").reset_index(drop=True) \
-        if "coop_id" in table.columns else table.reset_index(drop=True)
+    t = table.sort_values(id_col, kind="stable").reset_index(drop=True) \
+        if id_col in table.columns else table.reset_index(drop=True)
     log: list[str] = []
-    dropped = []
-    cols = []
+    dropped: list[dict] = []
+    cols: list[str] = []
+    binarised: list[str] = []
     for c in config.columns:
         if c not in t.columns:
-            dropped.append({"feature": c, "reason": "not in the analysis table"})
+            dropped.append({"feature": c, "reason": "not_in_table"})
             continue
-        s = t[c]
-        if s.dtype == bool or str(s.dtype) == "boolean":
-            s = s.astype("Float64")
-        s = pd.to_numeric(s, errors="coerce").astype(float)
+        s = _numeric(t[c])
         cov = float(s.notna().mean()) if len(s) else 0.0
+        zero = float((s[s.notna()] == 0).mean()) if s.notna().any() else 0.0
         if cov == 0:
-            dropped.append({"feature": c, "reason": "all values missing"})
+            dropped.append({"feature": c, "reason": "all_missing"})
         elif cov < config.min_coverage:
-            dropped.append({"feature": c, "reason": f"observed for {cov:.0%} < {config.min_coverage:.0%} of rows"})
+            dropped.append({"feature": c, "reason": f"coverage {cov:.2f} < {config.min_coverage:.2f}"})
         elif s.nunique(dropna=True) < 2:
             dropped.append({"feature": c, "reason": "constant"})
+        elif zero >= config.zero_share and config.zero_inflated == "drop":
+            dropped.append({"feature": c, "reason": f"zero_inflated ({zero:.0%} zeros)"})
         else:
+            if zero >= config.zero_share and config.zero_inflated == "binarise":
+                binarised.append(c)
             cols.append(c)
-    raw = pd.DataFrame({c: pd.to_numeric(t[c].astype("Float64") if str(t[c].dtype) in ("bool", "boolean")
-                                         else t[c], errors="coerce").astype(float) for c in cols},
-                       index=t.index)
-    # the index
-    ordering_source = "pc1"
+    raw = pd.DataFrame({c: _numeric(t[c]) for c in cols}, index=t.index)
     idx_series = None
     if index is not None and config.index != "none":
         if isinstance(index, pd.DataFrame):
-            if "coop_id" not in index.columns or "index" not in index.columns:
-                raise InputError("index must have columns coop_id and index (compute_index(...).scores)")
-            idx_series = t[["coop_id"]].merge(index[["coop_id", "index"]], on="coop_id", how="left")["index"]
+            if id_col not in index.columns or "index" not in index.columns:
+                raise InputError(f"index must have columns {id_col} and index "
+                                 "(compute_index(...).scores)")
+            idx_series = t[[id_col]].merge(index[[id_col, "index"]], on=id_col, how="left")["index"]
         else:
             idx_series = pd.Series(np.asarray(index, float))
         idx_series = pd.to_numeric(idx_series, errors="coerce").astype(float)
         idx_series.index = t.index
         if idx_series.notna().mean() < 0.5:
-            log.append("index observed for fewer than half the cooperatives; segments ordered by PC1")
+            log.append("index observed for fewer than half the units: segments ordered by PC1")
             idx_series = None
     if idx_series is not None and config.index == "feature":
         raw["index"] = idx_series
@@ -288,17 +171,20 @@ def prepare(table: pd.DataFrame, config: SegmentationConfig, *,
     for d in dropped:
         log.append(f"dropped feature {d['feature']}: {d['reason']}")
     if not cols:
-        raise InputError("no usable clustering feature: every configured column is missing, sparse "
-                         "or constant; add observed columns to [features] columns in "
-                         "config/segmentation.toml")
+        raise NoUsableFeature("no usable clustering feature: every configured column is missing, sparse, "
+                         "constant or zero-inflated; add observed columns to [features] columns")
     keep = pd.Series(True, index=t.index)
     if config.missing == "drop":
         keep = raw.notna().all(axis=1)
         if (~keep).any():
             log.append(f"dropped {int((~keep).sum())} rows with a missing feature value")
     X = raw[keep].copy()
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 7]))
     for c in cols:
-        if c in config.log:
+        if c in binarised:
+            X[c] = (X[c] > 0).astype(float).where(X[c].notna())
+            log.append(f"binarised zero-inflated feature {c} (0 / > 0)")
+        elif c in config.log:
             if (X[c].dropna() < 0).any():
                 raise InputError(f"feature {c} has negative values; remove it from [features] log")
             X[c] = np.log1p(X[c])
@@ -306,32 +192,42 @@ def prepare(table: pd.DataFrame, config: SegmentationConfig, *,
         if n_na:
             X[c] = X[c].fillna(X[c].median())
             log.append(f"imputed {n_na} missing value(s) of {c} with the median")
-    if config.scaling == "zscore":
-        Z = scale(X, ddof=config.ddof)
-    else:
-        Z = X.copy()
+    if config.dequantise:
+        for c in cols:
+            x = X[c].to_numpy()
+            v = np.unique(x)
+            # heavily tied values (a 0-3 score, IDM sums): at most 200 distinct values, each held
+            # by 5 or more units on average; regular grids and irregular ones alike
+            if c in binarised or v.size > 200 or v.size < 3 or len(x) / v.size < 5:
+                continue
+            gaps = np.diff(v)
+            lo = np.r_[gaps[0], gaps] / 2          # half the distance to the next lower value
+            hi = np.r_[gaps, gaps[-1]] / 2         # ... and to the next higher one
+            pos = np.searchsorted(v, x)
+            X[c] = x + rng.uniform(-lo[pos], hi[pos])
+            log.append(f"dequantised discrete feature {c} ({v.size} values): uniform noise up to "
+                       "half the gap to the neighbouring values")
+    Z = scale(X, ddof=config.ddof) if config.scaling == "zscore" else X.copy()
     loadings = None
     if config.pca:
-        u, s, vt = np.linalg.svd(Z.to_numpy() - Z.to_numpy().mean(0), full_matrices=False)
+        A = Z.to_numpy() - Z.to_numpy().mean(0)
+        _, s, vt = np.linalg.svd(A, full_matrices=False)
         share = np.cumsum(s ** 2) / np.sum(s ** 2)
         m = int(np.searchsorted(share, config.pca_variance) + 1)
         loadings = pd.DataFrame(vt[:m].T, index=Z.columns, columns=[f"PC{i + 1}" for i in range(m)])
-        Z = pd.DataFrame((Z.to_numpy() - Z.to_numpy().mean(0)) @ vt[:m].T, index=Z.index,
-                         columns=loadings.columns)
+        Z = pd.DataFrame(A @ vt[:m].T, index=Z.index, columns=loadings.columns)
         log.append(f"clustering on {m} principal components ({share[m - 1]:.0%} of the variance)")
-    if idx_series is not None and idx_series[keep].notna().all():
-        ordering, ordering_source = idx_series[keep], "index"
-    elif idx_series is not None:
-        ordering = idx_series[keep].fillna(idx_series[keep].median())
+    if idx_series is not None:
+        ordering = idx_series[keep]
+        if ordering.isna().any():
+            ordering = ordering.fillna(ordering.median())
+            log.append("index missing for some units: median used for ordering only")
         ordering_source = "index"
-        log.append("index missing for some cooperatives: imputed with the median for ordering only")
     else:
-        base = X if not config.pca else Z
-        zs = scale(base, ddof=config.ddof) if config.scaling == "zscore" and not config.pca else base
-        ordering = _pc1(zs, config.negative)
-        log.append("segments ordered by the first principal component of the features "
-                   "(no index given)")
-    key_cols = [c for c in ("coop_id", "kode_desa", "nama_desa", "jenis", "kode_kabkota",
+        ordering = _pc1(Z if config.pca else scale(X, ddof=config.ddof), config.negative)
+        ordering_source = "pc1"
+        log.append("segments ordered by the first principal component of the features")
+    key_cols = [c for c in (id_col, "kode_desa", "nama_desa", "jenis", "kode_kabkota",
                             "nama_kabkota") if c in t.columns]
     return Prepared(X=Z, raw=raw[keep].copy(), keys=t.loc[keep, key_cols].copy(),
                     ordering=ordering.rename("ordering"), ordering_source=ordering_source,
@@ -340,28 +236,24 @@ def prepare(table: pd.DataFrame, config: SegmentationConfig, *,
                     pca_loadings=loadings)
 
 
-# ----------------------------------------------------------------------- names, order
-_NAME_KEYS = {
-    2: ["seg_high", "seg_low"],
-    3: ["seg_high", "seg_medium", "seg_low"],
-    4: ["seg_very_high", "seg_high", "seg_medium", "seg_low"],
-    5: ["seg_very_high", "seg_high", "seg_medium", "seg_low", "seg_very_low"],
-}
+def _featureless(table, cfg, *, index, id_col, why) -> Prepared:
+    t = table.sort_values(id_col, kind="stable").reset_index(drop=True) \
+        if id_col in table.columns else table.reset_index(drop=True)
+    ordering = pd.Series(np.zeros(len(t)), index=t.index)
+    source = "none"
+    if isinstance(index, pd.DataFrame) and {id_col, "index"} <= set(index.columns):
+        o = t[[id_col]].merge(index[[id_col, "index"]], on=id_col, how="left")["index"]
+        if o.notna().any():
+            ordering, source = pd.Series(o.to_numpy(float), index=t.index), "index"
+    key_cols = [c for c in (id_col, "kode_desa", "nama_desa", "jenis", "kode_kabkota",
+                            "nama_kabkota") if c in t.columns]
+    return Prepared(X=pd.DataFrame(index=t.index), raw=pd.DataFrame(index=t.index),
+                    keys=t[key_cols].copy(), ordering=ordering.rename("ordering"),
+                    ordering_source=source, features=[], log=[why],
+                    dropped=pd.DataFrame(columns=["feature", "reason"]))
 
 
-def segment_names(k: int, *, lang: str = "id") -> list[str]:
-    """Names of segments 1..k, highest potential first ("Potensi tinggi", …); generic above 5.
-
-    >>> segment_names(3, lang="en")
-    ['High potential', 'Medium potential', 'Low potential']
-    """
-    if k in _NAME_KEYS:
-        return [label(key, lang=lang) for key in _NAME_KEYS[k]]
-    if k == 1:
-        return [label("seg_all", lang=lang)]
-    return [label("seg_level", lang=lang, i=i + 1, k=k) for i in range(k)]
-
-
+# ----------------------------------------------------------------------- order, names
 def order_by_potential(labels: np.ndarray, ordering: np.ndarray) -> np.ndarray:
     """Canonical segment numbers 1..k: 1 = highest mean ``ordering`` (ties by original label).
 
@@ -378,16 +270,42 @@ def order_by_potential(labels: np.ndarray, ordering: np.ndarray) -> np.ndarray:
     return np.array([lut[v] for v in labels], int)
 
 
-# ----------------------------------------------------------------------------- profiles
-def profiles(raw: pd.DataFrame, segments: pd.Series, *, ordering: pd.Series | None = None,
-             names: Mapping[int, str] | None = None,
-             scaled: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per segment and variable: n, median, q25, q75, IQR, and the median z-score (for heatmaps).
+def profile_names(profiles_table: pd.DataFrame, *, z: float = 0.5, n: int = 2,
+                  exclude: Sequence[str] = ("index",)) -> dict[int, tuple[tuple[str, str], ...]]:
+    """Per segment, what it has and lacks: up to ``n`` features with median z >= ``z`` as
+    ``(feature, "high")`` (largest first), then up to ``n`` with median z <= -``z`` as
+    ``(feature, "low")``; ``(("profile", "average"),)`` when none stands out. Codes only.
 
-    ``raw``: unscaled feature values (one row per cooperative); ``segments``: segment numbers;
-    ``scaled``: the clustering features as clustered (logged, z-scored) — their medians are the
-    ``z_median`` of those columns (a z-score of a raw skewed money column would put every segment's
-    median below the mean); other columns are z-scored here.
+    >>> p = pd.DataFrame({"segment": [1, 1, 2, 2], "variable": ["a", "b", "a", "b"],
+    ...                   "z_median": [1.2, -0.8, 0.1, 0.2]})
+    >>> profile_names(p)
+    {1: (('a', 'high'), ('b', 'low')), 2: (('profile', 'average'),)}
+    """
+    out = {}
+    for s, g in profiles_table[~profiles_table["variable"].isin(exclude)].groupby("segment"):
+        zz = g.set_index("variable")["z_median"].astype(float)
+        hi = zz[zz >= z].sort_values(ascending=False, kind="stable").index[:n]
+        lo = zz[zz <= -z].sort_values(kind="stable").index[:n]
+        name = tuple((str(v), "high") for v in hi) + tuple((str(v), "low") for v in lo)
+        out[int(s)] = name or (("profile", "average"),)
+    return out
+
+
+def profile_code(name: Sequence[tuple[str, str]]) -> str:
+    """A flat code for a profile name, e.g. ``"markets:high|bank:low"`` (for tables and files).
+
+    >>> profile_code((("a", "high"), ("b", "low")))
+    'a:high|b:low'
+    """
+    return "|".join(f"{f}:{lv}" for f, lv in name)
+
+
+def profiles(raw: pd.DataFrame, segments: pd.Series, *, ordering: pd.Series | None = None,
+             scaled: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per segment and variable: n, median, q25, q75, IQR and the median z-score.
+
+    ``scaled``: the features as clustered (logged, z-scored); their medians are the ``z_median`` of
+    those columns; other columns are z-scored here (ddof = 1).
     """
     df = raw.copy()
     if ordering is not None and "index" not in df.columns:
@@ -406,23 +324,28 @@ def profiles(raw: pd.DataFrame, segments: pd.Series, *, ordering: pd.Series | No
             rows.append({"segment": int(s), "variable": c, "n": int(m.sum()), "median": med,
                          "q25": q25, "q75": q75, "iqr": q75 - q25,
                          "z_median": float(z.loc[m, c].median())})
-    out = pd.DataFrame(rows)
-    if names:
-        out.insert(1, "segment_name", out["segment"].map(names))
-    return out
+    return pd.DataFrame(rows)
 
 
-def composition(keys: pd.DataFrame, segments: pd.Series, *, by: str = "nama_kabkota",
-                names: Mapping[int, str] | None = None) -> pd.DataFrame:
+def composition(keys: pd.DataFrame, segments: pd.Series, *, by: str = "nama_kabkota") -> pd.DataFrame:
     """Counts and within-segment shares of ``by`` (kabupaten, or ``jenis`` desa/kelurahan)."""
     if by not in keys.columns:
         return pd.DataFrame(columns=["segment", by, "n", "share"])
     df = pd.DataFrame({"segment": np.asarray(segments), by: keys[by].fillna("(NA)").to_numpy()})
     out = df.groupby(["segment", by], sort=True).size().rename("n").reset_index()
     out["share"] = out["n"] / out.groupby("segment")["n"].transform("sum")
-    if names:
-        out.insert(1, "segment_name", out["segment"].map(names))
     return out
+
+
+def index_tiers(values: np.ndarray, cuts: Sequence[float]) -> np.ndarray:
+    """Tier numbers on the index's absolute scale: 1 = at or above the highest cut, NaN stays 0.
+
+    >>> index_tiers(np.array([10.0, 50.0, 90.0, np.nan]), [100 / 3, 200 / 3]).tolist()
+    [3, 2, 1, 0]
+    """
+    v = np.asarray(values, float)
+    tier = len(cuts) + 1 - np.searchsorted(np.asarray(cuts, float), v, side="right")
+    return np.where(np.isnan(v), 0, tier).astype(int)
 
 
 # ------------------------------------------------------------------------------ top level
@@ -430,21 +353,20 @@ def composition(keys: pd.DataFrame, segments: pd.Series, *, by: str = "nama_kabk
 class SegmentationResult:
     """Everything :func:`segment` produces (see the module docstring)."""
 
+    structure: bool
     labels: pd.DataFrame
-    k_selection: pd.DataFrame
-    gap: pd.DataFrame | None
-    votes: pd.DataFrame
-    recommended_k: int
     k: int
+    algorithm: str
+    k_selection: pd.DataFrame
+    comparison: pd.DataFrame
     reasons: list[str]
     stability: pd.DataFrame
-    prediction_strength: pd.DataFrame | None
-    ps_k: int | None
     ari: pd.DataFrame
     profiles: pd.DataFrame
+    sizes: pd.DataFrame
+    names: dict[int, tuple[tuple[str, str], ...]]
     composition_kabupaten: pd.DataFrame
     composition_jenis: pd.DataFrame
-    sizes: pd.DataFrame
     silhouette: pd.DataFrame
     pca: dict[str, pd.DataFrame]
     prepared: Prepared
@@ -455,175 +377,279 @@ class SegmentationResult:
 
 def _pca2(X: pd.DataFrame) -> dict[str, pd.DataFrame]:
     A = X.to_numpy() - X.to_numpy().mean(0)
-    u, s, vt = np.linalg.svd(A, full_matrices=False)
+    _, s, vt = np.linalg.svd(A, full_matrices=False)
     m = min(2, len(s))
-    scores = pd.DataFrame(A @ vt[:m].T, columns=[f"PC{i + 1}" for i in range(m)], index=X.index)
+    cols = [f"PC{i + 1}" for i in range(m)]
+    scores = pd.DataFrame(A @ vt[:m].T, columns=cols, index=X.index)
+    load = pd.DataFrame(vt[:m].T, index=X.columns, columns=cols)
     if m == 1:
         scores["PC2"] = 0.0
-    load = pd.DataFrame(vt[:m].T, index=X.columns, columns=[f"PC{i + 1}" for i in range(m)])
-    if m == 1:
         load["PC2"] = 0.0
-    var = pd.Series(s[:2] ** 2 / np.sum(s ** 2), index=[f"PC{i + 1}" for i in range(min(2, len(s)))])
+    var = pd.Series(s[:m] ** 2 / np.sum(s ** 2), index=cols)
     return {"scores": scores, "loadings": load, "variance": var.to_frame("share")}
 
 
-def segment(table: pd.DataFrame, config: SegmentationConfig | Path | str | None = None, *,
-            seed: int = 20251, n_jobs: int | None = 1, progress: bool = False,
-            index: pd.DataFrame | pd.Series | None = None, k: int | None = None,
-            lang: str = "id") -> SegmentationResult:
-    """Segment the cooperatives: indices and gap over k, vote, fit, stability, profiles, names.
+def _boot_opts(cfg: SegmentationConfig, opts: dict) -> dict:
+    return {**opts, "kmeans_n_init": min(cfg.boot_n_init, opts["kmeans_n_init"]),
+            "gmm_n_init": cfg.boot_gmm_n_init}
 
-    ``config``: a :class:`SegmentationConfig`, a TOML path, or None for
-    ``config/segmentation.toml``. ``k`` overrides the recommended k (the vote is still reported).
-    Same ``seed`` → same labels, names and confidences, whatever ``n_jobs``.
 
-    >>> res = segment(table, seed=20251, index=compute_index(table).scores)   # doctest: +SKIP
-    >>> res.labels.head()                                                       # doctest: +SKIP
+def _gate(X: np.ndarray, labels: np.ndarray, alg: str, cfg: SegmentationConfig, opts: dict,
+          seed: int, n_jobs: int | None) -> tuple[float, float, Any]:
+    """(min, mean) of the per-segment mean Jaccard of ``fpc::clusterboot`` for one partition."""
+    _, lab = np.unique(labels, return_inverse=True)
+    cb = clusterboot(X, lab, fit_labels(alg, **_boot_opts(cfg, opts)), B=cfg.boot_B, seed=seed,
+                     n_jobs=n_jobs)
+    j = cb.summary["mean_jaccard"].to_numpy(float)
+    return float(np.nanmin(j)), float(np.nanmean(j)), cb
+
+
+def segment(table: pd.DataFrame, config: SegmentationConfig, *, seed: int = 20251,
+            n_jobs: int | None = 1, index: pd.DataFrame | pd.Series | None = None,
+            id_col: str = "coop_id", progress: bool = False) -> SegmentationResult:
+    """Segment the units of ``table``: prepare, model and k by BIC behind a stability gate,
+    compare algorithms, profile and name (codes). Same ``seed`` → same result, whatever ``n_jobs``.
+
+    >>> res = segment(table, cfg, seed=20251, index=compute_index(table, icfg).scores)  # doctest: +SKIP
+    >>> res.structure, res.k, res.sizes[["segment", "profile", "level"]]                # doctest: +SKIP
     """
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # third-party; kept local: only needed here
 
-    cfg = config if isinstance(config, SegmentationConfig) else load_config(config)
-    # tiny matrices: multi-threaded BLAS only adds overhead (16x slower GMM fits measured here)
+    if not isinstance(config, SegmentationConfig):
+        raise TypeError("config must be a SegmentationConfig (build it with "
+                        "SegmentationConfig.from_dict(mapping, origin=...))")
+    # tiny matrices: multi-threaded BLAS only adds overhead
     with threadpool_limits(1, user_api="blas"):
-        return _segment(table, cfg, seed=seed, n_jobs=n_jobs, progress=progress, index=index,
-                        k=k, lang=lang)
+        return _segment(table, config, seed=seed, n_jobs=n_jobs, index=index, id_col=id_col)
 
 
-def _segment(table, cfg, *, seed, n_jobs, progress, index, k, lang) -> SegmentationResult:
-    prep = prepare(table, cfg, index=index)
+def _segment(table, cfg: SegmentationConfig, *, seed, n_jobs, index, id_col) -> SegmentationResult:
+    try:
+        prep = prepare(table, cfg, index=index, id_col=id_col, seed=seed)
+    except NoUsableFeature as exc:
+        # e.g. the real registry alone: say so and fall back to index tiers, do not crash the stage
+        prep = _featureless(table, cfg, index=index, id_col=id_col, why=str(exc))
+        empty = pd.DataFrame(columns=["algorithm", "k", "bic", "silhouette", "calinski_harabasz",
+                                      "davies_bouldin", "min_jaccard", "mean_jaccard", "gate"])
+        return _no_structure(prep, cfg, empty, pd.DataFrame(columns=["algorithm", "stable_k"]),
+                             [NO_STRUCTURE, NO_FEATURE], list(prep.log), prep.ordering.to_numpy(),
+                             id_col)
     X = prep.X.to_numpy(dtype=float)
     n = len(X)
     log = list(prep.log)
+    reasons: list[str] = []
     k_hi = min(cfg.k_max, n - 1)
     if k_hi < cfg.k_min:
         raise InputError(f"only {n} usable rows: too few for k >= {cfg.k_min}; lower [k] min")
     ks = list(range(cfg.k_min, k_hi + 1))
-    # distinct rows bound the number of clusters
-    n_distinct = len(np.unique(X.round(12), axis=0))
-    if n_distinct <= k_hi:
-        ks = [kk for kk in ks if kk < n_distinct]
-        log.append(f"only {n_distinct} distinct feature vectors: k limited to {ks}")
-        if not ks:
-            raise InputError("fewer than 3 distinct feature vectors; nothing to segment")
-    root = np.random.SeedSequence(seed)
-    s_fit, s_gap, s_boot, s_ps, s_idx = root.spawn(5)
+    s_fit, s_boot, s_idx, s_sub = np.random.SeedSequence(seed).spawn(4)
+    idx_seed = int(s_idx.generate_state(1)[0])
     opts = cfg.algorithm_options(n)
+    alg_seeds = dict(zip(cfg.algorithms, s_fit.spawn(len(cfg.algorithms))))
+    # stability on a seeded subsample when n is large (same rows for every candidate)
+    sub = None
+    if n > cfg.boot_max_n:
+        sub = np.sort(np.random.default_rng(s_sub).choice(n, cfg.boot_max_n, replace=False))
+        log.append(f"stability on a seeded sample of {cfg.boot_max_n} of {n} rows")
+    Xb = X if sub is None else X[sub]
+
     fits: dict[str, dict] = {}
     rows = []
-    alg_seeds = dict(zip(ALGORITHMS, s_fit.spawn(len(ALGORITHMS))))
-    idx_seed = int(s_idx.generate_state(1)[0])
     for alg in cfg.algorithms:
-        f = fit_range(alg, X, ks, seed=alg_seeds[alg], **opts)
-        fits[alg] = f
-        for kk in ks:
-            ind = internal_indices(X, f[kk].labels, sample_size=cfg.silhouette_sample,
-                                   dunn_sample_size=cfg.dunn_sample, q=cfg.davies_bouldin_q,
-                                   seed=idx_seed)
-            rows.append({"algorithm": alg, "k": kk, **ind, "bic": f[kk].extra.get("bic", np.nan)})
+        kk = ([1] + ks) if alg in MIXTURES else ks
+        fits[alg] = fit_range(alg, X, kk, seed=alg_seeds[alg], **opts)
+        for k in kk:
+            f = fits[alg][k]
+            ind = (internal_indices(X, f.labels, sample_size=cfg.silhouette_sample,
+                                    dunn_sample_size=cfg.silhouette_sample, seed=idx_seed)
+                   if k > 1 and np.unique(f.labels).size > 1 else {})
+            rows.append({"algorithm": alg, "k": k, "bic": f.extra.get("bic", np.nan),
+                         "silhouette": ind.get("silhouette", np.nan),
+                         "calinski_harabasz": ind.get("calinski_harabasz", np.nan),
+                         "davies_bouldin": ind.get("davies_bouldin", np.nan),
+                         "min_jaccard": np.nan, "mean_jaccard": np.nan, "gate": pd.NA})
     k_sel = pd.DataFrame(rows)
-    gap = None
-    if cfg.gap and "kmeans" in cfg.algorithms:
-        Xg, lab_k = X, {kk: fits["kmeans"][kk].labels for kk in ks}
-        if n > cfg.gap_max_n:
-            sub = np.sort(np.random.default_rng(s_gap.spawn(1)[0]).choice(n, cfg.gap_max_n, replace=False))
-            Xg, lab_k = X[sub], None
-            log.append(f"gap statistic computed on a seeded sample of {cfg.gap_max_n} of {n} rows")
-        gap = gap_statistic(Xg, k_max=min(cfg.gap_k_max, len(Xg) - 1), B=cfg.gap_B,
-                            d_power=cfg.gap_d_power, space_h0=cfg.gap_space_h0,
-                            n_init=min(cfg.gap_n_init, opts["kmeans_n_init"]) if n > cfg.large_n else cfg.gap_n_init,
-                            seed=int(s_gap.generate_state(1)[0]), labels_by_k=lab_k)
-    votes = vote_table(k_sel, gap, gap_method=cfg.gap_method, se_factor=cfg.gap_se_factor,
-                       k_min=cfg.k_min)
-    rec_k, reasons = recommend_k(votes)
-    k_final = int(k) if k is not None else rec_k
-    if k is not None and k != rec_k:
-        reasons.append(f"k = {k} set by the caller (the vote recommends {rec_k})")
-    if k_final not in ks:
-        fits = {a: {**fits[a], **fit_range(a, X, [k_final], seed=alg_seeds[a], **opts)}
-                for a in cfg.algorithms}
-    primary = fits[cfg.primary][k_final].labels
-    _, primary = np.unique(primary, return_inverse=True)
-    # stability
-    boot_opts = {**opts, "kmeans_n_init": min(cfg.boot_n_init, opts["kmeans_n_init"])}
-    fit_fn = fit_labels(cfg.primary, **boot_opts)
-    cb = clusterboot(X, primary, fit_fn, B=cfg.boot_B, seed=int(s_boot.generate_state(1)[0]),
-                     n_jobs=n_jobs, progress=progress)
-    ps_table, ps_k = None, None
-    if cfg.prediction_strength:
-        Xp = X
-        if n > cfg.ps_max_n:
-            sub = np.sort(np.random.default_rng(s_ps.spawn(1)[0]).choice(n, cfg.ps_max_n, replace=False))
-            Xp = X[sub]
-            log.append(f"prediction strength on a seeded sample of {cfg.ps_max_n} of {n} rows")
-        ps_table, ps_k = prediction_strength(Xp, fit_fn, ks=ks, M=cfg.ps_M,
-                                             seed=int(s_ps.generate_state(1)[0]),
-                                             cutoff=cfg.ps_cutoff, n_jobs=n_jobs)
-    # canonical order and names
-    seg = order_by_potential(primary, prep.ordering.to_numpy())
-    names = dict(zip(range(1, k_final + 1), segment_names(k_final, lang=lang)))
-    names_en = dict(zip(range(1, k_final + 1), segment_names(k_final, lang="en")))
-    lut = {int(p): int(s) for p, s in zip(primary, seg)}
+    gate_seed = int(s_boot.generate_state(1)[0])
+    boots: dict[tuple[str, int], Any] = {}
+
+    def evaluate(alg: str, k: int) -> bool:
+        lab = fits[alg][k].labels
+        lab_b = lab if sub is None else lab[sub]
+        if np.unique(lab_b).size < k:
+            ok, mn, mean, cb = False, np.nan, np.nan, None
+        else:
+            mn, mean, cb = _gate(Xb, lab_b, alg, cfg, opts, gate_seed, n_jobs)
+            ok = bool(mn >= cfg.jaccard_gate)
+        m = (k_sel["algorithm"] == alg) & (k_sel["k"] == k)
+        k_sel.loc[m, ["min_jaccard", "mean_jaccard"]] = [mn, mean]
+        k_sel.loc[m, "gate"] = ok
+        boots[(alg, k)] = cb
+        return ok
+
+    chosen: tuple[str, int] | None = None
+    mixtures = [a for a in cfg.algorithms if a in MIXTURES]
+    if cfg.primary == "auto":
+        mk = k_sel[k_sel["algorithm"].isin(mixtures)]
+        base = float(mk.loc[mk["k"] == 1, "bic"].min())
+        cand = mk[(mk["k"] >= cfg.k_min) & (mk["bic"] < base)].sort_values(["bic", "k"], kind="stable")
+        if cand.empty:
+            reasons.append("no mixture with k >= 2 has a lower BIC than one Gaussian cluster")
+        for r in cand.head(cfg.max_gate_evals).itertuples():
+            if evaluate(r.algorithm, int(r.k)):
+                chosen = (r.algorithm, int(r.k))
+                reasons.append(f"{r.algorithm} with k = {r.k}: lowest BIC among the candidates "
+                               f"whose every segment has bootstrap Jaccard >= {cfg.jaccard_gate}")
+                break
+        if chosen is None and not cand.empty:
+            reasons.append(f"none of the {min(len(cand), cfg.max_gate_evals)} lowest-BIC mixtures "
+                           f"passes the stability gate (every segment Jaccard >= {cfg.jaccard_gate})")
+    comp_rows = []
+    for alg in cfg.algorithms:
+        if alg in MIXTURES and cfg.primary == "auto":
+            continue
+        stable = [k for k in ks if evaluate(alg, k)]
+        comp_rows.append({"algorithm": alg, "stable_k": max(stable) if stable else np.nan})
+        if cfg.primary == alg:
+            if stable:
+                chosen = (alg, max(stable))
+                reasons.append(f"{alg} (primary): k = {max(stable)}, the largest k whose every "
+                               f"segment has bootstrap Jaccard >= {cfg.jaccard_gate}")
+            else:
+                reasons.append(f"{alg} (primary): no k passes the stability gate")
+    for alg in mixtures:
+        if cfg.primary == "auto":
+            sel = k_sel[(k_sel["algorithm"] == alg) & (k_sel["k"] >= 1)]
+            comp_rows.append({"algorithm": alg,
+                              "stable_k": int(sel.loc[sel["bic"].idxmin(), "k"])
+                              if sel["bic"].notna().any() else np.nan})
+    comparison = pd.DataFrame(comp_rows, columns=["algorithm", "stable_k"])
+    comparison["criterion"] = ["bic_min" if a in MIXTURES and cfg.primary == "auto"
+                               else "largest_stable_k" for a in comparison["algorithm"]]
+
+    ordering = prep.ordering.to_numpy()
+    if chosen is None:
+        reasons.insert(0, NO_STRUCTURE)
+        return _no_structure(prep, cfg, k_sel, comparison, reasons, log, ordering, id_col)
+    alg, k = chosen
+    _, primary = np.unique(fits[alg][k].labels, return_inverse=True)
+    seg = order_by_potential(primary, ordering)
     partitions = {}
+    comp_ari = []
     for a in cfg.algorithms:
-        lab = fits[a][k_final].labels
-        _, lab = np.unique(lab, return_inverse=True)
-        partitions[a] = order_by_potential(lab, prep.ordering.to_numpy())
+        if k in fits[a]:
+            _, lab = np.unique(fits[a][k].labels, return_inverse=True)
+            partitions[a] = order_by_potential(lab, ordering)
+        comp_ari.append(adjusted_rand_score(seg, partitions[a]) if a in partitions else np.nan)
+    comparison["ari_with_chosen_at_k"] = comparison["algorithm"].map(
+        dict(zip(cfg.algorithms, comp_ari)))
     ari = ari_matrix(partitions)
+    cb = boots[(alg, k)]
+    fit_b = fits[alg][k].labels if sub is None else fits[alg][k].labels[sub]
+    seg_b = seg if sub is None else seg[sub]
+    inv = np.unique(fit_b, return_inverse=True)[1]
+    lut = {int(c): int(seg_b[inv == c][0]) for c in np.unique(inv)}
     stab = cb.summary.copy()
     stab["segment"] = stab["cluster"].map(lut)
-    stab["segment_name"] = stab["segment"].map(names)
     stab = stab.drop(columns="cluster").sort_values("segment")[
-        ["segment", "segment_name", "size", "mean_jaccard", "n_drawn", "dissolved", "recovered",
-         "reading"]].reset_index(drop=True)
-    labels_df = prep.keys[["coop_id"]].copy() if "coop_id" in prep.keys else pd.DataFrame(index=prep.X.index)
-    labels_df["segment"] = seg
-    labels_df["segment_name"] = labels_df["segment"].map(names)
-    labels_df["segment_name_en"] = labels_df["segment"].map(names_en)
-    labels_df["confidence"] = cb.confidence
-    labels_df = labels_df.reset_index(drop=True)
-    sil = silhouette_values(X, seg) if n <= cfg.silhouette_sample else None
-    sil_df = pd.DataFrame({"segment": seg, "silhouette": sil if sil is not None else np.nan})
-    if sil is None:
-        sub = np.sort(np.random.default_rng(idx_seed).choice(n, cfg.silhouette_sample, replace=False))
-        sil_df = pd.DataFrame({"segment": seg[sub], "silhouette": silhouette_values(X[sub], seg[sub])})
-        log.append(f"silhouette plot on a seeded sample of {cfg.silhouette_sample} rows")
+        ["segment", "size", "mean_jaccard", "n_drawn", "dissolved", "recovered", "reading"]
+    ].reset_index(drop=True)
+    conf = np.full(n, np.nan)
+    conf[sub if sub is not None else slice(None)] = cb.confidence
     prof = profiles(prep.raw, pd.Series(seg, index=prep.raw.index),
-                    ordering=prep.ordering if prep.ordering_source == "index" else None, names=names,
+                    ordering=prep.ordering if prep.ordering_source == "index" else None,
                     scaled=None if cfg.pca else prep.X)
-    sizes = pd.DataFrame({"segment": list(names), "segment_name": list(names.values())})
-    sizes["n"] = [int((seg == s).sum()) for s in names]
-    sizes["share"] = sizes["n"] / n
-    sizes["mean_ordering"] = [float(prep.ordering.to_numpy()[seg == s].mean()) for s in names]
-    sizes["mean_confidence"] = [float(np.nanmean(cb.confidence[seg == s])) for s in names]
-    tiny = sizes[sizes["share"] < 0.02]
-    if len(tiny):
-        msg = (f"{len(tiny)} of {k_final} segments hold < 2 % of the cooperatives "
-               f"({', '.join(str(int(v)) for v in tiny['n'])} cooperatives): outliers rather than "
-               "segments — with few informative features (e.g. the real registry alone) the "
-               "partition mostly separates a handful of active cooperatives from the rest")
-        reasons.append(msg)
-        log.append(msg)
+    names = profile_names(prof, z=cfg.name_z, n=cfg.name_n)
+    sizes = _sizes(seg, ordering, names, conf)
+    labels_df = _labels(prep, id_col, seg, "cluster", names, sizes, conf)
+    sil_df = _silhouette(X, seg, cfg, idx_seed, log)
     pca = _pca2(prep.X)
     pca["scores"]["segment"] = seg
+    tiny = sizes[sizes["share"] < 0.02]
+    if len(tiny):
+        reasons.append(f"{len(tiny)} of {k} segments hold < 2 % of the units")
     return SegmentationResult(
-        labels=labels_df, k_selection=k_sel, gap=gap, votes=votes, recommended_k=rec_k,
-        k=k_final, reasons=reasons, stability=stab, prediction_strength=ps_table, ps_k=ps_k,
-        ari=ari, profiles=prof,
-        composition_kabupaten=composition(prep.keys, pd.Series(seg), by="nama_kabkota", names=names),
-        composition_jenis=composition(prep.keys, pd.Series(seg), by="jenis", names=names),
-        sizes=sizes, silhouette=sil_df, pca=pca, prepared=prep, config=cfg, log=log,
-        partitions=partitions)
+        structure=True, labels=labels_df, k=k, algorithm=alg, k_selection=k_sel,
+        comparison=comparison, reasons=reasons, stability=stab, ari=ari, profiles=prof,
+        sizes=sizes, names=names,
+        composition_kabupaten=composition(prep.keys, pd.Series(seg), by="nama_kabkota"),
+        composition_jenis=composition(prep.keys, pd.Series(seg), by="jenis"),
+        silhouette=sil_df, pca=pca, prepared=prep, config=cfg, log=log, partitions=partitions)
+
+
+def _sizes(seg, ordering, names, conf) -> pd.DataFrame:
+    ids = sorted(names)
+    sizes = pd.DataFrame({"segment": ids})
+    sizes["profile"] = [names[s] for s in ids]
+    sizes["profile_code"] = [profile_code(names[s]) for s in ids]
+    sizes["n"] = [int((seg == s).sum()) for s in ids]
+    sizes["share"] = sizes["n"] / len(seg)
+    sizes["mean_ordering"] = [float(ordering[seg == s].mean()) for s in ids]
+    sizes["level"] = sizes["mean_ordering"].rank(ascending=False, method="min").astype("Int64")
+    with np.errstate(all="ignore"):
+        sizes["mean_confidence"] = [float(np.nanmean(conf[seg == s])) if np.isfinite(conf[seg == s]).any()
+                                    else np.nan for s in ids]
+    return sizes
+
+
+def _labels(prep, id_col, seg, kind, names, sizes, conf) -> pd.DataFrame:
+    df = prep.keys[[id_col]].copy() if id_col in prep.keys else pd.DataFrame(index=prep.X.index)
+    df["segment"] = seg
+    df["segment_kind"] = kind
+    df["profile_code"] = df["segment"].map(sizes.set_index("segment")["profile_code"])
+    df["level"] = df["segment"].map(sizes.set_index("segment")["level"])
+    df["confidence"] = conf
+    return df.reset_index(drop=True)
+
+
+def _silhouette(X, seg, cfg, idx_seed, log) -> pd.DataFrame:
+    if len(X) <= cfg.silhouette_sample:
+        return pd.DataFrame({"segment": seg, "silhouette": silhouette_values(X, seg)})
+    sub = np.sort(np.random.default_rng(idx_seed).choice(len(X), cfg.silhouette_sample, replace=False))
+    log.append(f"silhouette on a seeded sample of {cfg.silhouette_sample} rows")
+    return pd.DataFrame({"segment": seg[sub], "silhouette": silhouette_values(X[sub], seg[sub])})
+
+
+def _no_structure(prep, cfg, k_sel, comparison, reasons, log, ordering, id_col) -> SegmentationResult:
+    """The fall-back: index tiers (absolute cuts ``[names] tiers``) when an index was given,
+    else every unit in one group."""
+    if prep.ordering_source == "index":
+        seg = index_tiers(ordering, cfg.tiers)
+        kind = "index_tier"
+        reasons.append(f"units shown by index tier (cuts {list(cfg.tiers)}) instead of segments")
+    else:
+        seg = np.ones(len(ordering), int)
+        kind = "all"
+    ids = sorted(np.unique(seg).tolist())
+    names = {int(s): (("index_tier", str(s)),) if kind == "index_tier" else (("profile", "all"),)
+             for s in ids}
+    conf = np.full(len(seg), np.nan)
+    sizes = _sizes(seg, ordering, names, conf)
+    prof = profiles(prep.raw, pd.Series(seg, index=prep.raw.index),
+                    ordering=prep.ordering if prep.ordering_source == "index" else None,
+                    scaled=None if cfg.pca else prep.X)
+    pca = _pca2(prep.X) if prep.X.shape[1] else {}
+    empty = pd.DataFrame(columns=["segment", "size", "mean_jaccard", "n_drawn", "dissolved",
+                                  "recovered", "reading"])
+    return SegmentationResult(
+        structure=False, labels=_labels(prep, id_col, seg, kind, names, sizes, conf), k=1,
+        algorithm="none", k_selection=k_sel, comparison=comparison, reasons=reasons,
+        stability=empty, ari=pd.DataFrame(), profiles=prof, sizes=sizes, names=names,
+        composition_kabupaten=composition(prep.keys, pd.Series(seg), by="nama_kabkota"),
+        composition_jenis=composition(prep.keys, pd.Series(seg), by="jenis"),
+        silhouette=pd.DataFrame(columns=["segment", "silhouette"]), pca=pca,
+        prepared=prep, config=cfg, log=log, partitions={})
 
 
 def segment_table(result: SegmentationResult) -> pd.DataFrame:
-    """Per segment: name, size, share, mean potential, mean confidence, bootstrap Jaccard + reading."""
-    return result.sizes.merge(result.stability[["segment", "mean_jaccard", "reading"]], on="segment")
+    """Per segment: profile code, level, size, share, mean ordering, confidence, Jaccard + reading."""
+    if not result.structure:
+        return result.sizes.assign(mean_jaccard=np.nan, reading="n/a")
+    return result.sizes.merge(result.stability[["segment", "mean_jaccard", "reading"]],
+                              on="segment", how="left")
 
 
 def ari_vs_answers(result: SegmentationResult, answers: pd.DataFrame, *,
-                   column: str = "archetype") -> float:
+                   column: str = "archetype", id_col: str = "coop_id") -> float:
     """Adjusted Rand index between the segments and a known answer (synthetic archetypes)."""
-    from sklearn.metrics import adjusted_rand_score
-
-    m = result.labels.merge(answers[["coop_id", column]], on="coop_id", how="inner")
+    m = result.labels.merge(answers[[id_col, column]], on=id_col, how="inner")
     return float(adjusted_rand_score(m[column].astype(str), m["segment"]))
