@@ -22,7 +22,7 @@ from kaltara_study.errors import DataError, InputError
 from kaltara_study.data.read import RawTable, normalise_header, read_table
 from kaltara_study.data.validate import ROW, report_frame, validate
 
-__all__ = ["Discovery", "MULTI_FILE_KINDS", "detect_kind", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source",
+__all__ = ["Discovery", "MULTI_FILE_KINDS", "detect_kind", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source", "load_cooperative_sources", "discovery_reason_codes", "read_provenance",
            "parse_frame", "read_boundaries", "real_source_files"]
 
 
@@ -711,3 +711,83 @@ def discover_files(folders: list[str | Path] | str | Path) -> Discovery:
             win[4]["reason"] += "; used instead of " + ", ".join(repr(t[2]) for t in lst[1:])
     report = pd.DataFrame(rows, columns=DISCOVERY_COLUMNS)
     return Discovery(files=files, report=report)
+
+
+# ------------------------------------------------------------------------------ instrument inputs
+def load_cooperative_sources(folders: list[str | Path] | str | Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The SIMKOPDES locations and the SIMKOPDES → Kemendagri match table of ``folders`` as text frames.
+
+    The two files are found by content (:func:`discover_files`), read with :func:`read_table` (text
+    cells, normalised headers, the ``_row`` column dropped) and returned as they are, for
+    :func:`kaltara_study.instrument.forms.cooperative_list` (which preloads the cooperatives into
+    the field forms). A file that is absent gives ``None`` (the synthetic source has no match table).
+
+    >>> locations, match = load_cooperative_sources(paths().kaltara_raw)  # doctest: +SKIP
+    >>> locations.columns[:2].tolist()  # doctest: +SKIP
+    ['cooperative_id', 'name']
+    """
+    files = discover_files(folders).first()
+
+    def read(kind: str) -> pd.DataFrame | None:
+        path = files.get(kind)
+        if path is None:
+            return None
+        return read_table(path).frame.drop(columns="_row", errors="ignore")
+
+    return read("simkopdes_locations"), read("simkopdes_match")
+
+
+#: (pattern at the start of a discovery reason, reason code), first match wins.
+_DISCOVERY_REASONS = (
+    ("documentation or synthetic truth", "documentation"),
+    ("not used: shadowed", "shadowed_by_researcher"),
+    ("not used: superseded", "superseded_by_newer"),
+    ("not used: another file", "duplicate_kind"),
+    ("headers fit", "headers_fit"),
+    ("village code and year columns", "headers_fit"),
+    ("GeoJSON", "boundaries"),
+    ("headers match no known source kind", "unknown_headers"),
+    ("not a data file", "not_data"),
+    ("not readable as a table", "unreadable"),
+    ("no header row", "no_header"),
+)
+
+
+def discovery_reason_codes(report: pd.DataFrame) -> pd.Series:
+    """A short code for each row's ``reason`` of a :func:`discover_files` report (for labelled tables).
+
+    Codes: ``headers_fit``, ``boundaries``, ``documentation``, ``unknown_headers``, ``not_data``,
+    ``unreadable``, ``no_header``, ``shadowed_by_researcher``, ``superseded_by_newer``,
+    ``duplicate_kind``; anything else ``other``. The reason text itself stays in the report.
+
+    >>> discovery_reason_codes(pd.DataFrame({"reason": ["headers match no known source kind: a, b"]})).tolist()
+    ['unknown_headers']
+    """
+    def code(reason) -> str:
+        text = str(reason)
+        return next((c for p, c in _DISCOVERY_REASONS if text.startswith(p)), "other")
+
+    return report["reason"].map(code).rename("reason_code")
+
+
+def read_provenance(folder: str | Path) -> pd.DataFrame:
+    """The table of ``folder``'s ``PROVENANCE.md`` (one row per vendored file) as a frame.
+
+    Columns as in the file's header row, normalised (``file, what, source_repository, path, commit,
+    licence, sha256``); back-ticks around cells removed. A folder without ``PROVENANCE.md`` (the
+    synthetic source) gives an empty frame with those columns.
+
+    >>> read_provenance(paths().kaltara_raw)["file"].iloc[0]  # doctest: +SKIP
+    'README.md'
+    """
+    cols = ["file", "what", "source_repository", "path", "commit", "licence", "sha256"]
+    prov = Path(folder) / PROVENANCE_FILE
+    if not prov.is_file():
+        return pd.DataFrame(columns=cols)
+    rows = [line.strip().strip("|").split("|") for line in prov.read_text(encoding="utf-8").splitlines()
+            if line.lstrip().startswith("|")]
+    if len(rows) < 2:
+        return pd.DataFrame(columns=cols)
+    header = [normalise_header(h.strip()) for h in rows[0]]
+    body = [[c.strip().strip("`") for c in r] for r in rows[2:] if len(r) == len(header)]
+    return pd.DataFrame(body, columns=header)

@@ -32,7 +32,7 @@ from kaltara_study import pii
 from kaltara_study.errors import DataError, InputError
 
 __all__ = ["IDM_THRESHOLDS", "REPORT_COLUMNS", "Validated", "check_code_hierarchy", "check_idm_consistency",
-           "check_region_consistency", "find_total_rows", "idm_status", "report_frame", "required_columns",
+           "check_region_consistency", "find_total_rows", "idm_status", "report_frame", "required_columns", "rule_codes",
            "validate"]
 
 REPORT_COLUMNS = ["file", "row", "column", "value", "rule", "severity"]
@@ -599,3 +599,39 @@ def check_region_consistency(frame: pd.DataFrame, regions: pd.DataFrame, *, file
     if not out:
         return report_frame()
     return report_frame(pd.concat(out, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True))
+
+
+_RULE_HEAD = re.compile(r"^([a-z][a-z0-9_]+)(?::| \(|$)")
+#: identity-report messages (data.identity) without a leading code: (pattern, code), first match wins.
+_IDENTITY_RULES = (
+    (re.compile(r"^cooperative not matched to a village \(ambiguous\)"), "coop_ambiguous"),
+    (re.compile(r"^cooperative not matched to a village"), "coop_unmatched"),
+    (re.compile(r": name joins "), "name_joins_villages"),
+    (re.compile(r"has the wrong sign"), "coordinate_wrong_sign"),
+    (re.compile(r"^same point as cooperative"), "coordinate_shared"),
+    (re.compile(r"the name says (kelurahan|desa)"), "name_jenis_mismatch"),
+    (re.compile(r": registry \d+ cooperative\(s\), \d+ location row\(s\) matched"), "registry_count_mismatch"),
+)
+
+
+def rule_codes(report: pd.DataFrame) -> pd.Series:
+    """A short code for each row's ``rule`` of a validation report (for counts and labelled tables).
+
+    The report's ``rule`` holds the code and a message (``"out_of_range: 12 outside 0–5"``); this
+    returns the code (``out_of_range``). A row whose rule is several flags (``"far_from_village
+    (6.7 km); outside_kabupaten (6.8 km)"``) takes the first; the identity report's messages map to
+    ``coop_ambiguous``, ``coop_unmatched``, ``name_joins_villages``, ``coordinate_wrong_sign``,
+    ``coordinate_shared``, ``name_jenis_mismatch``, ``registry_count_mismatch``; else ``other``.
+
+    >>> rule_codes(pd.DataFrame({"rule": ["out_of_range: 9 > 5", "far_from_village (6.0 km)", "x y"]})).tolist()
+    ['out_of_range', 'far_from_village', 'other']
+    """
+    def code(rule) -> str:
+        text = str(rule)
+        for pattern, c in _IDENTITY_RULES:
+            if pattern.search(text):
+                return c
+        m = _RULE_HEAD.match(text)
+        return m.group(1) if m else "other"
+
+    return report["rule"].map(code).rename("rule_code")

@@ -44,9 +44,9 @@ from kaltara_study.report.figures import (
     new_figure,
 )
 from kaltara_study.report.format import formatter
-from kaltara_study.report.labels import idm_status_label, label, partner_label, verdict_label
+from kaltara_study.report.labels import idm_status_label, label, partner_label, value_label, verdict_label
 
-__all__ = ["NO_DATA_COLOR", "plot_idm_status_map", "plot_index_map", "plot_map", "plot_readiness_map",
+__all__ = ["NO_DATA_COLOR", "plot_cooperative_points", "plot_idm_status_map", "plot_index_map", "plot_map", "plot_readiness_map",
            "plot_readiness_share_map", "plot_segment_map", "scale_bar_km"]
 
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
@@ -318,3 +318,61 @@ def plot_readiness_share_map(values: pd.DataFrame, *, partner: str, boundaries=N
     title = f"{label('map_title_readiness', lang=lang)}: {partner_label(partner, lang=lang)}"
     return plot_map(values, boundaries=boundaries, kabupaten=kabupaten, categorical=False, vmin=0, vmax=1,
                     percent=True, lang=lang, title=title, legend_title=label("rd_share_ready", lang=lang))
+
+
+@localised
+def plot_cooperative_points(points: pd.DataFrame, *, column: str, order: Sequence | None = None, boundaries=None,
+                            kabupaten=None, lang: str = "id", title: str | None = None) -> Figure:
+    """The cooperatives as points at their SIMKOPDES coordinates, coloured by the category ``column``.
+
+    ``points`` has ``latitude, longitude`` and ``column`` (rows without coordinates are left out and
+    counted in the legend title). On ``boundaries`` (villages, grey) with ``kabupaten`` outlines and
+    names, a scale bar and a north arrow; without boundaries (synthetic coordinates) the points on
+    plain longitude/latitude axes. Category text goes through
+    :func:`kaltara_study.report.labels.value_label`; ``order`` fixes the legend order (default sorted).
+    """
+
+    pts = points.dropna(subset=["latitude", "longitude"])
+    n_missing = len(points) - len(pts)
+    present = set(pts[column].dropna().astype(str))
+    cats = [c for c in order if c in present] if order is not None else sorted(present)
+    colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(cats)}
+    fig, ax = new_figure(figsize=(8.6, 6.2))
+    if boundaries is not None:
+        boundaries.plot(ax=ax, color=NO_DATA_COLOR, edgecolor="white", linewidth=0.25)
+        if kabupaten is not None:
+            kabupaten.boundary.plot(ax=ax, color="#333333", linewidth=0.8)
+            if "nama" in kabupaten.columns:
+                for pt, nm in zip(kabupaten.geometry.representative_point(), kabupaten["nama"], strict=True):
+                    ax.text(pt.x, pt.y, _short(nm), ha="center", va="center", fontsize=8, fontweight="bold",
+                            color="#222222", path_effects=_HALO, zorder=4)
+        x0, y0, x1, y1 = (float(b) for b in boundaries.total_bounds)
+    else:
+        x0, x1 = float(pts["longitude"].min()), float(pts["longitude"].max())
+        y0, y1 = float(pts["latitude"].min()), float(pts["latitude"].max())
+    for c in cats:
+        sub = pts[pts[column].astype(str) == c]
+        _ = ax.scatter(sub["longitude"], sub["latitude"], s=12, color=colours[c], edgecolor="white", linewidth=0.3,
+                       zorder=3, label=f"{value_label(column, c, lang=lang)} ({formatter(lang).integer(len(sub))})")
+    pad = 0.03 * max(x1 - x0, 1e-6)
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(y0 - pad, y1 + pad)
+    if boundaries is not None:
+        ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.grid(False)
+        for s in ax.spines.values():
+            s.set_visible(False)
+        _decorate(ax, (x0 - pad, y0 - pad, x1 + pad, y1 + pad), lang=lang)
+    else:
+        ax.set_xlabel(label("longitude", lang=lang))
+        ax.set_ylabel(label("latitude", lang=lang))
+    legend_title = label(column, lang=lang)
+    if n_missing:
+        legend_title += "\n" + label("map_points_without_coordinates", lang=lang, n=formatter(lang).integer(n_missing))
+    fig.legend(title=legend_title, loc="outside right upper", frameon=False, fontsize=8, title_fontsize=9)
+    ax.set_title(title or label("map_title_cooperative_points", lang=lang))
+    return fig
