@@ -39,21 +39,15 @@ def main() -> None:
         print(f"synth.generate(seed)               {best(lambda: synth.generate(synth.DEFAULT_SEED)):6.2f} s")
         print(f"synth.write_synthetic (13 files)   "
               f"{best(lambda: synth.write_synthetic(root / 'data' / 'raw' / 'synthetic')):6.2f} s")
-        t_build = best(lambda: load_analysis_table("synthetic", root=root, rebuild=True))
-        t_cache = best(lambda: load_analysis_table("synthetic", root=root), repeat=5)
+        t_build = best(lambda: load_analysis_table("synthetic", root=root))
         data = load_analysis_table("synthetic", root=root)
         print(f"analysis table from raw (synthetic) {t_build:6.2f} s  -> {len(data.table)} rows x "
               f"{data.table.shape[1]} cols, audit {len(data.audit)} entries, validation {len(data.validation)} rows")
-        print(f"analysis table from cache           {t_cache:6.2f} s")
-        shared = paths().shared_kaltara
-        if (shared / "README.md").is_file():
-            os.environ["KALTARA_SHARED_DATA"] = str(shared)
-            shutil.rmtree(root / "data" / "processed", ignore_errors=True)
-            t_real = best(lambda: load_analysis_table("kaltara", root=root, rebuild=True))
-            real = load_analysis_table("kaltara", root=root)
-            print(f"analysis table from raw (kaltara)   {t_real:6.2f} s  -> {len(real.table)} rows, "
-                  f"{int(real.table['kode_desa'].notna().sum())} matched to Kemendagri codes")
-
+        shutil.copytree(paths().kaltara_raw, root / "data" / "raw" / "kaltara")  # the vendored real data
+        t_real = best(lambda: load_analysis_table("kaltara", root=root))
+        real = load_analysis_table("kaltara", root=root)
+        print(f"analysis table from raw (kaltara)   {t_real:6.2f} s  -> {len(real.table)} rows, "
+              f"{int(real.table['kode_desa'].notna().sum())} matched to Kemendagri codes")
 
 if __name__ == "__main__":
     main()

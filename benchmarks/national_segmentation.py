@@ -16,10 +16,9 @@ import pandas as pd
 
 from kaltara_study.segmentation.config import SegmentationConfig
 from kaltara_study.segmentation.segment import segment
+from kaltara_study.study import paths
 
-FILE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "national" / "idm_2024_desa_indonesia.csv"
-if not FILE.is_file():
-    FILE = Path("/work/shared/data/national/idm_2024_desa_indonesia.csv")
+FILE = paths().national / "idm_2024_desa_indonesia.csv"  # read in place, never vendored
 
 
 def main() -> None:
