@@ -104,10 +104,10 @@ def plot_index_by_kabupaten(scores: pd.DataFrame, *, lang: str = "id",
     ax.set_yticks(range(1, len(groups) + 1), [f"{g} (n = {len(d)})" for g, d in
                                               zip(groups, data, strict=True)])
     ax.set_xlim(-2, 102)
-    ax.set_xlabel(label("ix_index" if column == "index" else column, lang=lang))
+    name = label(f"col_{column}", lang=lang) if has_label(f"col_{column}") else label(column, lang=lang)
+    ax.set_xlabel(label("ix_index", lang=lang) if column == "index" else name)
     ax.set_ylabel(label("kabupaten", lang=lang))
-    ax.set_title(label("ix_by_kabupaten_title", lang=lang) if column == "index"
-                 else label(column, lang=lang))
+    ax.set_title(label("ix_by_kabupaten_title", lang=lang) if column == "index" else name)
     return fig
 
 

@@ -71,7 +71,7 @@ def plot_k_selection(k_selection: pd.DataFrame, gap: pd.DataFrame | None = None,
         ax.set_visible(False)
     handles = [Line2D([], [], color=colours[a], marker="o", ms=3, label=algorithm_label(a, lang=lang))
                for a in algs]
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(algs), fontsize=8)
+    axes[0].legend(handles=handles, fontsize=7)
     fig.suptitle(label("seg_kselect_title", lang=lang))
     return fig
 
