@@ -153,7 +153,9 @@ def show(df: pd.DataFrame, *, lang: str = "id", caption: str, formats: Mapping[s
     rows = [[fmt.format(v, kinds[c]) for c, v in zip(d.columns, r, strict=True)]
             for r in d.itertuples(index=False, name=None)]
     table = labels()
-    header = [label(c, lang=lang) if c in table else c for c in d.columns]
+    # a plain column name that is also a word (``group``, ``level``) has its header under ``col_<name>``
+    header = [label(c, lang=lang) if c in table else label(f"col_{c}", lang=lang) if f"col_{c}" in table
+              else c for c in d.columns]
     numeric = [kinds[c] not in ("text", "bool") for c in d.columns]
     if not rows:
         note = (note + " " if note else "") + label("display_no_rows", lang=lang)

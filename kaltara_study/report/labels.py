@@ -101,6 +101,49 @@ def algorithm_label(code: str, *, lang: str = DEFAULT_LANG) -> str:
     return _lookup("alg", code, lang)
 
 
+def _feature_phrase(feature: str, lang: str) -> str:
+    """A profile feature in running text: ``prof_dim_<feature>`` when the table has it (village
+    dimensions, ``idm``), else the feature's own label with a lower-case first letter."""
+    key = f"prof_dim_{feature}"
+    if key in labels():
+        return label(key, lang=lang)
+    text = label(feature, lang=lang)
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
+
+
+def profile_label(code, *, lang: str = DEFAULT_LANG) -> str:
+    """Reader name of a segment's profile code (``kaltara_study.segmentation.segment.profile_code``):
+    what it has and lacks, e.g. ``"health:high|trade:high|finance:low"`` → ``"Layanan kesehatan dan
+    perdagangan & pasar tinggi; akses keuangan rendah"``; ``"profile:average"``, ``"profile:all"``,
+    ``"index_tier:<i>"``, ``"kelurahan"`` and ``"no_idm"`` have their own labels. The level (mean
+    index) is not part of the name.
+
+    >>> profile_label("health:high|finance:low", lang="en")
+    'High health services; low access to finance'
+    """
+    if code is None or (isinstance(code, float) and code != code):
+        return code
+    text = str(code)
+    if f"prof_{_code(text)}" in labels():
+        return label(f"prof_{_code(text)}", lang=lang)
+    parts = [p.split(":", 1) for p in text.split("|") if ":" in p]
+    if not parts or len(parts) != len(text.split("|")):
+        return text
+    if len(parts) == 1 and parts[0][0] == "index_tier":
+        return _lookup("prof_tier", parts[0][1], lang)
+    out = []
+    for level in ("high", "low"):
+        feats = [_feature_phrase(f, lang) for f, lv in parts if lv == level]
+        if feats:
+            joined = feats[0] if len(feats) == 1 else \
+                ", ".join(feats[:-1]) + label("prof_and", lang=lang) + feats[-1]
+            out.append(label(f"prof_{level}", lang=lang, features=joined))
+    if not out:
+        return text
+    name = "; ".join(out)
+    return name[0].upper() + name[1:]
+
+
 def value_label(column: str, value, *, lang: str = DEFAULT_LANG) -> str:
     """Reader text of one cell value of ``column``.
 
@@ -128,6 +171,8 @@ def value_label(column: str, value, *, lang: str = DEFAULT_LANG) -> str:
         return stability_label(value, lang=lang)
     if base == "algorithm":
         return algorithm_label(value, lang=lang)
+    if base == "profile_code":
+        return profile_label(value, lang=lang)
     if base == "direction" and str(value) in ("higher", "lower", "+", "-", "−"):
         return label("dir_higher" if str(value) in ("higher", "+") else "dir_lower", lang=lang)
     return _lookup(f"val_{base}", value, lang)

@@ -27,14 +27,36 @@ from kaltara_study.report.figures import (
     new_figure,
 )
 from kaltara_study.data.idm import STATUS_ORDER
-from kaltara_study.report.labels import idm_status_label, label
+from kaltara_study.report.labels import has_label, idm_status_label, label
 
-__all__ = ["plot_correlation_heatmap", "plot_framework", "plot_index_by_kabupaten",
+__all__ = ["indicator_names", "plot_correlation_heatmap", "plot_framework", "plot_index_by_kabupaten",
            "plot_index_vs_idm", "plot_rank_caterpillar", "plot_sensitivity"]
 
 
 def _group_colours(groups: list[str]) -> dict[str, str]:
     return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(dict.fromkeys(groups))}
+
+
+def _text(framework: pd.DataFrame, column: str, lang: str) -> pd.Series:
+    """``label_<lang>`` / ``group_label_<lang>`` of the framework table (older tables: ``label``)."""
+    for c in (f"{column}_{lang}", f"{column}_id", column):
+        if c in framework.columns:
+            return framework[c].astype(str)
+    return framework["indicator"].astype(str)
+
+
+def indicator_names(framework: pd.DataFrame, *, lang: str = "id") -> pd.Series:
+    """Reader name of each indicator of ``framework`` (index = indicator): the label table when it
+    has the indicator's code, else the framework's ``label_<lang>``."""
+    own = _text(framework, "label", lang)
+    names = [label(i, lang=lang) if has_label(i) else o
+             for i, o in zip(framework["indicator"], own, strict=True)]
+    return pd.Series(names, index=framework["indicator"].to_numpy())
+
+
+def _is_negative(direction) -> bool:
+    return str(direction) in ("-", "−", "-1", "-1.0") or (
+        isinstance(direction, (int, float, np.integer, np.floating)) and direction < 0)
 
 
 @localised
@@ -49,15 +71,16 @@ def plot_framework(framework: pd.DataFrame, *, lang: str = "id") -> Figure:
     used = f["used"] if "used" in f.columns else pd.Series(True, index=f.index)
     bars = ax.barh(range(len(f)), f["effective_weight"], color=[colours[g] for g in f["group"]])
     for b, d, u in zip(bars, f["direction"], used, strict=True):
-        if d != "+":
+        if _is_negative(d):
             b.set_hatch("//")
         if not u:
             b.set_alpha(0.3)
-    ax.set_yticks(range(len(f)), f["label"])
+    ax.set_yticks(range(len(f)), indicator_names(f, lang=lang).to_list())
     ax.set_xlabel(label("ix_effective_weight", lang=lang))
     ax.set_title(label("ix_framework_title", lang=lang))
     handles = [Patch(color=c, label=lab) for (g, c), lab in
-               zip(colours.items(), framework.drop_duplicates("group")["group_label"], strict=True)]
+               zip(colours.items(), _text(framework.drop_duplicates("group"), "group_label", lang),
+                   strict=True)]
     handles.append(Patch(facecolor="white", edgecolor="black", hatch="//",
                          label=label("ix_direction_neg", lang=lang)))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
@@ -66,12 +89,13 @@ def plot_framework(framework: pd.DataFrame, *, lang: str = "id") -> Figure:
 
 @localised
 def plot_index_by_kabupaten(scores: pd.DataFrame, *, lang: str = "id",
-                            by: str = "nama_kabkota") -> Figure:
-    """Box plot of the index per kabupaten/kota with every cooperative as a jittered point
-    (deterministic jitter) and n in the tick labels."""
-    s = scores.dropna(subset=["index"])
+                            by: str = "nama_kabkota", column: str = "index") -> Figure:
+    """Box plot of ``column`` (default the index; ``"context"``/``"capacity"`` for a sub-index) per
+    kabupaten/kota with every cooperative that has a value as a jittered point (deterministic
+    jitter) and n in the tick labels; the axis is the absolute 0–100 scale."""
+    s = scores.dropna(subset=[column])
     groups = sorted(s[by].dropna().unique())
-    data = [s.loc[s[by] == g, "index"].to_numpy() for g in groups]
+    data = [s.loc[s[by] == g, column].to_numpy() for g in groups]
     fig, ax = new_figure(figsize=(7.5, 4.5))
     ax.boxplot(data, orientation="horizontal", showfliers=False, widths=0.6)
     rng = np.random.default_rng(0)
@@ -79,9 +103,11 @@ def plot_index_by_kabupaten(scores: pd.DataFrame, *, lang: str = "id",
         ax.scatter(d, i + rng.uniform(-0.18, 0.18, d.size), s=8, alpha=0.5, color=PALETTE[0])
     ax.set_yticks(range(1, len(groups) + 1), [f"{g} (n = {len(d)})" for g, d in
                                               zip(groups, data, strict=True)])
-    ax.set_xlabel(label("ix_index", lang=lang))
+    ax.set_xlim(-2, 102)
+    name = label(f"col_{column}", lang=lang) if has_label(f"col_{column}") else label(column, lang=lang)
+    ax.set_xlabel(label("ix_index", lang=lang) if column == "index" else name)
     ax.set_ylabel(label("kabupaten", lang=lang))
-    ax.set_title(label("ix_by_kabupaten_title", lang=lang))
+    ax.set_title(label("ix_by_kabupaten_title", lang=lang) if column == "index" else name)
     return fig
 
 
@@ -119,7 +145,7 @@ def plot_correlation_heatmap(corr: pd.DataFrame, *, framework: pd.DataFrame | No
     names = list(corr.columns)
     labels = names
     if framework is not None:
-        lab = framework.set_index("indicator")["label"]
+        lab = indicator_names(framework, lang=lang)
         labels = [lab.get(n, n) for n in names]
     k = len(names)
     fig, ax = new_figure(figsize=(0.42 * k + 3.5, 0.42 * k + 2.5))

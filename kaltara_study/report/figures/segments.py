@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from kaltara_study.report.figures import DIVERGING_CMAP, PALETTE, localised, new_figure, segment_colors
 from kaltara_study.report.format import formatter
@@ -32,34 +33,45 @@ def _seg_colours(segments) -> dict[int, str]:
 
 @localised
 def plot_k_selection(k_selection: pd.DataFrame, gap: pd.DataFrame | None = None, *,
-                     k: int | None = None, lang: str = "id") -> Figure:
-    """Six panels over k: silhouette, Calinski–Harabasz, Davies–Bouldin, Dunn, WSS and the gap
-    (± SE.sim) or BIC; one line per algorithm; the chosen ``k`` is marked."""
-    panels = [("silhouette", "seg_mean_silhouette"), ("calinski_harabasz", "seg_ch"),
-              ("davies_bouldin", "seg_db"), ("dunn", "seg_dunn"), ("wss", "seg_wss")]
-    fig, axes = new_figure(figsize=(11, 6.5), nrows=2, ncols=3)
+                     k: int | None = None, lang: str = "id", gate: float | None = None) -> Figure:
+    """Panels over k, one line per algorithm, for the criteria ``k_selection`` has: silhouette,
+    Calinski–Harabasz, Davies–Bouldin, Dunn, WSS, the smallest per-segment bootstrap Jaccard
+    (``min_jaccard``, with the stability ``gate`` as a dashed line) and the gap (± SE.sim) or the
+    BIC of each mixture. The chosen ``k`` is marked."""
+    panels = [(c, key) for c, key in (("bic", "seg_bic"), ("min_jaccard", "seg_min_jaccard"),
+                                      ("silhouette", "seg_mean_silhouette"), ("calinski_harabasz", "seg_ch"),
+                                      ("davies_bouldin", "seg_db"), ("dunn", "seg_dunn"), ("wss", "seg_wss"))
+              if c in k_selection.columns and k_selection[c].notna().any()]
+    if gap is not None:
+        panels.append(("gap", "seg_gap"))
+    ncols = 3 if len(panels) > 4 else max(len(panels), 1)
+    nrows = int(np.ceil(len(panels) / ncols)) or 1
+    fig, axes = new_figure(figsize=(3.7 * ncols, 3.2 * nrows + 0.3), nrows=nrows, ncols=ncols, squeeze=False)
     axes = axes.ravel()
+    algs = list(dict.fromkeys(k_selection["algorithm"]))
+    colours = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(algs)}
     for ax, (col, key) in zip(axes, panels):
-        for i, (alg, t) in enumerate(k_selection.groupby("algorithm", sort=False)):
-            _ = ax.plot(t["k"], t[col], marker="o", ms=3, color=PALETTE[i % len(PALETTE)],
-                        label=algorithm_label(alg, lang=lang))
+        if col == "gap":
+            _ = ax.errorbar(gap["k"], gap["gap"], yerr=gap["SE.sim"], marker="o", ms=3, capsize=2,
+                            color=PALETTE[0])
+        else:
+            for alg, t in k_selection.groupby("algorithm", sort=False):
+                t = t.dropna(subset=[col])
+                if len(t):
+                    _ = ax.plot(t["k"], t[col], marker="o", ms=3, color=colours[alg],
+                                label=algorithm_label(alg, lang=lang))
+            if col == "min_jaccard" and gate is not None:
+                ax.axhline(gate, color="black", ls="--", lw=1)
+                ax.set_ylim(0, 1.02)
         ax.set_title(label(key, lang=lang), fontsize=10)
         ax.set_xlabel(label("seg_k", lang=lang))
-        if k is not None:
-            ax.axvline(k, color="grey", ls="--", lw=1)
-    axes[0].legend(fontsize=8)
-    ax = axes[5]
-    if gap is not None:
-        _ = ax.errorbar(gap["k"], gap["gap"], yerr=gap["SE.sim"], marker="o", ms=3, capsize=2,
-                        color=PALETTE[0])
-        ax.set_title(label("seg_gap", lang=lang), fontsize=10)
-    elif "bic" in k_selection.columns and k_selection["bic"].notna().any():
-        t = k_selection.dropna(subset=["bic"])
-        _ = ax.plot(t["k"], t["bic"], marker="o", ms=3, color=PALETTE[2])
-        ax.set_title(label("seg_bic", lang=lang), fontsize=10)
-    ax.set_xlabel(label("seg_k", lang=lang))
-    if k is not None:
-        ax.axvline(k, color="grey", ls="--", lw=1)
+        if k is not None and k > 1:
+            ax.axvline(k, color="grey", ls=":", lw=1)
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    handles = [Line2D([], [], color=colours[a], marker="o", ms=3, label=algorithm_label(a, lang=lang))
+               for a in algs]
+    axes[0].legend(handles=handles, fontsize=7)
     fig.suptitle(label("seg_kselect_title", lang=lang))
     return fig
 
