@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from _machine import machine  # benchmarks/_machine.py
 
-import os
 import shutil
 import tempfile
 import time
