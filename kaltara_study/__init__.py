@@ -10,7 +10,7 @@ The public API is small and loaded lazily, so ``import kaltara_study`` stays fas
 
 >>> import kaltara_study as ks
 >>> sorted(ks.__all__)[:3]
-['Study', 'analysis_data', 'assess_readiness']
+['KaltaraError', 'Study', 'analysis_data']
 """
 
 from __future__ import annotations

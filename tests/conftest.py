@@ -87,3 +87,23 @@ def synthetic_study():
 @pytest.fixture(scope="session")
 def kaltara_study():
     return load_study("kaltara")
+
+
+def make_tiny_root(root: Path, dest: Path) -> Path:
+    """A copy of the study root with a tiny config (30 Monte-Carlo replications, 10 bootstrap
+    samples), for tests that run the whole stage graph or a build."""
+    shutil.copytree(root, dest, ignore=shutil.ignore_patterns("interim", "processed"))
+    for name, old, new in (("indicators.toml", "n_rep = 500", "n_rep = 30"),
+                           ("indicators_kaltara.toml", "n_rep = 500", "n_rep = 30"),
+                           ("segmentation.toml", "B = 50 ", "B = 10 "),
+                           ("village_types.toml", "B = 50", "B = 10")):
+        cfg = dest / "config" / name
+        text = cfg.read_text(encoding="utf-8")
+        assert old in text, f"{name}: {old!r} not found (tiny config out of date)"
+        cfg.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return dest
+
+
+@pytest.fixture()
+def tiny_root(tmp_path, root) -> Path:
+    return make_tiny_root(root, tmp_path / "tiny")

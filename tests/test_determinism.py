@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
+
+from conftest import make_tiny_root
 
 SCRIPT = r"""
 import hashlib, json, sys
@@ -19,7 +20,7 @@ from kaltara_study.study import load_study
 from kaltara_study.data.write import write_table
 study = load_study("synthetic")
 out = {}
-for stage in stages.STAGES:
+for stage in stages.STAGES[:3]:  # analysis, index (Monte-Carlo), segmentation (mixtures, PCA)
     res = stages._cached(study, stage.name)
     frames = {k: v for k, v in vars(res).items() if isinstance(v, pd.DataFrame)}
     for name, df in sorted(frames.items()):
@@ -35,21 +36,13 @@ print(json.dumps({"tables": out, "arch": blas[0]["architecture"] if blas else No
 SETTINGS = [("1", "Haswell"), ("2", "Sandybridge")]
 
 
-def _tiny_copy(root, dest):
-    shutil.copytree(root, dest, ignore=shutil.ignore_patterns("notebooks", "interim", "processed"))
-    cfg = dest / "config" / "indicators.toml"
-    text = cfg.read_text(encoding="utf-8")
-    cfg.write_text(text.replace("n_rep = 500", "n_rep = 30"), encoding="utf-8")
-    return dest
-
-
 @pytest.mark.slow
 def test_tables_identical_under_different_blas_threads_and_kernels(tmp_path, root):
     if os.uname().machine not in ("x86_64", "AMD64"):
         pytest.skip("OPENBLAS_CORETYPE kernels named here are x86-64 kernels")
     results = []
     for threads, core in SETTINGS:
-        copy = _tiny_copy(root, tmp_path / f"p{threads}{core}")
+        copy = make_tiny_root(root, tmp_path / f"p{threads}{core}")
         env = {**os.environ, "KALTARA_ROOT": str(copy), "OPENBLAS_NUM_THREADS": threads,
                "OPENBLAS_CORETYPE": core, "OMP_NUM_THREADS": threads}
         proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env)

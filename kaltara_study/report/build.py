@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -278,6 +279,22 @@ def write_index(out: Path, *, synthetic: bool, notebooks: list[Path], lang: str 
     return dest
 
 
+def _run_all(notebooks: list[Path], run_one, jobs: int) -> list:
+    """Run the notebooks, ``jobs`` at a time; the report notebook shows the figures the others
+    saved, so it runs after all of them."""
+    numbered = list(enumerate(notebooks, 1))
+    first = [x for x in numbered if not x[1].name.startswith(REPORT_NOTEBOOK)]
+    last = [x for x in numbered if x[1].name.startswith(REPORT_NOTEBOOK)]
+    if jobs > 1 and len(first) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            done = list(pool.map(run_one, first))
+    else:
+        done = [run_one(x) for x in first]
+    return done + [run_one(x) for x in last]
+
+
 # ----------------------------------------------------------------------------------------- build
 def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KERNEL_NAME, log=None,
           jobs: int = 1) -> BuildResult:
@@ -320,18 +337,16 @@ def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KER
         log(f"[{i:02d}/{n:02d}] {nb_path.name} done in {secs:.1f} s")
         return nb_path.name, secs, dest, page
 
-    # the report notebook shows the figures the others saved: it runs after all of them
-    numbered = list(enumerate(notebooks, 1))
-    first = [x for x in numbered if not x[1].name.startswith(REPORT_NOTEBOOK)]
-    last = [x for x in numbered if x[1].name.startswith(REPORT_NOTEBOOK)]
-    if jobs > 1 and len(first) > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            done = list(pool.map(run_one, first))
-    else:
-        done = [run_one(x) for x in first]
-    done += [run_one(x) for x in last]
+    # the kernels must resolve the same study root as the build (papermill kernels inherit the env)
+    previous_root = os.environ.get("KALTARA_ROOT")
+    os.environ["KALTARA_ROOT"] = str(root)
+    try:
+        done = _run_all(notebooks, run_one, jobs)
+    finally:
+        if previous_root is None:
+            os.environ.pop("KALTARA_ROOT", None)
+        else:
+            os.environ["KALTARA_ROOT"] = previous_root
     result.notebooks = [(name, secs) for name, secs, _, _ in done]
     executed_paths = [d for _, _, d, _ in done]
     html_paths = [h for _, _, _, h in done]
