@@ -52,12 +52,13 @@ test: $(STAMP) ## the whole test suite: unit/property/real-data tests, then nbva
 	$(MAKE) --no-print-directory test-unit test-notebooks
 
 # pytest exits 5 when it collected no test: that is a broken suite here, so it fails loudly.
+# Both runs use the machine's two cores (pytest-xdist, one file per worker).
 test-unit: $(STAMP)
-	@rc=0; $(PY) -m pytest -q -rs tests kaltara_study --doctest-modules || rc=$$?; \
+	@rc=0; $(PY) -m pytest -q -rs -n 2 --dist loadfile tests kaltara_study --doctest-modules || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests in tests/: failing"; exit 1; fi; exit $$rc
 
 test-notebooks: $(STAMP)
-	@rc=0; $(PY) -m pytest -q -p no:warnings --nbval notebooks --nbval-kernel-name kaltara-study \
+	@rc=0; $(PY) -m pytest -q -p no:warnings -n 2 --dist loadfile --nbval notebooks --nbval-kernel-name kaltara-study \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= -o testpaths=notebooks || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "nbval collected no notebook cells: failing"; exit 1; fi; exit $$rc
 

@@ -124,8 +124,8 @@ def test_synthetic_mark_is_drawn_only_on_synthetic_runs(tmp_path):
 def test_manifest_and_index(tmp_path, tiny_root):
     """A one-notebook build into a scratch folder: manifest lists hashed inputs/outputs, versions,
     parameters and the code state; index.html links only to files that exist; raw data untouched."""
-    raw_before = {p: sha256_file(p) for p in sorted((root / "data" / "raw").rglob("*")) if p.is_file()}
     root = tiny_root
+    raw_before = {p: sha256_file(p) for p in sorted((root / "data" / "raw").rglob("*")) if p.is_file()}
     study = load_study("synthetic", root=root, output_dir=str(tmp_path / "rep"))
     res = build.build(study, only=["00"], log=lambda *a, **k: None)
     raw_after = {p: sha256_file(p) for p in sorted((root / "data" / "raw").rglob("*")) if p.is_file()}

@@ -205,7 +205,7 @@ def _line_of_csv_error(exc: csv.Error) -> str:
     return f" at line {m.group(1)}" if m else ""
 
 
-_QUOTED_CELL = re.compile(r'"(?:[^"]|"")*"')
+_QUOTED_CELL = re.compile(r'"(?:[^"\n]|"")*"')  # within one line: a stray quote must not span rows
 
 
 def _check_quotes(text: str, sep: str, file: str) -> None:
