@@ -32,7 +32,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from kaltara_study.data.instrument_write import write_instrument
+from kaltara_study.report.instrument import write_instrument
 from kaltara_study.data.pipeline import load_analysis_table
 from kaltara_study.data.schema import RAW_SCHEMAS
 from kaltara_study.instrument.forms import cooperative_list

@@ -236,8 +236,8 @@ class Study:
     # ------------------------------------------------------------------ configs (loaded once)
     @cached_property
     def configs(self):
-        """The validated configs of this run (index, segmentation, readiness), read by the data layer."""
-        from kaltara_study.data import configs  # the data layer sits above; loaded on first use
+        """The validated configs of this run (index, segmentation, readiness), read by kaltara_study.configs."""
+        from kaltara_study import configs  # configs sits above the methods; loaded on first use
 
         return configs.load_configs(self.paths.config, source=self.source)
 

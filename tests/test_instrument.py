@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from pyxform.xls2xform import convert
 
-from kaltara_study.data.instrument_write import INSTRUMENT_FILES, write_instrument
+from kaltara_study.report.instrument import INSTRUMENT_FILES, write_instrument
 from kaltara_study.data.schema import FORM_HEADERS, PERSONAL_COLUMNS, RAW_SCHEMAS
 from kaltara_study.data.sources import load_source
 from kaltara_study.errors import InputError

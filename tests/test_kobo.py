@@ -348,7 +348,7 @@ def test_assessment_two_supervisors(setup, tmp_path):
 
 
 def test_form_read_from_the_written_xlsform(setup, tmp_path):
-    from kaltara_study.data.instrument_write import write_xlsform
+    from kaltara_study.report.instrument import write_xlsform
 
     p = write_xlsform(setup["forms"]["survey"], tmp_path / "form.xlsx")
     subs = _subs(setup, n=5)
@@ -359,7 +359,7 @@ def test_form_read_from_the_written_xlsform(setup, tmp_path):
 
 
 def _write_folder(setup, folder: Path, *, n=15, older=True):
-    from kaltara_study.data.instrument_write import write_xlsform
+    from kaltara_study.report.instrument import write_xlsform
 
     for key in ("survey", "assessment"):
         write_xlsform(setup["forms"][key], folder / K.FORM_FILES[key])
@@ -419,3 +419,24 @@ def test_export_feeds_the_pipeline_and_readiness(setup, tmp_path, monkeypatch):
     undecided = ["not_assessable", "provisional"]  # some required criterion has no data
     assert (~v["verdict"].isin(undecided)).mean() > 0.9
     assert verdicts[~verdicts["coop_id"].isin(surveyed)]["verdict"].isin(undecided + ["not_ready"]).all()
+
+
+def test_export_in_the_survey_folder_is_read_by_the_next_build(setup, tmp_path):
+    """No code change, no monkeypatch: forms and exports dropped into the source's survey/ folder are
+    read by the pipeline; the surveyed cooperatives get their values and the report says what was used."""
+    import shutil
+
+    from kaltara_study.data import pipeline
+
+    root = tmp_path / "proj"
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / ".kaltara-root").write_text("")
+    shutil.copytree(paths().synthetic_raw, root / "data" / "raw" / "synthetic")
+    sv = _write_folder(setup, root / "data" / "raw" / "synthetic" / "survey", n=41, older=False)
+    data = pipeline.build_analysis_table("synthetic", root=root)
+    got = data.table.set_index("coop_id")
+    surveyed = sv["coop_id"].tolist()
+    assert got.loc[surveyed, "has_bank_account"].notna().all()
+    assert got.drop(index=surveyed)["members"].isna().all()
+    rules = data.validation["rule"].astype(str)
+    assert rules.str.contains("field export used as the survey").any()

@@ -934,7 +934,7 @@ def combine_forms(survey: KoboResult, assessment: KoboResult | None) -> pd.DataF
 
 # ------------------------------------------------------------------------------------ folder
 #: The XLSForm files ``kaltara-study instrument`` writes (same names as
-#: ``kaltara_study.data.instrument_write.INSTRUMENT_FILES``).
+#: ``kaltara_study.report.instrument.INSTRUMENT_FILES``).
 FORM_FILES = {"survey": "kdmp_survey_xlsform.xlsx", "assessment": "kdmp_assessment_xlsform.xlsx"}
 _FORM_OF_EXPORT = {"survey": "kdmp_survey", "assessment": "kdmp_assessment"}
 

@@ -44,6 +44,7 @@ import pandas as pd
 
 from kaltara_study.data import schema as S
 from kaltara_study.data.clean import AUDIT_COLUMNS, Audit, CleanResult, clean_source
+from kaltara_study.data.kobo import read_kobo_folder
 from kaltara_study.study import paths, source_dirs
 from kaltara_study.errors import DataError, InputError
 from kaltara_study.data import validate as V
@@ -185,7 +186,26 @@ def load_raw(source: str = "synthetic", *, root: Path | str | None = None,
         if _kind(key).startswith("boundaries"):
             continue  # polygons: read by load_boundaries / the identity step
         out[key] = _load_one(path, _kind(key))
+    exports = field_exports(source, root=root)
+    if exports is not None:
+        if "survey" in out:  # a Kobo/ODK export is the newer collection: it is used, and the report says so
+            exports.report.loc[len(exports.report)] = {
+                "file": exports.file, "sheet": None, "row": None, "column": None, "value": None,
+                "rule": f"field export used as the survey; the survey file {out['survey'].file} is not used",
+                "severity": "warning"}
+        out["survey"] = exports
     return out
+
+
+def field_exports(source: str = "synthetic", *, root: Path | str | None = None):
+    """The Kobo/ODK exports of the field forms in the source's ``survey/`` folder (the forms written
+    by ``kaltara-study instrument`` next to them), read into the survey contract; None when there
+    are none. See :func:`kaltara_study.data.kobo.read_kobo_folder`."""
+    for folder in source_dirs(source, root=Path(root) if root else None):
+        result = read_kobo_folder(folder / "survey")
+        if result is not None:
+            return result
+    return None
 
 
 def clean_all(loaded: dict[str, object]) -> dict[str, CleanResult]:

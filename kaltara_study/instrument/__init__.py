@@ -5,7 +5,7 @@
   and the coverage of the readiness criteria;
 - :mod:`.agreement` — inter-rater agreement (Cohen's kappa, weighted kappa, ICC) per item.
 
-Owns no file I/O: :mod:`kaltara_study.data.instrument_write` writes the forms, and
+Owns no file I/O: :mod:`kaltara_study.report.instrument` writes the forms, and
 :mod:`kaltara_study.data.kobo` reads the Kobo/ODK exports back into the survey contract.
 May import: ``kaltara_study.errors`` and the contract constants of ``kaltara_study.data.schema``.
 """

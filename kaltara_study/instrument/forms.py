@@ -1,7 +1,7 @@
 """XLSForms for the cooperative survey and the supervisor assessment, built from the data contract.
 
 Pure functions: frames in, frames out (no file is read or written here;
-:mod:`kaltara_study.data.instrument_write` writes them).
+:mod:`kaltara_study.report.instrument` writes them).
 
 Two forms (``FORM_IDS``):
 

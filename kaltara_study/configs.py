@@ -1,7 +1,8 @@
 """Read the study's config files (TOML) and hand validated config objects to the methods.
 
-This is the only place that opens ``config/*.toml``; the methods (index, segmentation, readiness)
-receive the objects and never read a file. A malformed or missing file raises
+This is the only place that opens ``config/*.toml`` (through the data layer's ``read_toml``); the
+methods (index, segmentation, readiness) receive the objects and never read a file. It sits between
+the stages and the methods: it imports the methods' config classes and the data layer's reader. A malformed or missing file raises
 :class:`~kaltara_study.errors.ConfigError` naming the file, the entry and what to change.
 """
 
