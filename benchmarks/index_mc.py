@@ -22,14 +22,16 @@ import time
 import numpy as np
 import pandas as pd
 
+from kaltara_study.configs import load_configs  # the shipped configs, as the study reads them
 from kaltara_study.index.composite import CompositeIndex, monte_carlo
+from kaltara_study.study import paths
 
 
 
 
 def stand_in(n: int = 411, seed: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    cfg = load_config("indicators.toml")
+    cfg = load_configs(paths().config, source="synthetic").index
     f = rng.normal(size=n)
     t = pd.DataFrame({"coop_id": [f"K{i:04d}" for i in range(n)],
                       "kode_kabkota": rng.choice(["65.01", "65.02", "65.03", "65.04", "65.71"], n)})
@@ -37,21 +39,6 @@ def stand_in(n: int = 411, seed: int = 1) -> pd.DataFrame:
         t[ind.column] = np.abs(f + rng.normal(size=n)) * 10
     t.loc[rng.random(n) < 0.1, "health_score"] = np.nan
     return t
-
-
-def load_config(name: str):
-    """Read a shipped config file the way the data layer does and validate it (benchmark helper)."""
-    import tomllib
-    from pathlib import Path
-
-    from kaltara_study.index.composite import IndexConfig
-    from kaltara_study.segmentation.config import SegmentationConfig
-
-    path = Path(__file__).resolve().parents[1] / "config" / name
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
-    cls = SegmentationConfig if name == "segmentation.toml" else IndexConfig
-    return cls.from_dict(data, origin=name)
 
 
 def main() -> None:
@@ -67,7 +54,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}")
     print(f"data: {what}, {len(table)} units")
     t0 = time.perf_counter()
-    ci = CompositeIndex(load_config("indicators.toml"), random_state=1).fit(table)
+    ci = CompositeIndex(load_configs(paths().config, source="synthetic").index, random_state=1).fit(table)
     print(f"fit: {time.perf_counter() - t0:.3f} s ({len(ci.indicators_)} indicators)")
     for n_jobs, label in ((1, "n_jobs=1"), (2, "n_jobs=2 (cold: starts workers)"),
                           (2, "n_jobs=2 (warm)")):

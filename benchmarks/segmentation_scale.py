@@ -51,32 +51,19 @@ def table_of_size(n: int, seed: int = 1) -> pd.DataFrame:
     return t
 
 
-def load_config(name: str):
-    """Read a shipped config file the way the data layer does and validate it (benchmark helper)."""
-    import tomllib
-    from pathlib import Path
-
-    from kaltara_study.index.composite import IndexConfig
-    from kaltara_study.segmentation.config import SegmentationConfig
-
-    path = Path(__file__).resolve().parents[1] / "config" / name
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
-    cls = SegmentationConfig if name == "segmentation.toml" else IndexConfig
-    return cls.from_dict(data, origin=name)
-
-
 def one(n: int, all_algorithms: bool) -> dict:
+    from kaltara_study.configs import load_configs  # imported in the child process, as the rest
     from kaltara_study.index.composite import compute_index
     from kaltara_study.segmentation.segment import segment
+    from kaltara_study.study import paths
 
     table = table_of_size(n)
     algs = (("gmm_tied", "gmm_diag", "kmeans", "ward", "pam") if all_algorithms
             else ("gmm_tied", "gmm_diag", "kmeans", "ward"))
-    cfg = load_config("segmentation.toml").with_options(algorithms=algs)
+    cfg = load_configs(paths().config, source="synthetic").segmentation.with_options(algorithms=algs)
     segment(table.iloc[:300], cfg.with_options(boot_B=2, max_gate_evals=1), seed=1)   # warm kernels
     t0 = time.perf_counter()
-    idx = compute_index(table, load_config("indicators.toml"), seed=1, uncertainty=False)
+    idx = compute_index(table, load_configs(paths().config, source="synthetic").index, seed=1, uncertainty=False)
     t_index = time.perf_counter() - t0
     t1 = time.perf_counter()
     res = segment(table, cfg, seed=20251, index=idx.scores, n_jobs=2)
