@@ -398,7 +398,8 @@ def _gap_batch(Xs, k_max, U, max_iter, tol_abs, d_power, hartigan, polish_best):
         elif hartigan and polish_best:
             lab = _best_lloyd_then_polish(X, k, U[b, k - 1, :, :k], max_iter, tol_abs)
         else:
-            lab, C, inertia, it = _best_of(X, k, U[b, k - 1, :, :k], max_iter, tol_abs, hartigan)
+            lab, C, inertia, it = _best_of(X, k, np.ascontiguousarray(U[b, k - 1, :, :k]), max_iter, tol_abs,
+                                             hartigan)  # C layout: one compiled signature
         out[b, k - 1] = np.log(_wk(X, lab, k, d_power))
     return out
 

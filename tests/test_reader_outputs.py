@@ -1,0 +1,39 @@
+"""What the office reads is Indonesian: the committed landing page, report and workbook hold no code
+name (snake_case, label key) and none of the English words seen in earlier builds."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from kaltara_study.report.format import html_to_text, scan_for_untranslated
+
+#: names that are Indonesian too, or proper names
+ALLOW = {"Bank", "Telkomsel", "Pertamina", "Bulog", "Kimia Farma"}
+
+
+@pytest.mark.parametrize("page", ["index.html", "laporan.html"])
+def test_committed_pages_have_no_code_names_or_english(project, page):
+    text = html_to_text((project / "reports" / page).read_text(encoding="utf-8"))
+    assert len(text) > 500, f"{page} is nearly empty"
+    found = scan_for_untranslated(text, lang="id", allow=ALLOW)
+    assert not found, f"{page}: {found[:20]}"
+
+
+def test_workbook_headers_and_sheet_names_are_indonesian(project):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(project / "reports" / "tables" / "kaltara_kopdes_study.xlsx", read_only=True)
+    names = " | ".join(wb.sheetnames)
+    assert not scan_for_untranslated(names, lang="id", allow=ALLOW), names
+    for ws in wb.worksheets:
+        header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        text = " | ".join(str(v) for v in header if v is not None)
+        found = scan_for_untranslated(text, lang="id", allow=ALLOW)
+        assert not found, f"sheet {ws.title}: {found[:10]}"
+
+
+def test_workbook_is_a_valid_zip(project):
+    with zipfile.ZipFile(project / "reports" / "tables" / "kaltara_kopdes_study.xlsx") as zf:
+        assert zf.testzip() is None
