@@ -34,6 +34,7 @@ def test_planted_identifiers_reach_no_processed_table_report_or_cache(tmp_path, 
     rows.loc[rows.index[1], partners] = f"Bulog, email {EMAIL}, NIK {NIK}"
     rows.loc[rows.index[2], members] = PHONE_INTL
     rows.loc[rows.index[3], partners] = f"BRI; NIK ketua {NIK}"
+    rows.loc[rows.index[5], "Kode Desa"] = NIK  # a NIK typed into the village-code column
     rows.loc[rows.index[4], members] = "081234567890"
     write_csv(rows, tiny / "data" / "raw" / "kaltara" / "survey" / "hasil survei tahap 1.csv")
 
@@ -53,3 +54,6 @@ def test_planted_identifiers_reach_no_processed_table_report_or_cache(tmp_path, 
     data = stages.analysis_data(study)
     used = data.discovery[data.discovery["file"].astype(str).str.contains("hasil survei")]
     assert used["used"].all() and (used["kind"] == "survey").all(), used.to_dict("records")
+    # the row with a NIK for a village code is rejected with a reason that does not echo it
+    bad = data.validation[(data.validation["kind"] == "survey") & (data.validation["column"] == "kode_desa")]
+    assert len(bad) and not bad.astype(str).apply(lambda c: c.str.contains(NIK)).any().any()
