@@ -16,7 +16,7 @@ import pandas as pd
 from kaltara_study import pii
 from kaltara_study.data.write import write_table
 
-__all__ = ["PROCESSED_FILES", "read_answers", "read_inputs_manifest", "read_processed", "write_data_dictionary",
+__all__ = ["PROCESSED_FILES", "read_answers", "write_data_dictionary",
            "write_processed"]
 
 PROCESSED_FILES = ("cooperatives.parquet", "cooperatives.csv", "villages.parquet", "audit.csv", "validation.csv",
@@ -58,38 +58,6 @@ def write_processed(folder: str | Path, *, table: pd.DataFrame, villages: pd.Dat
     text = pii.scrub_text(json.dumps(manifest, indent=1, sort_keys=True)) + "\n"
     _atomic(folder / "inputs.json", lambda p: p.write_text(text, encoding="utf-8"))
     return [folder / f for f in PROCESSED_FILES]
-
-
-def read_inputs_manifest(folder: str | Path) -> dict | None:
-    """The ``inputs.json`` of a previous build, or None when absent/unreadable."""
-    p = Path(folder) / "inputs.json"
-    if not p.is_file():
-        return None
-    try:
-        return json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def read_processed(folder: str | Path) -> dict[str, pd.DataFrame]:
-    """Read the processed tables back (parquet keeps the dtypes; the CSV logs are read as text).
-
-    Returns ``{"table", "villages", "audit", "validation", "load_summary"}``.
-    """
-    folder = Path(folder)
-
-    def _csv(name: str) -> pd.DataFrame:
-        df = pd.read_csv(folder / name, dtype=str, keep_default_na=False, na_values=[""])
-        df = df.drop(columns=["data_status"], errors="ignore")
-        for col in ("row", "read", "kept", "rejected", "audit_entries", "rejected_at_load"):
-            if col in df.columns:
-                df[col] = pd.to_numeric(df[col], errors="coerce").round().astype("Int64")
-        return df
-
-    return {"table": pd.read_parquet(folder / "cooperatives.parquet"),
-            "villages": pd.read_parquet(folder / "villages.parquet"),
-            "audit": _csv("audit.csv"), "validation": _csv("validation.csv"),
-            "load_summary": _csv("load_summary.csv")}
 
 
 def read_answers(path: str | Path) -> pd.DataFrame:

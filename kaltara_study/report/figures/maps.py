@@ -110,6 +110,21 @@ def scale_bar_km(width_deg: float, lat_deg: float) -> int:
     return int(max((s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if s <= km), default=1))
 
 
+
+def _map_axes(ax, bounds: tuple[float, float, float, float], *, lang: str) -> None:
+    """A map's axes: true proportions at the map's latitude, no ticks, labels, grid or frame, then
+    the scale bar and north arrow (``_decorate``)."""
+    x0, y0, x1, y1 = bounds
+    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    _decorate(ax, bounds, lang=lang)
+
 def _decorate(ax, geo_bounds, *, lang):
     """Scale bar (lower right) and north arrow (upper right) in an EPSG:4326 axis."""
     x0, y0, x1, y1 = geo_bounds
@@ -200,15 +215,7 @@ def _plot_geo(vals, boundaries, *, kabupaten, level, categorical, order, colors,
     pad = 0.03 * (x1 - x0)
     ax.set_xlim(x0 - pad, x1 + pad)
     ax.set_ylim(y0 - pad, y1 + pad)
-    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.grid(False)
-    for s in ax.spines.values():
-        s.set_visible(False)
-    _decorate(ax, (x0 - pad, y0 - pad, x1 + pad, y1 + pad), lang=lang)
+    _map_axes(ax, (x0 - pad, y0 - pad, x1 + pad, y1 + pad), lang=lang)
     _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, geo["value"].isna().any(), percent,
             no_data_label)
     if title:
@@ -358,15 +365,7 @@ def plot_cooperative_points(points: pd.DataFrame, *, column: str, order: Sequenc
     ax.set_xlim(x0 - pad, x1 + pad)
     ax.set_ylim(y0 - pad, y1 + pad)
     if boundaries is not None:
-        ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        ax.grid(False)
-        for s in ax.spines.values():
-            s.set_visible(False)
-        _decorate(ax, (x0 - pad, y0 - pad, x1 + pad, y1 + pad), lang=lang)
+        _map_axes(ax, (x0 - pad, y0 - pad, x1 + pad, y1 + pad), lang=lang)
     else:
         ax.set_xlabel(label("longitude", lang=lang))
         ax.set_ylabel(label("latitude", lang=lang))
