@@ -1,4 +1,4 @@
-"""Command line: ``kaltara-study build`` and ``kaltara-study instrument`` (see ``kaltara-study --help``)."""
+"""Command line: ``kaltara-study build``, ``instrument`` and ``translations`` (see ``kaltara-study --help``)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="folder for the forms (default: data/raw/kaltara/survey, where the exports go back)")
     i.add_argument("--source", default="kaltara")
     i.add_argument("--debug", action="store_true", help="show the traceback of a failure")
+    t = sub.add_parser("translations", help="refresh the notebooks' translation files and list what is left")
+    t.add_argument("--lang", default="en", choices=["en"])
+    t.add_argument("--debug", action="store_true", help="show the traceback of a failure")
     args = parser.parse_args(argv)
     if args.command == "build":
         from kaltara_study.report.build import main_build
@@ -33,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         from kaltara_study.report.build import main_instrument
 
         return main_instrument(args)
+    if args.command == "translations":
+        from kaltara_study.report.build import main_translations
+
+        return main_translations(args)
     return 2
 
 

@@ -42,6 +42,7 @@ import pandas as pd
 
 from kaltara_study import stages
 from kaltara_study.report import landing
+from kaltara_study.report.translate import read_translations, refresh_translations, translate_notebook, translation_path
 from kaltara_study.study import Study, load_study, paths
 from kaltara_study.errors import KaltaraError
 from kaltara_study.data.write import sha256_file
@@ -131,7 +132,7 @@ def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
 
 def execute_notebook(
     nb_path: Path, dest: Path, parameters: dict, *, kernel_name: str = KERNEL_NAME,
-    failed_dir: Path | None = None,
+    failed_dir: Path | None = None, on_untranslated=None,
 ) -> float:
     """Execute ``nb_path`` with papermill in its own folder, strip volatile metadata, write ``dest``.
 
@@ -142,6 +143,11 @@ def execute_notebook(
     from papermill.exceptions import PapermillExecutionError
 
     nb = nbformat.read(nb_path, as_version=4)
+    lang = parameters.get("lang", "id")
+    if lang != "id":  # the narrative cells in the reader's language (the committed notebook stays Indonesian)
+        nb, status = translate_notebook(nb, read_translations(translation_path(nb_path, lang)), nb_path.name)
+        if not status.complete and on_untranslated is not None:
+            on_untranslated(status)
     defaults = parameter_defaults(nb)
     inject = {k: v for k, v in parameters.items() if defaults.get(k, object()) != v}
     t0 = time.perf_counter()
@@ -149,7 +155,7 @@ def execute_notebook(
         out = Path(tmp) / nb_path.name
         try:
             pm.execute_notebook(
-                str(nb_path), str(out), parameters=inject or None, kernel_name=kernel_name,
+                nb, str(out), parameters=inject or None, kernel_name=kernel_name,
                 cwd=str(nb_path.parent), progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, record_timing=False,
             )
@@ -332,7 +338,8 @@ def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KER
         log(f"[{i:02d}/{n:02d}] {nb_path.name} running …")
         dest = executed_dir / nb_path.name
         secs = execute_notebook(nb_path, dest, params, kernel_name=kernel_name,
-                                failed_dir=p.build / "failed")
+                                failed_dir=p.build / "failed",
+                                on_untranslated=lambda st: log(f"[{i:02d}/{n:02d}] warning: {st.line()}"))
         page = render_html(dest, out / "notebooks" / f"{nb_path.stem}.html")
         log(f"[{i:02d}/{n:02d}] {nb_path.name} done in {secs:.1f} s")
         return nb_path.name, secs, dest, page
@@ -417,3 +424,17 @@ def main_instrument(args) -> int:
     for kind, path in written.items():
         print(f"{kind}: {path.relative_to(study.root) if path.is_relative_to(study.root) else path}")
     return 0
+
+
+def main_translations(args) -> int:
+    """Entry point of ``kaltara-study translations``: refresh every notebook's ``--lang`` translation
+    file (current texts kept, new or edited cells listed) and print what is left. Exit 1 when some
+    narrative is not translated yet."""
+    try:
+        study = load_study("kaltara")
+        statuses = [refresh_translations(nb, args.lang) for nb in discover_notebooks(study.paths.notebooks)]
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user unless --debug
+        return _fail(args, exc)
+    for st in statuses:
+        print(st.line())
+    return 0 if all(st.complete for st in statuses) else 1

@@ -171,6 +171,15 @@ class NumberFormat:
             return self.number(xf, 2 if abs(xf) < 100 else 1)
         return str(x)
 
+    def say(self, *, id: str, en: str) -> str:  # noqa: A002 - the language code reads best here
+        """The sentence in this formatter's language: a notebook's computed sentence is written in
+        both languages next to the values it states.
+
+        >>> formatter("en").say(id="Ada 3 koperasi.", en="There are 3 cooperatives.")
+        'There are 3 cooperatives.'
+        """
+        return id if self.lang == "id" else en
+
     def format(self, x, kind: str = "auto") -> str:
         """Format ``x`` as ``kind`` (one of :data:`KINDS`)."""
         if kind in ("auto", None):
