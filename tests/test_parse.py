@@ -406,3 +406,20 @@ def test_whole_number_column_leaves_a_comma_cell_missing_when_the_column_is_indo
     res = parse_rupiah(S("1.250.000", "2,500"), column="modal")
     assert res.values.iloc[0] == 1250000.0 and np.isnan(res.values.iloc[1])
     assert _rule_rows(res, "ambiguous_number")["row"].tolist() == [1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.integers(-999_999_999, 999_999_999).map(str), st.sampled_from(["", None, "n/a", "-"])),
+                min_size=1, max_size=30),
+       st.sampled_from([None, 0.0]), st.booleans())
+def test_plain_integer_fast_path_equals_the_general_path(cells, dash, integral):
+    """Columns of short plain integers skip the convention machinery; the result is the same."""
+    from kaltara_study.data import parse as P
+
+    s = pd.Series(cells, dtype=object, name="c")
+    fast = P._number_core(s, column="c", file="f.csv", decimal=None, integral=integral, dash=dash)
+    slow = P._number_core(s, column="c", file="f.csv", decimal=None, integral=integral, dash=dash, fast=False)
+    pd.testing.assert_series_equal(fast.values, slow.values)
+    assert len(fast.errors) == len(slow.errors) == 0
+    assert [(n.rule, n.severity, np.asarray(n.mask).sum()) for n in fast.notes if np.asarray(n.mask).any()] == \
+           [(n.rule, n.severity, np.asarray(n.mask).sum()) for n in slow.notes if np.asarray(n.mask).any()]

@@ -452,11 +452,29 @@ def _personal_mask(text: pd.Series) -> pd.Series:
     return hit
 
 
+_RE_SHORT_INT = re.compile(r"-?\d{1,9}")
+
+
+def _plain_integers(text: pd.Series) -> bool:
+    """Whether every non-blank cell is a signed integer of at most 9 digits (never a phone or NIK)."""
+    body = text[~_missing(text)]
+    return bool(body.map(lambda s: _RE_SHORT_INT.fullmatch(s) is not None).all())
+
+
 def _number_core(values: pd.Series, *, column: str, file: str | None, decimal: str | None,
-                 rule: str = "not_a_number", integral: bool = False, dash: float | None = None) -> ParseResult:
+                 rule: str = "not_a_number", integral: bool = False, dash: float | None = None,
+                 fast: bool = True) -> ParseResult:
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return ParseResult(values.astype(float))
     text = _as_text(values)
+    if fast and _plain_integers(text) and (dash is None or not _dash_mask(text).any()):
+        # every cell is blank or a short signed integer (no separator, dash, phone or NIK): the
+        # general path would read each one as itself and report nothing, so read them directly
+        out = pd.Series(pd.to_numeric(text.where(~_missing(text)), errors="raise").to_numpy(dtype=float),
+                        index=values.index, name=values.name)
+        notes = [] if dash is None else [_Note(f"dash_as_zero: '-' read as {dash:g} (this export writes zero "
+                                               "as '-')", "info", np.zeros(len(values), dtype=bool))]
+        return ParseResult(out, notes=tuple(notes))
     dashes = _dash_mask(text) if dash is not None else pd.Series(False, index=text.index)
     missing = _missing(text) & ~dashes
     xl = _excel_error(text)
