@@ -155,3 +155,14 @@ def test_english_build_executes_the_translated_narrative(tmp_path):
     md = [c.source for c in executed.cells if c.cell_type == "markdown"]
     assert md == ["## One"] and executed.cells[-1].outputs[0]["text"] == "en\n"
     assert nbformat.read(path, as_version=4).cells[1].source == "## Satu"
+
+
+def test_notebook_outline_gives_translated_titles(tmp_path):
+    path = tmp_path / "01_x.ipynb"
+    nbformat.write(_md_nb("# 01 — Satu", "## Dua"), path)
+    tpath = translation_path(path, "en")
+    tpath.parent.mkdir(parents=True)
+    tpath.write_text(f'[[cell]]\nid = "c1"\nsource_sha = "{source_digest("# 01 — Satu")}"\ntext = "# 01 — One"\n',
+                     encoding="utf-8")
+    assert build.notebook_outline(tmp_path)["title"].tolist() == ["01 — Satu"]
+    assert build.notebook_outline(tmp_path, lang="en")["title"].tolist() == ["01 — One"]

@@ -85,11 +85,14 @@ def discover_notebooks(folder: Path, only: list[str] | None = None) -> list[Path
     return found
 
 
-def notebook_outline(folder: Path | None = None) -> pd.DataFrame:
-    """The pipeline as a table: each notebook's file name and the title of its first heading."""
+def notebook_outline(folder: Path | None = None, *, lang: str = "id") -> pd.DataFrame:
+    """The pipeline as a table: each notebook's file name and the title of its first heading (for a
+    ``lang`` other than Indonesian, from the notebook's current translation where there is one)."""
     rows = []
     for nb_path in discover_notebooks(folder or paths().notebooks):
         nb = nbformat.read(nb_path, as_version=4)
+        if lang != "id":
+            nb, _ = translate_notebook(nb, read_translations(translation_path(nb_path, lang)), nb_path.name)
         title = next((line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
                       for line in c.source.splitlines() if line.startswith("#")), "")
         rows.append({"notebook": nb_path.name, "title": title})
