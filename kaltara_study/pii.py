@@ -49,8 +49,12 @@ MASKS = {"nik": "[NIK]", "phone": "[TELEPON]", "email": "[EMAIL]", "name": "[NAM
 _SEP = r"[ \t.\-/()]{0,3}"
 # the e-mail first (its digits must not be read as a phone)
 _RE_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-# digit runs with separators: decided by their digit count and prefix in _digits_repl
-_RE_DIGITS = re.compile(r"(?<![\d.,])\+?\(?\d(?:[ \t.\-/()]{0,3}\d){8,18}(?!\d|[.,]\d)")
+# digit runs with separators: decided by their digit count and prefix in _digits_repl. A run that
+# goes on with ",5" or ".5" is the integer part of a decimal number and left alone — unless it starts
+# with 0 or + (no number is written so): "0812345678,25" in a CSV line is a phone and a comma.
+_RE_DIGITS = re.compile(r"(?<![\d.,])(?:\(?0\d(?:[ \t.\-/()]{0,3}\d){7,17}(?!\d)"
+                        r"|\+\(?\d(?:[ \t.\-/()]{0,3}\d){8,18}(?!\d)"
+                        r"|\(?\d(?:[ \t.\-/()]{0,3}\d){8,18}(?!\d|[.,]\d))")
 _TITLES = (r"bapak|bpk\.?|pak|ibu|bu|sdr\.?|sdri\.?|saudara|saudari|sdra\.?|hj\.?|h\.|tn\.|ny\.|nn\.|"
            r"mr\.?|mrs\.?|ms\.?")
 # name words: letters (with ' and -), optionally a trailing dot for initials; at most three

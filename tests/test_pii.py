@@ -237,3 +237,12 @@ def test_reader_errors_never_echo_personal_data(tmp_path):
 def test_scrub_series_is_fast_on_a_large_clean_column():
     s = pd.Series(np.tile(np.array(["6501012001", "Rp 1.250.000", "Ya", "-"], dtype=object), 50_000))
     assert pii.scrub_series(s) is s
+
+
+def test_phone_followed_by_a_comma_in_an_echoed_line_is_masked():
+    """Found by the planted-data property test: an error echoing the CSV line '…,"0810000000,25,…'
+    kept the phone because ',25' looked like the decimals of a number (no number starts with 0)."""
+    from kaltara_study.pii import scrub_text
+
+    assert scrub_text('65.01.01.2001,"0810000000,25,Rp 1.250.000') == '65.01.01.2001,"[TELEPON],25,Rp 1.250.000'
+    assert scrub_text("1234567890,5") == "1234567890,5"  # the integer part of a decimal number stays

@@ -288,6 +288,20 @@ def write_index(out: Path, *, synthetic: bool, notebooks: list[Path], lang: str 
     return dest
 
 
+def _close_thread_loop() -> None:
+    """Close the event loop the notebook client opened in this worker thread (it never closes it,
+    which leaves a ResourceWarning when the thread's loop is collected)."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return
+    if not loop.is_running():
+        loop.close()
+    asyncio.set_event_loop(None)
+
+
 def _run_all(notebooks: list[Path], run_one, jobs: int) -> list:
     """Run the notebooks, ``jobs`` at a time; the report notebook shows the figures the others
     saved, so it runs after all of them."""
@@ -297,8 +311,14 @@ def _run_all(notebooks: list[Path], run_one, jobs: int) -> list:
     if jobs > 1 and len(first) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
+        def in_thread(x):
+            try:
+                return run_one(x)
+            finally:
+                _close_thread_loop()
+
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            done = list(pool.map(run_one, first))
+            done = list(pool.map(in_thread, first))
     else:
         done = [run_one(x) for x in first]
     return done + [run_one(x) for x in last]
