@@ -73,7 +73,7 @@ def test_results_sheet_freeze_filter_bold_formats(saved, inputs):
     assert ws.cell(row=2, column=col["Indeks potensi ekonomi"]).number_format == "0.0"
     assert ws.cell(row=2, column=col["Modal sendiri (Rp)"]).number_format == '"Rp" #,##0'
     assert ws.cell(row=2, column=col["Jumlah anggota"]).number_format == "#,##0"
-    p = col["Bulog: peluang berpotensi dan siap"]
+    p = col["Bulog: peluang berpotensi dan siap/sementara siap"]
     assert ws.cell(row=2, column=p).number_format == "0%"
     assert 0 <= ws.cell(row=2, column=p).value <= 1
     v = col["Bulog: status kesiapan"]
@@ -124,7 +124,7 @@ def test_shortlists_hold_ready_and_provisional_most_probable_first(saved, inputs
     head = [c.value for c in ws[1]]
     assert ws.freeze_panes == "E2" and ws.auto_filter.ref
     v = head.index("Kimia Farma: status kesiapan") + 1
-    p = head.index("Kimia Farma: peluang berpotensi dan siap") + 1
+    p = head.index("Kimia Farma: peluang berpotensi dan siap/sementara siap") + 1
     vals = [ws.cell(row=r, column=v).value for r in range(2, ws.max_row + 1)]
     probs = [ws.cell(row=r, column=p).value for r in range(2, ws.max_row + 1)]
     exp = inputs["readiness"].query("partner == 'pharmacy' and verdict in ['ready', 'provisional']")

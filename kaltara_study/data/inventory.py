@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kaltara_study.study import source_dirs
+from kaltara_study.paths import source_dirs
 from kaltara_study.data.write import sha256_file
 
 RAW_SUFFIXES = {".csv", ".xlsx", ".xls", ".geojson", ".json", ".tsv", ".txt"}

@@ -2,7 +2,7 @@
 
 ``load_analysis_table(source)`` is the single entry point for notebooks and downstream stages:
 
-1. find the raw files of ``source`` (:func:`kaltara_study.study.source_dirs` +
+1. find the raw files of ``source`` (:func:`kaltara_study.paths.source_dirs` +
    :func:`kaltara_study.data.sources.real_source_files`);
 2. if ``data/processed/<source>/inputs.json`` records the same input hash (file bytes + the code of
    the data layer), read the processed tables back; otherwise
@@ -45,7 +45,7 @@ import pandas as pd
 from kaltara_study.data import schema as S
 from kaltara_study.data.clean import AUDIT_COLUMNS, Audit, CleanResult, clean_source
 from kaltara_study.data.kobo import read_kobo_folder
-from kaltara_study.study import paths, source_dirs
+from kaltara_study.paths import paths, source_dirs
 from kaltara_study.errors import DataError, InputError
 from kaltara_study.data import validate as V
 from kaltara_study.data.validate import REPORT_COLUMNS

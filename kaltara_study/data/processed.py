@@ -15,6 +15,7 @@ import pandas as pd
 
 from kaltara_study import pii
 from kaltara_study.data.write import write_table
+from kaltara_study.paths import paths
 
 __all__ = ["PROCESSED_FILES", "read_answers", "write_data_dictionary",
            "write_processed"]
@@ -69,7 +70,6 @@ def read_answers(path: str | Path) -> pd.DataFrame:
 
 def write_data_dictionary(path: str | Path | None = None) -> Path:
     """Write ``docs/data_dictionary.md`` from :func:`kaltara_study.data.schema.data_dictionary_markdown`."""
-    from kaltara_study.study import paths
     from kaltara_study.data.schema import data_dictionary_markdown
 
     path = Path(path) if path is not None else paths().root / "docs" / "data_dictionary.md"

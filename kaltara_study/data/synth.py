@@ -89,6 +89,7 @@ import numpy as np
 import pandas as pd
 
 from kaltara_study.data.schema import FORM_HEADERS
+from kaltara_study.paths import paths as _paths
 
 __all__ = ["ARCHETYPES", "FILES", "IDM_INDICATORS", "IDM_INDICATOR_COUNTS", "KABKOTA", "KAB_BOX", "generate",
            "write_synthetic"]
@@ -1427,7 +1428,6 @@ def write_synthetic(folder: str | Path | None = None, seed: int = DEFAULT_SEED) 
     >>> sorted(p.name for p in paths.values())[0]  # doctest: +SKIP
     'ANSWERS_archetypes_SYNTHETIC.csv'
     """
-    from kaltara_study.study import paths as _paths
     from kaltara_study.data.synth_write import write_csv, write_xlsx
 
     folder = Path(folder) if folder is not None else _paths().synthetic_raw

@@ -59,7 +59,7 @@ from kaltara_study.report.format import formatter
 from kaltara_study.report.labels import label, labels, partner_label, value_label, verdict_label
 
 __all__ = ["FIXED_TIME", "IDENTITY", "NUMBER_FORMATS", "VERDICT_FILLS", "build_workbook", "excel_format",
-           "write_workbook"]
+           "sources_from_provenance", "write_workbook"]
 
 #: The timestamp written into every workbook (created/modified and zip member times).
 FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
@@ -437,6 +437,25 @@ def build_workbook(
     wb.properties.creator = "kaltara-study"
     wb.properties.title = label("wb_title", lang=lang)
     return wb
+
+
+def sources_from_provenance(provenance: pd.DataFrame) -> pd.DataFrame | None:
+    """The cover sheet's list of data sources from provenance tables (``read_provenance``): one row per
+    source repository with its commits as the date and its files as the note; None without any.
+
+    >>> prov = pd.DataFrame({"file": ["a.csv", "b.csv", "README.md"], "source_repository": ["x/y", "x/y", "—"],
+    ...                      "commit": ["89001e3b", "89001e3b", "—"]})
+    >>> sources_from_provenance(prov).to_dict("records")
+    [{'source': 'x/y', 'date': 'commit 89001e3b', 'note': 'a.csv, b.csv'}]
+    """
+    p = provenance[provenance["source_repository"].ne("—")] if len(provenance) else provenance
+    if not len(p):
+        return None
+    out = (p.groupby("source_repository", sort=True)
+           .agg(date=("commit", lambda s: ", ".join(sorted(set(s)))), note=("file", lambda s: ", ".join(s)))
+           .reset_index().rename(columns={"source_repository": "source"}))
+    out["date"] = "commit " + out["date"]
+    return out
 
 
 def write_workbook(path: Path | str, *, csv_folder: Path | str | None = None, csv_prefix: str = "",
