@@ -313,3 +313,41 @@ def test_synthetic_source_with_location_and_land_files_of_the_public_layout(tmp_
     assert (t["land_status"] == "verified").sum() == 5 and (t["land_status"] == "not_surveyed").sum() == 406
     cov = data.coverage.set_index("block")
     assert cov.loc["identity", "source"] == "koperasi_lokasi_SYNTHETIC.csv"
+
+
+@pytest.mark.realdata
+def test_older_region_list_leaves_out_its_missing_villages_with_reasons(tmp_path):
+    """A Kemendagri village list older than the registry (5 villages missing): the build goes on as for
+    any other unknown code — the cooperatives are left out, each with a report line and an audit entry,
+    and one line on the list names the missing codes, the files that use them and the fix."""
+    root = _copy_real(tmp_path)
+    desa = pd.read_csv(paths().shared_kaltara / "kaltara_wilayah_2025_desa_kelurahan.csv", dtype=str)
+    reg = pd.read_csv(paths().shared_kaltara / "simkopdes_kaltara_to_kemendagri_match.csv", dtype=str)
+    gone = sorted(desa.loc[desa["kode"].isin(reg["kode_kemendagri"]) & (desa["jenis"] == "desa"), "kode"].iloc[20:25])
+    path = root / "data" / "raw" / "kaltara" / "survey" / "wilayah_desa_2022.csv"  # the researcher's older list
+    desa[~desa["kode"].isin(gone)].to_csv(path, index=False)
+    data = build_analysis_table("kaltara", root=root)
+    assert len(data.table) == 411 - 5 and not data.table["kode_desa"].isin(gone).any()
+    v = data.validation
+    line = v[v["rule"].str.startswith("missing_villages")]
+    assert len(line) == 1 and line["severity"].iat[0] == "error"
+    assert line["file"].iat[0] == path.name and line["value"].iat[0].split("; ") == gone
+    rule = line["rule"].iat[0]
+    for word in ["5 village code", "simkopdes_kaltara_to_kemendagri_match.csv", "current Kemendagri village list",
+                 "the vendored data/raw/kaltara/kaltara_wilayah_2025_desa_kelurahan.csv", "remove or replace "
+                 "wilayah_desa_2022.csv", *gone]:
+        assert word in rule, (word, rule)
+    rows = v[(v["kind"] == "simkopdes_village_stats") & (v["severity"] == "error")]
+    assert len(rows) == 5 and rows["row"].notna().all() and rows["rule"].str.contains(path.name).all()
+    left = data.audit[data.audit["rule"] == "village_not_in_list"]
+    assert sorted(left["old"]) == gone and left["new"].eq("<NA>").all() and left["reason"].str.contains("left out").all()
+
+
+def test_a_broken_contract_is_a_data_error_not_a_pandera_traceback():
+    from kaltara_study.data.pipeline import _check_contract
+    from kaltara_study.errors import DataError
+
+    t = pd.DataFrame({"coop_id": ["KDMP-1-1"], "kode_desa": [None]})
+    with pytest.raises(DataError) as ei:
+        _check_contract(t, "cooperatives", {"kemendagri_desa": paths().root / "desa.csv"}, key="coop_id")
+    assert "cooperatives table built from desa.csv" in str(ei.value) and "vintage" in str(ei.value)
