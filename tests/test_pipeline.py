@@ -351,3 +351,33 @@ def test_a_broken_contract_is_a_data_error_not_a_pandera_traceback():
     with pytest.raises(DataError) as ei:
         _check_contract(t, "cooperatives", {"kemendagri_desa": paths().root / "desa.csv"}, key="coop_id")
     assert "cooperatives table built from desa.csv" in str(ei.value) and "vintage" in str(ei.value)
+
+
+def test_a_folder_without_the_needed_files_says_what_they_look_like(tmp_path):
+    """The message names the missing files by their content (columns from the detection rules, not a
+    second copy), lists every file looked at with why it was not used, and no internal kind names."""
+    from kaltara_study.data.pipeline import NEEDED_KINDS, find_sources
+    from kaltara_study.data.sources import expected_columns
+    from kaltara_study.errors import InputError
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shutil.copy(paths().shared_kaltara / "kaltara_wilayah_2025_kabkota.csv", folder / "kab.csv")
+    (folder / "desa lama.csv").write_text("Kode Desa,Nama Desa,Jenis\n65.01.01.2001,Satu,desa\n", encoding="utf-8")
+    (folder / "catatan.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    (folder / "foto.jpg").write_bytes(b"\xff\xd8")
+    with pytest.raises(InputError) as ei:
+        find_sources(str(folder))
+    msg = str(ei.value)
+    assert "the Kemendagri village list (desa/kelurahan): a table with the columns kode (or kode desa" in msg
+    assert "the SIMKOPDES registry per village" in msg and "the Kemendagri district list (kecamatan)" in msg
+    for col in expected_columns("kemendagri_desa") + expected_columns("simkopdes_village_stats"):
+        assert col in msg, col
+    assert "the Kemendagri regency/city list (kabupaten/kota): a table" not in msg  # it was found
+    assert "kab.csv: recognised as the Kemendagri regency/city list (kabupaten/kota), used" in msg
+    assert "desa lama.csv: headers match no known source kind" in msg and "closest to the Kemendagri village " \
+        "list (desa/kelurahan), which also needs: kode kecamatan" in msg
+    assert "catatan.csv: headers match no known source kind: foo, bar" in msg
+    assert "foto.jpg: not a data file (.jpg)" in msg
+    assert not any(k in msg for k in NEEDED_KINDS), msg
+    assert "data/raw/kaltara/" in msg

@@ -116,14 +116,50 @@ def find_sources(source: str = "synthetic", *, root: Path | str | None = None) -
     ['bps_bridge_kabkota', 'bps_bridge_kecamatan']
     """
     files = _discover(source, root)
-    needed = ("kemendagri_desa", "kemendagri_kecamatan", "kemendagri_kabkota", "simkopdes_village_stats")
-    missing = [k for k in needed if k not in files]
+    missing = [k for k in NEEDED_KINDS if k not in files]
     if missing:
-        where = ", ".join(str(d) for d in source_dirs(source, root=Path(root) if root else None))
-        raise InputError(f"source {source!r}: no raw file for {missing} in {where}. For the synthetic default run "
-                         "`python -c 'import kaltara_study.data.synth as s; s.write_synthetic()'`; for real data put the "
-                         "Kemendagri and SIMKOPDES exports there")
+        raise InputError(_missing_message(source, root, missing))
     return dict(sorted(files.items()))
+
+
+#: the kinds a build cannot do without
+NEEDED_KINDS = ("kemendagri_desa", "kemendagri_kecamatan", "kemendagri_kabkota", "simkopdes_village_stats")
+_LIST_FILES = 30
+
+
+def _missing_message(source: str, root, missing: list[str]) -> str:
+    """What the build needs and did not find, in plain words: each missing file by its content (the
+    columns :func:`kaltara_study.data.sources.detect_kind` looks for), then every file looked at and why
+    it was not used (:func:`discovery_report`), and how to fix it."""
+    from kaltara_study.data.sources import describe_kind, kind_title, missing_for
+
+    folders = source_dirs(source, root=Path(root) if root else None)
+    where = ", ".join(str(d) for d in folders)
+    lines = [f"source {source!r}: the build needs {len(missing)} file(s) it did not find in {where}. Files are "
+             "recognised by their columns, whatever their names; missing:"]
+    lines += [f"  - {describe_kind(k)}" for k in missing]
+    rep = discovery_report(source, root=root)
+    lines.append(f"Files looked at ({len(rep)}):" if len(rep) else "Files looked at: none (the folder is empty).")
+    for r in rep.head(_LIST_FILES).itertuples():
+        if isinstance(r.kind, str):
+            why = f"recognised as {kind_title(_kind(r.kind))}" + ("" if r.used else f"; {r.reason}")
+            why += ", used" if r.used else ""
+        else:
+            why = str(r.reason)
+            near = missing_for(next(d / r.file for d in folders if (d / r.file).is_file()), missing) \
+                if r.origin != "-" and why.startswith("headers match no known") else None
+            if near and near[1]:
+                why += f"; closest to {kind_title(near[0])}, which also needs: " + " / ".join(near[1])
+            elif near:
+                why += (f"; it has the columns of {kind_title(near[0])}, but its code columns do not hold the "
+                        "codes they should (see the columns below)")
+        lines.append(f"  - {r.file}: {why}")
+    if len(rep) > _LIST_FILES:
+        lines.append(f"  - … and {len(rep) - _LIST_FILES} more")
+    lines.append("To fix: for the synthetic data run `python -c 'import kaltara_study.data.synth as s; "
+                 "s.write_synthetic()'`; for real data put the Kemendagri lists and the SIMKOPDES registry there "
+                 "(the public ones are vendored in data/raw/kaltara/), or use --source kaltara")
+    return "\n".join(lines)
 
 
 def _discover(source: str, root) -> dict[str, Path]:
