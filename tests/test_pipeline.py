@@ -58,7 +58,9 @@ def test_synthetic_table_recovers_the_truth(syn, truth):
     t = syn.table.set_index("coop_id")
     tr = truth.loc[t.index]
     ok = t["members"].notna()
-    assert ok.sum() == 409  # two impossible negative counts blanked
+    # two impossible negative counts blanked, and two generated above their village's Podes population
+    above = tr["members"] > t["population"].astype(float)
+    assert ok.sum() == 407 and above.sum() == 2 and not ok[above].any()
     assert (t.loc[ok, "members"].astype(int) == tr.loc[ok, "members"]).all()
     cap = t["own_capital_rp"].notna()
     # amounts written as "12,3 juta" carry 0.1 juta rounding
@@ -381,3 +383,35 @@ def test_a_folder_without_the_needed_files_says_what_they_look_like(tmp_path):
     assert "foto.jpg: not a data file (.jpg)" in msg
     assert not any(k in msg for k in NEEDED_KINDS), msg
     assert "data/raw/kaltara/" in msg
+
+
+def test_members_above_the_village_population_become_missing_with_an_audit_line(tmp_path, syn):
+    """A planted implausible member count (above the Podes population of its village) is set to missing,
+    with an audit line naming the survey file, row, cooperative, old value and the population."""
+    import openpyxl
+
+    root = _copy_project(tmp_path)
+    path = root / "data" / "raw" / "synthetic" / synth.FILES["survey"]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Data"]
+    head = next(r for r in range(1, 10) if ws.cell(r, 1).value == "ID Koperasi")
+    cols = {ws.cell(head, c).value: c for c in range(1, ws.max_column + 1)}
+    ids = [ws.cell(r, 1).value for r in range(head + 1, ws.max_row + 1)]
+    t = syn.table.set_index("coop_id")
+    coop = next(c for c in t.index[t["members"].notna() & t["population"].notna()] if ids.count(c) == 1)
+    row = head + 1 + ids.index(coop)
+    planted = int(t.at[coop, "population"]) + 1
+    ws.cell(row, cols["Jumlah Anggota"]).value = planted
+    wb.save(path)
+    data = build_analysis_table("synthetic", root=root)
+    assert pd.isna(data.table.set_index("coop_id").at[coop, "members"])
+    a = data.audit
+    line = a[(a["rule"] == "implausible_value") & (a["row_key"] == coop)]
+    assert len(line) == 1, line.to_string()
+    line = line.iloc[0]
+    assert (line["kind"], line["file"], line["row"], line["column"], line["old"], line["new"]) == (
+        "survey", synth.FILES["survey"], row, "members", str(planted), "<NA>")
+    assert f"above the village population {int(t.at[coop, 'population'])}" in line["reason"]
+    assert synth.FILES["podes"] in line["reason"] and t.at[coop, "kode_desa"] in line["reason"]
+    # the derived per-household rate follows: missing too
+    assert pd.isna(data.table.set_index("coop_id").at[coop, "members_per_100_hh"])

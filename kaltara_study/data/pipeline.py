@@ -27,7 +27,9 @@ rule ``registry_split``). A registry row without a village of the Kemendagri lis
 an audit entry (``village_unmatched``; ``village_not_in_list`` when it was matched to a code the list
 lacks, i.e. the list is older than the registry) and a report line; codes the official sources use but
 the list lacks are named in one ``missing_villages`` line on the list file, with the fix (build on as
-for any other unknown code: report and leave out, never a traceback). Survey rows join on ``coop_id`` (``KDMP-<village code without dots>-<n>``);
+for any other unknown code: report and leave out, never a traceback). Survey members above the
+population of the cooperative's village (Podes; the public data has no village population) are set to
+missing (audit rule ``implausible_value``). Survey rows join on ``coop_id`` (``KDMP-<village code without dots>-<n>``);
 a row with another id is joined through its village code when that village has exactly one
 cooperative (audit rule ``coop_id_from_village``), else reported and left out. Nothing is invented:
 missing information stays NA.
@@ -47,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from kaltara_study.data import schema as S
-from kaltara_study.data.clean import AUDIT_COLUMNS, Audit, CleanResult, clean_source
+from kaltara_study.data.clean import AUDIT_COLUMNS, Audit, CleanResult, check_members_population, clean_source
 from kaltara_study.data.kobo import read_kobo_folder
 from kaltara_study.study import paths, source_dirs
 from kaltara_study.errors import DataError, InputError
@@ -436,6 +438,26 @@ def _check_contract(frame: pd.DataFrame, name: str, files: dict[str, Path], *, k
                         problems=problems) from None
 
 
+def _members_within_population(sv: pd.DataFrame, table: pd.DataFrame, villages: pd.DataFrame,
+                               cleaned: dict[str, CleanResult], file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Survey ``members`` above the population of the cooperative's (registry) village are set to missing
+    (:func:`kaltara_study.data.clean.check_members_population`, rule ``implausible_value``, audited).
+
+    Only a Podes file carries a village population (the synthetic source has one; the public Kaltara
+    data has none: Dukcapil gives the population per kabupaten/kota only), so without it nothing is done.
+    ``sv`` is indexed by ``coop_id``; returns it (members checked) and the audit entries."""
+    empty = pd.DataFrame(columns=AUDIT_COLUMNS)
+    if "podes" not in cleaned or "members" not in sv.columns or not villages["population"].notna().any():
+        return sv, empty
+    village_of = table.set_index("coop_id")["kode_desa"]
+    frame = sv.reset_index().assign(_village=lambda f: f["coop_id"].map(village_of))
+    step = check_members_population(frame, villages.set_index("kode_desa")["population"], code="_village",
+                                    key=["coop_id"], file=file, source=cleaned["podes"].file)
+    out = sv.copy()
+    out["members"] = step.frame["members"].to_numpy()
+    return out, step.audit
+
+
 def _podes_to_kemendagri(podes: pd.DataFrame, cleaned: dict[str, CleanResult], audit: Audit,
                          problems: list[dict], file: str) -> pd.Series:
     """Kemendagri village code of each Podes row via the BPS bridge (kecamatan) and names within it."""
@@ -637,6 +659,7 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
     # survey -------------------------------------------------------------------------------
     table = coops.merge(villages.drop(columns=["n_cooperatives", "has_own_coop"]), on="kode_desa", how="left")
     surv = _empty_like(_SURVEY_COLS, table.index)
+    survey_audit: list[pd.DataFrame] = []  # cross-source checks of survey cells (kind "survey" in the audit)
     if "survey" in cleaned:
         sres = cleaned["survey"]
         sv = sres.frame.copy()
@@ -671,6 +694,9 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
             problems.append({"kind": "survey", "file": sres.file, "row": sv.at[cid, "_row"], "column": "kode_desa",
                              "value": sv.at[cid, "kode_desa"], "rule": "survey village code differs from the "
                              "registry's; registry kept", "severity": "warning"})
+        sv, pop_audit = _members_within_population(sv, table, villages, cleaned, sres.file)
+        if len(pop_audit):
+            survey_audit.append(pop_audit)
         for c in _SURVEY_COLS:
             if c in sv.columns:
                 surv[c] = table["coop_id"].map(sv[c]).astype(surv[c].dtype).to_numpy()
@@ -694,6 +720,7 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
 
     # logs -------------------------------------------------------------------------------
     audit_parts = [res.audit.assign(kind=kind) for kind, res in cleaned.items() if len(res.audit)]
+    audit_parts += [a.assign(kind="survey") for a in survey_audit]
     if len(audit):
         audit_parts.append(audit.frame().assign(kind="join"))
     audit_df = (pd.concat(audit_parts, ignore_index=True) if audit_parts
