@@ -19,7 +19,7 @@ from kaltara_study.data.parse import parser_options
 from kaltara_study.data.processed import _to_parquet
 from kaltara_study.data.read import read_table
 from kaltara_study.data.sources import KIND_PARSERS, _kind_of, load_source
-from kaltara_study.data.regions import match_names, unknown_codes
+from kaltara_study.data.regions import match_names, missing_from_list, unknown_codes
 from kaltara_study.data.schema import COLUMN_ALIASES, KEYS, RAW_SCHEMAS
 from kaltara_study.data.validate import check_region_consistency
 from kaltara_study.data.write import write_table
@@ -200,6 +200,16 @@ def test_corpus_case(c, tmp_path):
                                 file=c["file"])
         assert len(unknown) == c["unknown_codes"]
         assert unknown["row"].isin(frame["_row"]).all() and unknown["rule"].str.contains("Kemendagri").all()
+    if "missing_villages" in c:
+        ref = c["referred"]
+        gaps = missing_from_list(frame, {ref["file"]: pd.Series(ref["codes"])}, list_file=c["file"],
+                                 current="data/raw/kaltara/current.csv")
+        assert len(gaps) == 1 and gaps.at[0, "file"] == c["file"] and gaps.at[0, "severity"] == "error"
+        assert gaps.at[0, "value"].split("; ") == c["missing_villages"]
+        rule = gaps.at[0, "rule"]
+        for word in [c["file"], ref["file"], f"{len(c['missing_villages'])} village code", "data/raw/kaltara/current.csv",
+                     *c["missing_villages"]]:
+            assert word in rule, (word, rule)
 
 
 @pytest.mark.parametrize("c", [c for c in CASES if c["expect"] == "parses"], ids=lambda c: c["file"])

@@ -58,7 +58,9 @@ def test_synthetic_table_recovers_the_truth(syn, truth):
     t = syn.table.set_index("coop_id")
     tr = truth.loc[t.index]
     ok = t["members"].notna()
-    assert ok.sum() == 409  # two impossible negative counts blanked
+    # two impossible negative counts blanked, and two generated above their village's Podes population
+    above = tr["members"] > t["population"].astype(float)
+    assert ok.sum() == 407 and above.sum() == 2 and not ok[above].any()
     assert (t.loc[ok, "members"].astype(int) == tr.loc[ok, "members"]).all()
     cap = t["own_capital_rp"].notna()
     # amounts written as "12,3 juta" carry 0.1 juta rounding
@@ -313,3 +315,103 @@ def test_synthetic_source_with_location_and_land_files_of_the_public_layout(tmp_
     assert (t["land_status"] == "verified").sum() == 5 and (t["land_status"] == "not_surveyed").sum() == 406
     cov = data.coverage.set_index("block")
     assert cov.loc["identity", "source"] == "koperasi_lokasi_SYNTHETIC.csv"
+
+
+@pytest.mark.realdata
+def test_older_region_list_leaves_out_its_missing_villages_with_reasons(tmp_path):
+    """A Kemendagri village list older than the registry (5 villages missing): the build goes on as for
+    any other unknown code — the cooperatives are left out, each with a report line and an audit entry,
+    and one line on the list names the missing codes, the files that use them and the fix."""
+    root = _copy_real(tmp_path)
+    desa = pd.read_csv(paths().shared_kaltara / "kaltara_wilayah_2025_desa_kelurahan.csv", dtype=str)
+    reg = pd.read_csv(paths().shared_kaltara / "simkopdes_kaltara_to_kemendagri_match.csv", dtype=str)
+    gone = sorted(desa.loc[desa["kode"].isin(reg["kode_kemendagri"]) & (desa["jenis"] == "desa"), "kode"].iloc[20:25])
+    path = root / "data" / "raw" / "kaltara" / "survey" / "wilayah_desa_2022.csv"  # the researcher's older list
+    desa[~desa["kode"].isin(gone)].to_csv(path, index=False)
+    data = build_analysis_table("kaltara", root=root)
+    assert len(data.table) == 411 - 5 and not data.table["kode_desa"].isin(gone).any()
+    v = data.validation
+    line = v[v["rule"].str.startswith("missing_villages")]
+    assert len(line) == 1 and line["severity"].iat[0] == "error"
+    assert line["file"].iat[0] == path.name and line["value"].iat[0].split("; ") == gone
+    rule = line["rule"].iat[0]
+    for word in ["5 village code", "simkopdes_kaltara_to_kemendagri_match.csv", "current Kemendagri village list",
+                 "the vendored data/raw/kaltara/kaltara_wilayah_2025_desa_kelurahan.csv", "remove or replace "
+                 "wilayah_desa_2022.csv", *gone]:
+        assert word in rule, (word, rule)
+    rows = v[(v["kind"] == "simkopdes_village_stats") & (v["severity"] == "error")]
+    assert len(rows) == 5 and rows["row"].notna().all() and rows["rule"].str.contains(path.name).all()
+    left = data.audit[data.audit["rule"] == "village_not_in_list"]
+    assert sorted(left["old"]) == gone and left["new"].eq("<NA>").all() and left["reason"].str.contains("left out").all()
+
+
+def test_a_broken_contract_is_a_data_error_not_a_pandera_traceback():
+    from kaltara_study.data.pipeline import _check_contract
+    from kaltara_study.errors import DataError
+
+    t = pd.DataFrame({"coop_id": ["KDMP-1-1"], "kode_desa": [None]})
+    with pytest.raises(DataError) as ei:
+        _check_contract(t, "cooperatives", {"kemendagri_desa": paths().root / "desa.csv"}, key="coop_id")
+    assert "cooperatives table built from desa.csv" in str(ei.value) and "vintage" in str(ei.value)
+
+
+def test_a_folder_without_the_needed_files_says_what_they_look_like(tmp_path):
+    """The message names the missing files by their content (columns from the detection rules, not a
+    second copy), lists every file looked at with why it was not used, and no internal kind names."""
+    from kaltara_study.data.pipeline import NEEDED_KINDS, find_sources
+    from kaltara_study.data.sources import expected_columns
+    from kaltara_study.errors import InputError
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shutil.copy(paths().shared_kaltara / "kaltara_wilayah_2025_kabkota.csv", folder / "kab.csv")
+    (folder / "desa lama.csv").write_text("Kode Desa,Nama Desa,Jenis\n65.01.01.2001,Satu,desa\n", encoding="utf-8")
+    (folder / "catatan.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    (folder / "foto.jpg").write_bytes(b"\xff\xd8")
+    with pytest.raises(InputError) as ei:
+        find_sources(str(folder))
+    msg = str(ei.value)
+    assert "the Kemendagri village list (desa/kelurahan): a table with the columns kode (or kode desa" in msg
+    assert "the SIMKOPDES registry per village" in msg and "the Kemendagri district list (kecamatan)" in msg
+    for col in expected_columns("kemendagri_desa") + expected_columns("simkopdes_village_stats"):
+        assert col in msg, col
+    assert "the Kemendagri regency/city list (kabupaten/kota): a table" not in msg  # it was found
+    assert "kab.csv: recognised as the Kemendagri regency/city list (kabupaten/kota), used" in msg
+    assert "desa lama.csv: headers match no known source kind" in msg and "closest to the Kemendagri village " \
+        "list (desa/kelurahan), which also needs: kode kecamatan" in msg
+    assert "catatan.csv: headers match no known source kind: foo, bar" in msg
+    assert "foto.jpg: not a data file (.jpg)" in msg
+    assert not any(k in msg for k in NEEDED_KINDS), msg
+    assert "data/raw/kaltara/" in msg
+
+
+def test_members_above_the_village_population_become_missing_with_an_audit_line(tmp_path, syn):
+    """A planted implausible member count (above the Podes population of its village) is set to missing,
+    with an audit line naming the survey file, row, cooperative, old value and the population."""
+    import openpyxl
+
+    root = _copy_project(tmp_path)
+    path = root / "data" / "raw" / "synthetic" / synth.FILES["survey"]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Data"]
+    head = next(r for r in range(1, 10) if ws.cell(r, 1).value == "ID Koperasi")
+    cols = {ws.cell(head, c).value: c for c in range(1, ws.max_column + 1)}
+    ids = [ws.cell(r, 1).value for r in range(head + 1, ws.max_row + 1)]
+    t = syn.table.set_index("coop_id")
+    coop = next(c for c in t.index[t["members"].notna() & t["population"].notna()] if ids.count(c) == 1)
+    row = head + 1 + ids.index(coop)
+    planted = int(t.at[coop, "population"]) + 1
+    ws.cell(row, cols["Jumlah Anggota"]).value = planted
+    wb.save(path)
+    data = build_analysis_table("synthetic", root=root)
+    assert pd.isna(data.table.set_index("coop_id").at[coop, "members"])
+    a = data.audit
+    line = a[(a["rule"] == "implausible_value") & (a["row_key"] == coop)]
+    assert len(line) == 1, line.to_string()
+    line = line.iloc[0]
+    assert (line["kind"], line["file"], line["row"], line["column"], line["old"], line["new"]) == (
+        "survey", synth.FILES["survey"], row, "members", str(planted), "<NA>")
+    assert f"above the village population {int(t.at[coop, 'population'])}" in line["reason"]
+    assert synth.FILES["podes"] in line["reason"] and t.at[coop, "kode_desa"] in line["reason"]
+    # the derived per-household rate follows: missing too
+    assert pd.isna(data.table.set_index("coop_id").at[coop, "members_per_100_hh"])

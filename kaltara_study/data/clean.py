@@ -339,11 +339,12 @@ def blank_implausible(frame: pd.DataFrame, *, bounds: dict[str, float] | None = 
 
 def check_members_population(frame: pd.DataFrame, population: pd.Series, *, members: str = "members",
                              code: str = "kode_desa", key: list[str] | None = None,
-                             file: str | None = None) -> Step:
+                             file: str | None = None, source: str | None = None) -> Step:
     """Set ``members`` above the village's population to missing (rule ``implausible_value``).
 
     ``population`` is indexed by the village code (as in ``frame[code]``), e.g. the Podes population
-    after the BPS → Kemendagri bridge. Villages without a population are left alone.
+    after the BPS → Kemendagri bridge. Villages without a population are left alone. ``source`` (the
+    file the population comes from) is named in the audit reason with the village code.
 
     >>> f = pd.DataFrame({"kode_desa": ["65.01.01.2001", "65.01.01.2002"], "members": pd.array([900, 40], dtype="Int64"),
     ...                   "_row": [2, 3]})
@@ -362,7 +363,8 @@ def check_members_population(frame: pd.DataFrame, population: pd.Series, *, memb
         rows = _rows(frame)
         for i in out.index[m]:
             audit.add("implausible_value", file=file, row_key=keys[i], row=rows[i], column=members, old=out.at[i, members],
-                      new=None, reason=f"{members} above the village population {_txt(pop[i])}: set to missing")
+                      new=None, reason=f"{members} above the village population {_txt(pop[i])}"
+                      + (f" ({source}, village {out.at[i, code]})" if source else "") + ": set to missing")
         out.loc[m, members] = pd.NA if not pd.api.types.is_float_dtype(out[members]) else np.nan
     return Step(out, _empty_rejected(frame), audit.frame())
 

@@ -23,7 +23,13 @@ ignored, and why) and ``.coverage`` (which source each column group rests on) go
 
 Registry counts of a village with several cooperatives are split only where unambiguous (0, or
 equal to the number of cooperatives → 0/1 each); otherwise the per-cooperative value is NA (audit
-rule ``registry_split``). Survey rows join on ``coop_id`` (``KDMP-<village code without dots>-<n>``);
+rule ``registry_split``). A registry row without a village of the Kemendagri list is left out, with
+an audit entry (``village_unmatched``; ``village_not_in_list`` when it was matched to a code the list
+lacks, i.e. the list is older than the registry) and a report line; codes the official sources use but
+the list lacks are named in one ``missing_villages`` line on the list file, with the fix (build on as
+for any other unknown code: report and leave out, never a traceback). Survey members above the
+population of the cooperative's village (Podes; the public data has no village population) are set to
+missing (audit rule ``implausible_value``). Survey rows join on ``coop_id`` (``KDMP-<village code without dots>-<n>``);
 a row with another id is joined through its village code when that village has exactly one
 cooperative (audit rule ``coop_id_from_village``), else reported and left out. Nothing is invented:
 missing information stays NA.
@@ -43,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from kaltara_study.data import schema as S
-from kaltara_study.data.clean import AUDIT_COLUMNS, Audit, CleanResult, clean_source
+from kaltara_study.data.clean import AUDIT_COLUMNS, Audit, CleanResult, check_members_population, clean_source
 from kaltara_study.data.kobo import read_kobo_folder
 from kaltara_study.paths import paths, source_dirs
 from kaltara_study.errors import DataError, InputError
@@ -112,14 +118,50 @@ def find_sources(source: str = "synthetic", *, root: Path | str | None = None) -
     ['bps_bridge_kabkota', 'bps_bridge_kecamatan']
     """
     files = _discover(source, root)
-    needed = ("kemendagri_desa", "kemendagri_kecamatan", "kemendagri_kabkota", "simkopdes_village_stats")
-    missing = [k for k in needed if k not in files]
+    missing = [k for k in NEEDED_KINDS if k not in files]
     if missing:
-        where = ", ".join(str(d) for d in source_dirs(source, root=Path(root) if root else None))
-        raise InputError(f"source {source!r}: no raw file for {missing} in {where}. For the synthetic default run "
-                         "`python -c 'import kaltara_study.data.synth as s; s.write_synthetic()'`; for real data put the "
-                         "Kemendagri and SIMKOPDES exports there")
+        raise InputError(_missing_message(source, root, missing))
     return dict(sorted(files.items()))
+
+
+#: the kinds a build cannot do without
+NEEDED_KINDS = ("kemendagri_desa", "kemendagri_kecamatan", "kemendagri_kabkota", "simkopdes_village_stats")
+_LIST_FILES = 30
+
+
+def _missing_message(source: str, root, missing: list[str]) -> str:
+    """What the build needs and did not find, in plain words: each missing file by its content (the
+    columns :func:`kaltara_study.data.sources.detect_kind` looks for), then every file looked at and why
+    it was not used (:func:`discovery_report`), and how to fix it."""
+    from kaltara_study.data.sources import describe_kind, kind_title, missing_for
+
+    folders = source_dirs(source, root=Path(root) if root else None)
+    where = ", ".join(str(d) for d in folders)
+    lines = [f"source {source!r}: the build needs {len(missing)} file(s) it did not find in {where}. Files are "
+             "recognised by their columns, whatever their names; missing:"]
+    lines += [f"  - {describe_kind(k)}" for k in missing]
+    rep = discovery_report(source, root=root)
+    lines.append(f"Files looked at ({len(rep)}):" if len(rep) else "Files looked at: none (the folder is empty).")
+    for r in rep.head(_LIST_FILES).itertuples():
+        if isinstance(r.kind, str):
+            why = f"recognised as {kind_title(_kind(r.kind))}" + ("" if r.used else f"; {r.reason}")
+            why += ", used" if r.used else ""
+        else:
+            why = str(r.reason)
+            near = missing_for(next(d / r.file for d in folders if (d / r.file).is_file()), missing) \
+                if r.origin != "-" and why.startswith("headers match no known") else None
+            if near and near[1]:
+                why += f"; closest to {kind_title(near[0])}, which also needs: " + " / ".join(near[1])
+            elif near:
+                why += (f"; it has the columns of {kind_title(near[0])}, but its code columns do not hold the "
+                        "codes they should (see the columns below)")
+        lines.append(f"  - {r.file}: {why}")
+    if len(rep) > _LIST_FILES:
+        lines.append(f"  - … and {len(rep) - _LIST_FILES} more")
+    lines.append("To fix: for the synthetic data run `python -c 'import kaltara_study.data.synth as s; "
+                 "s.write_synthetic()'`; for real data put the Kemendagri lists and the SIMKOPDES registry there "
+                 "(the public ones are vendored in data/raw/kaltara/), or use --source kaltara")
+    return "\n".join(lines)
 
 
 def _discover(source: str, root) -> dict[str, Path]:
@@ -293,6 +335,129 @@ def _split_registry(reg: pd.DataFrame, audit: Audit, file: str) -> pd.DataFrame:
     return out.drop(columns=["_seq"]).reset_index(drop=True)
 
 
+def _list_gaps(cleaned: dict[str, CleanResult], files: dict[str, Path], root) -> list[dict]:
+    """The village codes that the official sources use (SIMKOPDES→Kemendagri match, IDM, …: every
+    column the raw contract declares a village code, survey excepted: its codes are typed in the field
+    and reported row by row) but the Kemendagri village list lacks, as one report line on the list
+    (:func:`kaltara_study.data.regions.missing_from_list`); ``[]`` when the list has them all."""
+    from kaltara_study.data import regions as R
+
+    refs: dict[str, pd.Series] = {}
+    for key, res in cleaned.items():
+        kind = _kind(key)
+        if kind.startswith("kemendagri") or kind == "survey" or kind not in S.RAW_SCHEMAS:
+            continue
+        cols = [n for n, c in S.RAW_SCHEMAS[kind].columns.items()
+                if (c.metadata or {}).get("kind") == "code_desa" and n in res.frame.columns]
+        if cols:
+            refs[res.file] = pd.concat([refs.get(res.file, pd.Series(dtype="string"))]
+                                       + [res.frame[c].astype("string") for c in cols], ignore_index=True)
+    des = cleaned["kemendagri_desa"]
+    if R.missing_from_list(des.frame, refs, list_file=des.file).empty:
+        return []
+    rep = R.missing_from_list(des.frame, refs, list_file=des.file, current=_current_list(files, root))
+    return [{"kind": "kemendagri_desa", **r} for r in rep.to_dict("records")]
+
+
+def _current_list(files: dict[str, Path], root) -> str:
+    """Where the current Kemendagri village list is: the vendored file of ``data/raw/kaltara`` (found by
+    content), unless that is the list in use."""
+    from kaltara_study.data.sources import discover_files
+
+    p = paths(root)
+    d = discover_files(p.kaltara_raw) if p.kaltara_raw.is_dir() else None
+    rep = d.report if d is not None else pd.DataFrame(columns=["file", "origin", "kind"])
+    vendored = rep[(rep["origin"] == "vendored") & (rep["kind"] == "kemendagri_desa")]["file"].tolist()
+    if not vendored:
+        return "the Kepmendagri 2025 list (as vendored in data/raw/kaltara/)"
+    current = p.kaltara_raw / vendored[0]
+    rel = f"data/raw/kaltara/{vendored[0]}"
+    in_use = Path(files["kemendagri_desa"])
+    if current.resolve() == in_use.resolve():
+        return f"the Kepmendagri 2025 list vendored as {rel} (restore it from git if it was replaced)"
+    return f"the vendored {rel} (remove or replace {in_use.name}, which is used instead of it)"
+
+
+def _drop_unjoinable(reg: pd.DataFrame, villages: pd.DataFrame, cleaned: dict[str, CleanResult], audit: Audit,
+                     problems: list[dict]) -> tuple[pd.DataFrame, int]:
+    """Leave out the registry rows without a village of the Kemendagri list: not matched (reported by
+    :func:`_match_registry`) or matched to a code the list lacks (an older list); each left-out row
+    gets an audit entry (rules ``village_unmatched``, ``village_not_in_list``) and the latter a report
+    line naming the code, the file it came from and the list. Returns the kept rows and how many
+    were left out for a code the list lacks."""
+    file = cleaned["simkopdes_village_stats"].file
+    des = cleaned["kemendagri_desa"].file
+    via = cleaned["simkopdes_match"].file if "simkopdes_match" in cleaned else "the name match"
+    unmatched = reg["kode_desa"].isna()
+    not_listed = ~unmatched & ~reg["kode_desa"].isin(set(villages["kode_desa"]))
+    for i in reg.index[(unmatched | not_listed).to_numpy()]:
+        row = reg.at[i, "_row"] if "_row" in reg.columns else None
+        k = reg.at[i, "cooperatives"]
+        n = f"{_txt_count(k)} cooperative(s)"
+        if not_listed[i]:
+            code = reg.at[i, "kode_desa"]
+            problems.append({"kind": "simkopdes_village_stats", "file": file, "row": row, "column": "village",
+                             "value": reg.at[i, "village"], "rule": f"matched by {via} to {code}, which is not in "
+                             f"the Kemendagri village list {des}: its {n} left out (see the missing_villages line)",
+                             "severity": "error"})
+            audit.add("village_not_in_list", file=file, row_key=reg.at[i, "village_id"], row=row, column="kode_desa",
+                      old=code, new=None, reason=f"village code not in the Kemendagri village list {des}: row "
+                      f"({n}) left out")
+        else:
+            audit.add("village_unmatched", file=file, row_key=reg.at[i, "village_id"], row=row, column="village",
+                      old=reg.at[i, "village"], new=None, reason=f"village not matched to the Kemendagri village "
+                      f"list {des}: row ({n}) left out")
+    return reg[~(unmatched | not_listed)], int(not_listed.sum())
+
+
+def _txt_count(v) -> str:
+    return "?" if v is None or pd.isna(v) else str(int(v))
+
+
+def _check_contract(frame: pd.DataFrame, name: str, files: dict[str, Path], *, key: str) -> pd.DataFrame:
+    """Validate a processed table against ``schema.PROCESSED_SCHEMAS[name]``; a failure (a join the
+    checks above did not catch) becomes a :class:`DataError` naming the columns, checks and rows, never a
+    pandera traceback."""
+    from pandera.errors import SchemaErrors
+
+    try:
+        return S.PROCESSED_SCHEMAS[name].validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        fc = exc.failure_cases
+        problems, lines = [], []
+        for (col, check), g in fc.groupby([fc["column"].astype(str), fc["check"].astype(str)], sort=True):
+            pos = pd.to_numeric(g["index"], errors="coerce").dropna().astype(int)
+            keys = [str(frame[key].iat[p]) for p in pos if p < len(frame)] if key in frame.columns else []
+            lines.append(f"{col}: {check} fails for {len(g)} row(s)" + (f" ({', '.join(keys[:5])}"
+                                                                         f"{', …' if len(keys) > 5 else ''})" if keys else ""))
+            problems += [{"file": None, "row": None, "column": col, "value": k, "rule": check} for k in keys[:50]]
+        inputs = ", ".join(sorted({p.name for p in files.values()}))
+        raise DataError(f"the {name} table built from {inputs} breaks its contract: " + "; ".join(lines)
+                        + ". The inputs disagree in a way the build does not catch yet: check that every file is of "
+                        "the same vintage (e.g. the Kemendagri list and the SIMKOPDES registry)",
+                        problems=problems) from None
+
+
+def _members_within_population(sv: pd.DataFrame, table: pd.DataFrame, villages: pd.DataFrame,
+                               cleaned: dict[str, CleanResult], file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Survey ``members`` above the population of the cooperative's (registry) village are set to missing
+    (:func:`kaltara_study.data.clean.check_members_population`, rule ``implausible_value``, audited).
+
+    Only a Podes file carries a village population (the synthetic source has one; the public Kaltara
+    data has none: Dukcapil gives the population per kabupaten/kota only), so without it nothing is done.
+    ``sv`` is indexed by ``coop_id``; returns it (members checked) and the audit entries."""
+    empty = pd.DataFrame(columns=AUDIT_COLUMNS)
+    if "podes" not in cleaned or "members" not in sv.columns or not villages["population"].notna().any():
+        return sv, empty
+    village_of = table.set_index("coop_id")["kode_desa"]
+    frame = sv.reset_index().assign(_village=lambda f: f["coop_id"].map(village_of))
+    step = check_members_population(frame, villages.set_index("kode_desa")["population"], code="_village",
+                                    key=["coop_id"], file=file, source=cleaned["podes"].file)
+    out = sv.copy()
+    out["members"] = step.frame["members"].to_numpy()
+    return out, step.audit
+
+
 def _podes_to_kemendagri(podes: pd.DataFrame, cleaned: dict[str, CleanResult], audit: Audit,
                          problems: list[dict], file: str) -> pd.Series:
     """Kemendagri village code of each Podes row via the BPS bridge (kecamatan) and names within it."""
@@ -450,8 +615,10 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
     reg_res = cleaned["simkopdes_village_stats"]
     reg = reg_res.frame.copy()
     reg["kode_desa"] = _match_registry(reg, cleaned, audit, problems)
-    unmatched = reg["kode_desa"].isna()
-    reg = reg[~unmatched]
+    gaps = _list_gaps(cleaned, files, root)
+    reg, n_left_out = _drop_unjoinable(reg, villages, cleaned, audit, problems)
+    for g in gaps:  # an error when cooperatives are left out; else only village context is lost
+        problems.append({**g, "severity": "error" if n_left_out else "warning"})
     coops = _split_registry(reg, audit, reg_res.file)
 
     # village context ----------------------------------------------------------------------
@@ -488,14 +655,11 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
     n_coop = coops.groupby("kode_desa").size()
     villages["n_cooperatives"] = pd.array(villages["kode_desa"].map(n_coop).fillna(0).astype(int), dtype="Int64")
     villages["has_own_coop"] = pd.array(villages["n_cooperatives"] > 0, dtype="boolean")
-    missing_village = set(coops["kode_desa"]) - set(villages["kode_desa"])
-    for k in sorted(missing_village):
-        problems.append({"kind": "simkopdes_village_stats", "file": reg_res.file, "row": None, "column": "kode_desa",
-                         "value": k, "rule": "matched code not in the Kemendagri village list", "severity": "error"})
 
     # survey -------------------------------------------------------------------------------
     table = coops.merge(villages.drop(columns=["n_cooperatives", "has_own_coop"]), on="kode_desa", how="left")
     surv = _empty_like(_SURVEY_COLS, table.index)
+    survey_audit: list[pd.DataFrame] = []  # cross-source checks of survey cells (kind "survey" in the audit)
     if "survey" in cleaned:
         sres = cleaned["survey"]
         sv = sres.frame.copy()
@@ -515,10 +679,14 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
             sv.at[i, "coop_id"] = new
             taken.add(new)
         not_found = ~sv["coop_id"].isin(known) | sv["coop_id"].duplicated(keep="first")
+        not_listed = set(gaps[0]["value"].split("; ")) if gaps else set()
         for i in sv.index[not_found.to_numpy()]:
+            why = "survey cooperative not in the registry (or a second survey row for it): not joined"
+            if sv.at[i, "kode_desa"] in not_listed:
+                why = (f"survey cooperative of village {sv.at[i, 'kode_desa']}, which is not in the Kemendagri village "
+                       f"list {gaps[0]['file']} (its cooperatives are left out): not joined")
             problems.append({"kind": "survey", "file": sres.file, "row": sv.at[i, "_row"], "column": "coop_id",
-                             "value": sv.at[i, "coop_id"], "rule": "survey cooperative not in the registry (or "
-                             "a second survey row for it): not joined", "severity": "error"})
+                             "value": sv.at[i, "coop_id"], "rule": why, "severity": "error"})
         sv = sv[~not_found].set_index("coop_id")
         wrong_village = sv["kode_desa"].notna() & (sv["kode_desa"] != table.set_index("coop_id")["kode_desa"]
                                                    .reindex(sv.index))
@@ -526,6 +694,9 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
             problems.append({"kind": "survey", "file": sres.file, "row": sv.at[cid, "_row"], "column": "kode_desa",
                              "value": sv.at[cid, "kode_desa"], "rule": "survey village code differs from the "
                              "registry's; registry kept", "severity": "warning"})
+        sv, pop_audit = _members_within_population(sv, table, villages, cleaned, sres.file)
+        if len(pop_audit):
+            survey_audit.append(pop_audit)
         for c in _SURVEY_COLS:
             if c in sv.columns:
                 surv[c] = table["coop_id"].map(sv[c]).astype(surv[c].dtype).to_numpy()
@@ -541,14 +712,15 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
     coverage = _coverage(table, files)
     cols = list(S.COOPERATIVE_COLUMNS) + ["population_kabkota", "outlier_flags"] + list(S.REALDATA_COLUMNS)
     table = table[cols].sort_values("coop_id", kind="stable").reset_index(drop=True)
-    table = S.PROCESSED_SCHEMAS["cooperatives"].validate(table, lazy=True)
+    table = _check_contract(table, "cooperatives", files, key="coop_id")
     vcols = list(S.PROCESSED_SCHEMAS["villages"].columns)
-    villages = S.PROCESSED_SCHEMAS["villages"].validate(villages[vcols], lazy=True)
+    villages = _check_contract(villages[vcols], "villages", files, key="kode_desa")
     if vctx is not None:
         villages = villages.merge(vctx, on="kode_desa", how="left")
 
     # logs -------------------------------------------------------------------------------
     audit_parts = [res.audit.assign(kind=kind) for kind, res in cleaned.items() if len(res.audit)]
+    audit_parts += [a.assign(kind="survey") for a in survey_audit]
     if len(audit):
         audit_parts.append(audit.frame().assign(kind="join"))
     audit_df = (pd.concat(audit_parts, ignore_index=True) if audit_parts

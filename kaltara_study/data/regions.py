@@ -38,6 +38,7 @@ __all__ = [
     "bps_villages_to_kemendagri",
     "bridge_gaps",
     "unknown_codes",
+    "missing_from_list",
     "kemendagri_to_bps",
     "match_names",
     "match_report",
@@ -501,3 +502,54 @@ def unknown_codes(frame: pd.DataFrame, *, column: str, reference: pd.DataFrame |
         "rule": f"unknown_code: not a {level} code of the Kemendagri 2025 list; check the code or the list",
         "severity": "error",
     }, columns=["file", "row", "column", "value", "rule", "severity"])
+
+
+def missing_from_list(regions: pd.DataFrame | pd.Series, references: dict[str, pd.Series], *, list_file: str,
+                      current: str | None = None, show: int = 20) -> pd.DataFrame:
+    """One report line when village codes that other files use are absent from the Kemendagri village list.
+
+    An older list (villages created or renumbered since) lacks codes the registry, the match file or
+    the survey use; each such code is named, with the files that use it and the fix. Codes are public
+    region codes, not personal data.
+
+    Parameters
+    ----------
+    regions : DataFrame or Series
+        The Kemendagri village list (its ``kode`` column) or the codes themselves.
+    references : dict
+        File name → the village codes it uses (dotted, as the parsers return them; NA ignored).
+    list_file : str
+        The village list's file name (named in the line).
+    current : str, optional
+        Where the current list is (e.g. the vendored ``data/raw/kaltara/…`` file), for the fix.
+    show : int
+        At most this many codes are listed in the rule text (all of them are in ``value``).
+
+    Returns
+    -------
+    DataFrame
+        ``file, row, column, value, rule, severity``: empty when every code is in the list; otherwise
+        one ``error`` line on ``list_file`` (``value`` = the missing codes, ``;``-joined).
+
+    Examples
+    --------
+    >>> rep = missing_from_list(pd.Series(["65.01.01.2001"]), {"registry.csv": pd.Series(["65.01.01.2001",
+    ...                         "65.01.01.2002"])}, list_file="desa_2022.csv")
+    >>> rep["value"].tolist(), "registry.csv" in rep["rule"].iat[0]
+    (['65.01.01.2002'], True)
+    """
+    cols = ["file", "row", "column", "value", "rule", "severity"]
+    ref = regions["kode"] if isinstance(regions, pd.DataFrame) else regions
+    known = set(ref.dropna().astype(str))
+    by_file = {f: sorted(set(v.dropna().astype(str)) - known) for f, v in references.items()}
+    by_file = {f: c for f, c in by_file.items() if c}
+    if not by_file:
+        return pd.DataFrame(columns=cols)
+    codes = sorted(set().union(*by_file.values()))
+    listed = ", ".join(codes[:show]) + (f", … ({len(codes) - show} more)" if len(codes) > show else "")
+    used = "; ".join(f"{f} ({len(c)})" for f, c in sorted(by_file.items()))
+    fix = f"use the current Kemendagri village list{f', e.g. {current}' if current else ''}"
+    rule = (f"missing_villages: {len(codes)} village code(s) used by {used} are not in the Kemendagri village "
+            f"list {list_file} (is it older than those files?): {listed}; {fix}")
+    return pd.DataFrame([{"file": list_file, "row": None, "column": "kode", "value": "; ".join(codes),
+                          "rule": rule, "severity": "error"}], columns=cols)

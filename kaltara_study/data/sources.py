@@ -22,7 +22,8 @@ from kaltara_study.errors import DataError, InputError
 from kaltara_study.data.read import RawTable, normalise_header, read_table
 from kaltara_study.data.validate import ROW, report_frame, validate
 
-__all__ = ["Discovery", "MULTI_FILE_KINDS", "detect_kind", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source", "load_cooperative_sources", "discovery_reason_codes", "read_provenance",
+__all__ = ["Discovery", "KIND_TITLES", "MULTI_FILE_KINDS", "describe_kind", "detect_kind", "expected_columns",
+           "kind_title", "missing_for", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source", "load_cooperative_sources", "discovery_reason_codes", "read_provenance",
            "parse_frame", "read_boundaries", "real_source_files"]
 
 
@@ -605,6 +606,99 @@ def detect_kind(path: str | Path, *, schemas: dict | None = None, aliases: dict 
     if others:
         why += f"; equally good: {others} (first in name order taken)"
     return kind, why
+
+
+#: what each kind of raw file is, in plain words (files are found by content, never by these words)
+KIND_TITLES: dict[str, str] = {
+    "kemendagri_desa": "the Kemendagri village list (desa/kelurahan)",
+    "kemendagri_kecamatan": "the Kemendagri district list (kecamatan)",
+    "kemendagri_kabkota": "the Kemendagri regency/city list (kabupaten/kota)",
+    "kemendagri_summary": "the Kemendagri summary per regency/city (area, population)",
+    "simkopdes_village_stats": "the SIMKOPDES registry per village (cooperatives, accounts, NPWP, NIB, RAT)",
+    "simkopdes_match": "the SIMKOPDES → Kemendagri village match table",
+    "simkopdes_locations": "the SIMKOPDES cooperative locations (name, coordinates)",
+    "simkopdes_land": "the SIMKOPDES building-land verification",
+    "idm_summary": "the IDM (Indeks Desa Membangun) summary per village and year",
+    "idm_long": "the IDM indicators, one row per village, year and indicator",
+    "idm_wide": "the Kemendesa IDM workbook (one column per index and year)",
+    "idm_desa": "the IDM scores per village of one year",
+    "idm_indicators": "the IDM indicator scores per village (one column per indicator)",
+    "bps_bridge_kabkota": "the BPS → Kemendagri code bridge for regencies/cities",
+    "bps_bridge_kecamatan": "the BPS → Kemendagri code bridge for districts",
+    "podes": "the Podes village facilities (population, shops, markets, …)",
+    "survey": "the cooperative survey",
+    "boundary_centroids": "the centroids of the region boundaries",
+}
+_CODE_EXAMPLE = {"desa": "village codes such as 65.01.01.2001", "kec": "district codes such as 65.01.01",
+                 "kab": "regency codes such as 65.01"}
+
+
+def kind_title(kind: str) -> str:
+    """A kind in plain words (:data:`KIND_TITLES`), e.g. ``"the Kemendagri village list (desa/kelurahan)"``."""
+    return KIND_TITLES.get(kind, f"the {kind.replace('_', ' ')} file")
+
+
+def expected_columns(kind: str, *, schemas: dict | None = None, aliases: dict | None = None) -> list[str]:
+    """The columns :func:`detect_kind` needs to recognise a file as ``kind``, as readers would type them:
+    each required column of the contract with the other headers it accepts (``schema.COLUMN_ALIASES``)
+    and, for a code column, the codes it must hold.
+
+    >>> expected_columns("kemendagri_kabkota")[0]
+    'kode (or kode kabkota, kode kab, kode wilayah; regency codes such as 65.01)'
+    """
+    if schemas is None:
+        schemas, aliases_, _ = _schema_parts()
+        aliases = aliases_ if aliases is None else aliases
+    aliases = (aliases or {}).get(kind, {})
+    out = []
+    for name, col in schemas[kind].columns.items():
+        if not col.required:
+            continue
+        others = [h for h, target in aliases.items() if target == name and h != normalise_header(name)]
+        notes = [", ".join(h.replace("_", " ") for h in others)] if others else []
+        words = ("or " + notes[0]) if notes else ""
+        level = _CODE_LEVEL.get(_kind_of(col))
+        if level:
+            words += ("; " if words else "") + _CODE_EXAMPLE[level]
+        allowed = next((c.statistics.get("allowed_values") for c in (col.checks or []) if c.name == "isin"), None)
+        if allowed:
+            words += ("; " if words else "") + " or ".join(str(a) for a in allowed)
+        out.append(name.replace("_", " ") + (f" ({words})" if words else ""))
+    return out
+
+
+def describe_kind(kind: str, **options) -> str:
+    """``kind`` in plain words with the columns a file needs to be recognised as it.
+
+    >>> describe_kind("kemendagri_kecamatan")  # doctest: +ELLIPSIS
+    'the Kemendagri district list (kecamatan): a table with the columns kode (or kode kecamatan, kode kec; ...'
+    """
+    return f"{kind_title(kind)}: a table with the columns " + " / ".join(expected_columns(kind, **options))
+
+
+def missing_for(path: str | Path, kinds: list[str]) -> tuple[str, list[str]] | None:
+    """The kind among ``kinds`` that the table at ``path`` comes closest to, and the required columns it
+    lacks for it (as :func:`expected_columns` spells them); None when it names none of their columns."""
+    schemas, aliases, _ = _schema_parts()
+    try:
+        raw = read_table(path)
+    except (InputError, DataError):
+        return None
+    headers = [c for c in raw.frame.columns if c != ROW]
+    best = None
+    for kind in kinds:
+        covered = set(_rename_map(headers, schemas[kind], aliases.get(kind, {})).values())
+        required = [n for n, c in schemas[kind].columns.items() if c.required]
+        have = [n for n in required if n in covered]
+        if not have:
+            continue
+        lack = [n for n in required if n not in covered]
+        if best is None or len(lack) < len(best[1]):
+            best = (kind, lack)
+    if best is None:
+        return None
+    cols = dict(zip([n for n, c in schemas[best[0]].columns.items() if c.required], expected_columns(best[0])))
+    return best[0], [cols[n] for n in best[1]]
 
 
 _DETECTED: dict[tuple, tuple[str | None, str]] = {}

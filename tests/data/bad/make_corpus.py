@@ -10,7 +10,9 @@ Every file is small and made up (codes and names are invented or public region n
   expected values in row order; "<NA>" for missing, dates as "YYYY-MM-DD"), ``rules`` (rule names
   that must appear in the report), ``reason`` (words every rejected row's reason must contain),
   ``kab_codes`` (expected Kemendagri codes after name matching of ``nama_kabkota``),
-  ``unknown_codes`` (how many village codes are not in ``KNOWN_CODES``);
+  ``unknown_codes`` (how many village codes are not in ``KNOWN_CODES``), ``missing_villages`` (for a
+  Kemendagri village list: the codes that ``referred`` — ``file`` and the ``codes`` it uses — needs
+  and the list lacks, reported in one line naming both files and the fix);
 - ``expect = "InputError"`` / ``"DataError"`` with ``message`` (words the message must contain).
 
 Kinds: ``coop`` and ``simk`` are compact contracts built in the test from the columns of
@@ -318,6 +320,16 @@ case("kemendagri_code_hierarchy.csv", "kemendagri_desa",
                ["65.03.13.2001", "65.01.01", "Tanjung Palas", "65.01", "Kabupaten Bulungan", "Desa Dua", "desa"]]),
      expect="parses", rows=2, rejected=0, rules=["code_hierarchy"],
      values={"kode": ["65.01.01.2001", "65.03.13.2001"], "kode_kabkota": ["65.01", "65.01"]})
+KEMENDAGRI_DESA_HEAD = ["kode", "kode_kecamatan", "nama_kecamatan", "kode_kabkota", "nama_kabkota", "nama", "jenis"]
+OLDER_LIST_LACKS = ["65.01.01.2003", "65.01.01.2004", "65.01.01.2005", "65.03.13.2002", "65.03.13.2003"]
+case("kemendagri_older_list.csv", "kemendagri_desa",  # an older list: five villages of the registry missing
+     csv_text([KEMENDAGRI_DESA_HEAD,
+               ["65.01.01.2001", "65.01.01", "Tanjung Palas", "65.01", "Kabupaten Bulungan", "Desa Satu", "desa"],
+               ["65.03.13.2001", "65.03.13", "Sebatik", "65.03", "Kabupaten Nunukan", "Desa Dua", "desa"]]),
+     expect="parses", rows=2, rejected=0,
+     referred={"file": "simkopdes_to_kemendagri_match.csv", "codes": ["65.01.01.2001", "65.03.13.2001",
+                                                                      *OLDER_LIST_LACKS]},
+     missing_villages=OLDER_LIST_LACKS)
 IDM_HEAD = ["kode_desa_kemendesa", "nama_desa", "tahun", "IKS", "IKE", "IKL", "IDM", "status"]
 case("idm_not_mean.csv", "idm_summary",
      csv_text([IDM_HEAD, ["6504022001", "Desa Satu", "2024", "0.9", "0.6", "0.6", "0.7", "BERKEMBANG"],
