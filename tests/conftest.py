@@ -107,3 +107,11 @@ def make_tiny_root(root: Path, dest: Path) -> Path:
 @pytest.fixture()
 def tiny_root(tmp_path, root) -> Path:
     return make_tiny_root(root, tmp_path / "tiny")
+
+
+def analysis(source: str):
+    """The analysis stage of ``source`` on the session's copy of the project (computed once per test
+    process, then read from that copy's cache): for tests that read the table without changing inputs."""
+    from kaltara_study import stages
+
+    return stages.analysis_data(load_study(source))

@@ -158,28 +158,25 @@ def test_committed_notebooks_are_executed_with_outputs(root):
 
 
 def test_nbval_catches_a_stale_output(tmp_path, root):
-    """The nbval setup (kernel, sanitizers) really compares: a tampered stored output fails the run,
-    the untampered one passes. A two-cell notebook keeps this cheap; the committed notebooks are
-    checked by ``make test-notebooks`` itself."""
-    from kaltara_study.report.format import formatter  # noqa: F401 - the kernel imports the package too
-
+    """The nbval setup (kernel, sanitizers) really compares: of two executed notebooks, the one with a
+    tampered stored output fails and the untouched one passes. Two-cell notebooks keep this cheap; the
+    committed notebooks are checked by ``make test-notebooks`` itself."""
     nb = _nb("from kaltara_study.report.format import formatter\nprint(formatter('id').number(1234.5))")
-    ok = tmp_path / "ok"
-    ok.mkdir()
-    build.execute_notebook(_write(nb, ok / "01_t.ipynb"), ok / "01_t.ipynb", {})
-    stale = tmp_path / "stale"
-    stale.mkdir()
-    nb = nbformat.read(ok / "01_t.ipynb", as_version=4)
-    nb.cells[-1].outputs[0]["text"] = nb.cells[-1].outputs[0]["text"].replace("1.234,5", "1.234,6")
-    nbformat.write(nb, stale / "01_t.ipynb")
-    for folder, rc, tail in ((ok, 0, "passed"), (stale, 1, "1 failed")):
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-             "--nbval-kernel-name", "kaltara-study", "--nbval-sanitize-with",
-             str(root / "tests" / "nbval_sanitize.cfg"), "-o", "filterwarnings=", str(folder)],
-            capture_output=True, text=True, cwd=folder,
-        )
-        assert proc.returncode == rc and tail in proc.stdout, proc.stdout[-2000:]
+    ok = build.execute_notebook(_write(nb, tmp_path / "a_ok.ipynb"), tmp_path / "a_ok.ipynb", {})
+    assert ok > 0
+    stale = nbformat.read(tmp_path / "a_ok.ipynb", as_version=4)
+    out = stale.cells[-1].outputs[0]
+    assert out["text"] == "1.234,5\n"
+    out["text"] = "1.234,6\n"
+    nbformat.write(stale, tmp_path / "b_stale.ipynb")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+         "--nbval-kernel-name", "kaltara-study", "--nbval-sanitize-with",
+         str(root / "tests" / "nbval_sanitize.cfg"), "-o", "filterwarnings=", "-rf", str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert "1 failed, 3 passed" in proc.stdout and "b_stale.ipynb" in proc.stdout, proc.stdout[-2000:]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:

@@ -8,13 +8,14 @@ import pytest
 from matplotlib.figure import Figure
 
 from kaltara_study import explore as X
-from kaltara_study.data.pipeline import load_analysis_table
 from kaltara_study.report.figures import explore as E
+
+from conftest import analysis
 
 
 @pytest.fixture(scope="module")
 def data():
-    return load_analysis_table("synthetic")
+    return analysis("synthetic")
 
 
 def _texts(fig: Figure) -> str:

@@ -11,7 +11,6 @@ import pytest
 from matplotlib.colors import to_hex
 
 from kaltara_study import explore as X
-from kaltara_study.data.pipeline import load_analysis_table
 from kaltara_study.report.figures import (
     VERDICT_COLORS,
     VERDICT_ORDER,
@@ -25,10 +24,12 @@ from kaltara_study.report.figures import maps as M
 from kaltara_study.report.figures import segments as S
 from kaltara_study.report.format import scan_for_untranslated
 
+from conftest import analysis
+
 
 @pytest.fixture(scope="module")
 def data():
-    return load_analysis_table("synthetic")
+    return analysis("synthetic")
 
 
 def _draw(fig):

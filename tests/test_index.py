@@ -353,10 +353,10 @@ def fitted():
 
 def test_monte_carlo_deterministic_and_independent_of_n_jobs(fitted):
     t, ci = fitted
-    a = monte_carlo(t, ci, n_rep=120, seed=11, n_jobs=1, chunk_size=25)
-    b = monte_carlo(t, ci, n_rep=120, seed=11, n_jobs=1, chunk_size=25)
-    c = monte_carlo(t, ci, n_rep=120, seed=11, n_jobs=2, chunk_size=7)
-    d = monte_carlo(t, ci, n_rep=120, seed=12, n_jobs=1)
+    a = monte_carlo(t, ci, n_rep=40, seed=11, n_jobs=1, chunk_size=15)
+    b = monte_carlo(t, ci, n_rep=40, seed=11, n_jobs=1, chunk_size=15)
+    c = monte_carlo(t, ci, n_rep=40, seed=11, n_jobs=2, chunk_size=7)
+    d = monte_carlo(t, ci, n_rep=40, seed=12, n_jobs=1)
     np.testing.assert_array_equal(a.ranks, b.ranks)
     np.testing.assert_array_equal(a.ranks, c.ranks)
     pd.testing.assert_frame_equal(a.choices, c.choices)
@@ -365,7 +365,7 @@ def test_monte_carlo_deterministic_and_independent_of_n_jobs(fitted):
     s = a.summary
     assert (s.rank_p05 <= s.median_rank).all() and (s.median_rank <= s.rank_p95).all()
     assert set(a.choices["normalisation"]) <= {"minmax", "zscore", "rank", "goalposts"}
-    assert a.ranks.shape == (411, 120)
+    assert a.ranks.shape == (411, 40)
 
 
 def test_monte_carlo_no_uncertainty_gives_nominal_ranks(fitted):
@@ -467,10 +467,8 @@ def test_real_shape_drops_unavailable_indicators_with_reasons():
 
 @pytest.mark.realdata
 def test_index_on_real_kaltara_data(shared_kaltara):
-    pipeline = pytest.importorskip("kaltara_study.data.pipeline",
-                                   reason="data layer (kaltara_study.data.pipeline) not merged yet")
-    data = pipeline.build_analysis_table("kaltara")     # no cache: nothing written
-    res = compute_index(data.table, load_config(source="kaltara"), seed=20251, n_rep=100)
+    data = analysis("kaltara")
+    res = compute_index(data.table, load_config(source="kaltara"), seed=20251, n_rep=30)
     assert len(res.scores) == len(data.table)
     assert res.scores["coop_id"].is_unique
     assert res.scores["index"].notna().all()
@@ -517,11 +515,11 @@ def test_monte_carlo_runs_on_a_dask_backend_with_the_same_result(fitted):
     joblib = pytest.importorskip("joblib")
     distributed = pytest.importorskip("distributed")
     t, ci = fitted
-    ref = monte_carlo(t, ci, n_rep=60, seed=9)
+    ref = monte_carlo(t, ci, n_rep=30, seed=9)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster, distributed.Client(cluster):
         with joblib.parallel_backend("dask"):
-            got = monte_carlo(t, ci, n_rep=60, seed=9, n_jobs=-1, chunk_size=10)
+            got = monte_carlo(t, ci, n_rep=30, seed=9, n_jobs=-1, chunk_size=10)
     np.testing.assert_array_equal(ref.ranks, got.ranks)
 
 
@@ -538,6 +536,8 @@ def test_binary_indicator_is_never_winsorised_into_a_constant():
 # ------------------------------------------------------------------------------- properties
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+
+from conftest import analysis
 
 
 @settings(max_examples=40, deadline=None, database=None)   # nothing written into the tree
@@ -581,9 +581,8 @@ def test_idm_crosstab_orders_status_and_counts_na():
 
 
 def test_index_on_the_synthetic_default():
-    pipeline = pytest.importorskip("kaltara_study.data.pipeline", reason="data layer not merged yet")
-    data = pipeline.build_analysis_table("synthetic")     # no cache: nothing written into the tree
-    res = compute_index(data.table, load_config(source="synthetic"), seed=20251, n_rep=50)
+    data = analysis("synthetic")
+    res = compute_index(data.table, load_config(source="synthetic"), seed=20251, n_rep=20)
     assert res.estimator.indicators_ == load_config().indicator_names  # every indicator exists
     assert res.scores["index"].notna().all() and res.scores["coop_id"].is_unique
     assert len(res.scores) == len(data.table)

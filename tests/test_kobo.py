@@ -407,7 +407,7 @@ def test_export_feeds_the_pipeline_and_readiness(setup, tmp_path, monkeypatch):
     res = K.read_kobo_folder(tmp_path, cooperatives=setup["coops"])
     real = pipeline._load_one
     monkeypatch.setattr(pipeline, "_load_one", lambda path, kind: res if kind == "survey" else real(path, kind))
-    data = pipeline.build_analysis_table("synthetic")
+    data = pipeline.build_analysis_table("synthetic")  # with the monkeypatched survey reader: not cached
     table = data.table
     got = table.set_index("coop_id")
     surveyed = sv["coop_id"].tolist()

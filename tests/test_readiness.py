@@ -488,9 +488,9 @@ def test_verdict_counts(result):
 def test_real_registry_readiness_for_all_411_cooperatives(shared_kaltara, cfg):
     """The real data: every cooperative gets a verdict per partner; survey-only criteria are listed as
     not assessable; NIB is assessed from the registry and matches its own count (311 of 411 with NIB)."""
-    from kaltara_study.data.pipeline import load_analysis_table
+    from conftest import analysis
 
-    table = load_analysis_table("kaltara").table
+    table = analysis("kaltara").table
     assert len(table) == 411
     res = assess_readiness(study_table(table), cfg)
     assert len(res) == 411 * len(PARTNERS)

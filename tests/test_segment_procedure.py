@@ -35,9 +35,9 @@ def fast(cfg: SegmentationConfig) -> SegmentationConfig:
 
 @pytest.fixture(scope="module")
 def synthetic():
-    from kaltara_study.data.pipeline import build_analysis_table  # test setup: the real pipeline
+    from conftest import analysis
 
-    d = build_analysis_table("synthetic")      # no cache: nothing is written into the project
+    d = analysis("synthetic")
     return d.table, d.answers
 
 
