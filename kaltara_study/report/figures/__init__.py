@@ -100,8 +100,8 @@ def wrap(text, width: int = 32) -> str:
     """``text`` broken into lines of at most ``width`` characters (existing line breaks kept), for
     long category names in legends and tick labels.
 
-    >>> wrap("Layanan kesehatan dan perdagangan & pasar tinggi", 30)
-    'Layanan kesehatan dan\nperdagangan & pasar tinggi'
+    >>> wrap("Layanan kesehatan dan perdagangan & pasar tinggi", 30).split("\\n")
+    ['Layanan kesehatan dan', 'perdagangan & pasar tinggi']
     """
     return "\n".join(textwrap.fill(part, width, break_on_hyphens=False) if part else part
                      for part in str(text).split("\n"))
