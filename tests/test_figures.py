@@ -203,3 +203,15 @@ def test_stability_names_the_hennig_bands_and_keeps_n_whole():
     assert all("(n = " in t for t in ticks) and not any(line.startswith("= ") for t in ticks for line in t.split("\n"))
     top = [t.get_text().replace("\n", " ") for t in fig.axes[0].child_axes[0].get_xticklabels()]
     assert "Sangat stabil" in top and "Stabil" in top
+
+
+def test_kabupaten_box_plot_keeps_a_kabupaten_without_values():
+    from kaltara_study.report.figures import index as I
+
+    sc = pd.DataFrame({"nama_kabkota": ["Kabupaten Bulungan"] * 6 + ["Kota Tarakan"] * 3,
+                       "context": [40.0, 50, 55, 60, 70, 80] + [np.nan] * 3})
+    fig = I.plot_index_by_kabupaten(sc, column="context")
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == ["Kab. Bulungan (n = 6)", "Kota Tarakan (n = 0)"]          # short names, A→Z, n shown
+    assert [t.get_text() for t in fig.axes[0].texts] == ["Tidak ada data"]
+    assert fig.axes[0].get_xlabel().endswith("(0–100)")

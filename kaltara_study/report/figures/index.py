@@ -105,16 +105,22 @@ def plot_index_by_kabupaten(scores: pd.DataFrame, *, lang: str = "id",
     kabupaten/kota with every cooperative that has a value as a jittered point (deterministic
     jitter) and n in the tick labels; the axis is the absolute 0–100 scale."""
     s = scores.dropna(subset=[column])
-    groups = sorted(s[by].dropna().unique())
+    groups = sorted(scores[by].dropna().unique())       # a kabupaten without values keeps its row, says so
     data = [s.loc[s[by] == g, column].to_numpy() for g in groups]
     fig, ax = new_figure(figsize=(7.5, 4.5))
-    ax.boxplot(data, orientation="horizontal", showfliers=False, widths=0.6, medianprops=_MEDIAN)
+    filled = [i for i, d in enumerate(data, start=1) if d.size]
+    if filled:
+        ax.boxplot([data[i - 1] for i in filled], positions=filled, orientation="horizontal", showfliers=False,
+                   widths=0.6, medianprops=_MEDIAN)
     rng = np.random.default_rng(0)
     for i, d in enumerate(data, start=1):
-        ax.scatter(d, i + rng.uniform(-0.18, 0.18, d.size), s=8, alpha=0.5, color=PALETTE[0])
+        if d.size:
+            ax.scatter(d, i + rng.uniform(-0.18, 0.18, d.size), s=8, alpha=0.5, color=PALETTE[0])
+        else:
+            ax.text(50, i, label("map_no_data", lang=lang), ha="center", va="center", fontsize=8, color="#555555")
     ax.set_yticks(range(1, len(groups) + 1), [f"{short_kabupaten(g)} (n = {len(d)})" for g, d in
                                               zip(groups, data, strict=True)])
-    ax.invert_yaxis()                                   # A→Z from the top, like every kabupaten figure
+    ax.set_ylim(len(groups) + 0.6, 0.4)                 # A→Z from the top, like every kabupaten figure
     ax.set_xlim(-2, 102)
     name = label(f"col_{column}", lang=lang) if has_label(f"col_{column}") else label(column, lang=lang)
     ax.set_xlabel((label("ix_index", lang=lang) if column == "index" else name) + " (0–100)")
