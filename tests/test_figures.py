@@ -123,8 +123,10 @@ def test_k_selection_legend_uses_readable_algorithm_names():
                        **{c: np.arange(6, dtype=float) for c in ("silhouette", "calinski_harabasz", "davies_bouldin",
                                                                   "dunn", "wss")}})
     fig = S.plot_k_selection(ks, k=3)
-    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert legend == ["k-means", "Ward (hierarkis)"]
+    holders = [ax for ax in fig.axes if ax.get_legend() is not None]
+    assert len(holders) == 1 and not holders[0].lines            # in the empty sixth panel, over no data
+    legend = [t.get_text() for t in holders[0].get_legend().get_texts()]
+    assert legend == ["k-means", "Ward (hierarkis)", "k terpilih (k = 3)"]   # the dotted line is explained
 
 
 def test_indonesian_ticks_use_decimal_commas(data):
@@ -148,3 +150,69 @@ def test_new_figure_can_be_drawn_without_pyplot():
     fig, ax = new_figure()
     ax.plot([0, 1], [0, 1])
     assert _draw(fig) is not None
+
+
+def _more_figures():
+    from kaltara_study.report.figures import index as I
+
+    fw = pd.DataFrame({"group": ["a", "a", "b"], "group_label_id": ["Kelompok A", "Kelompok A", "Kelompok B"],
+                       "indicator": ["x1", "x2", "x3"], "label_id": ["Satu", "Dua", "Tiga"],
+                       "direction": ["+", "+", "+"], "effective_weight": [0.25, 0.25, 0.5], "used": [True, True, False]})
+    corr = pd.DataFrame([[1.0, -0.04], [-0.04, 1.0]], index=["x1", "x2"], columns=["x1", "x2"])
+    prof = pd.DataFrame({"segment": [1, 1, 2, 2], "variable": ["a", "b"] * 2, "z_median": [0.4, 1.1, -0.3, -0.2],
+                         "segment_name": ["Tipe 1: nama yang sangat panjang sekali untuk satu baris"] * 2
+                         + ["Tipe 2: pendek"] * 2})
+    stab = pd.DataFrame({"segment": [1, 2], "segment_name": ["Tipe 1: nama yang cukup panjang untuk dibungkus", "B"],
+                         "mean_jaccard": [0.9, 0.55], "size": [125, 322]})
+    return {"framework": I.plot_framework(fw), "corr_index": I.plot_correlation_heatmap(corr, framework=fw),
+            "profiles": S.plot_profiles_heatmap(prof), "stability": S.plot_stability(stab)}
+
+
+def test_no_text_outside_the_canvas(data):
+    """Every text of every figure lies inside the figure as laid out (no clipped titles, legends or
+    tick labels, also where the figure is shown without a tight crop)."""
+    figures = {k: f for k, f in _figures(data).items() if k != "bottom_legend"}   # (a foreign figure)
+    for name, fig in {**figures, **_more_figures()}.items():
+        fig.draw_without_rendering()
+        drawn = fig.get_tightbbox(fig.canvas.get_renderer())        # everything drawn, in inches
+        w, h = fig.get_size_inches()
+        assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01 and drawn.x1 <= w + 0.01 and drawn.y1 <= h + 0.01, \
+            (name, drawn.bounds, (w, h))
+
+
+def test_heatmaps_write_indonesian_numbers_on_a_fixed_scale():
+    figs = _more_figures()
+    cells = [t.get_text() for t in figs["corr_index"].axes[0].texts]
+    assert cells == ["−0,0", "−0,0"] or cells == ["0,0", "0,0"]                  # decimal comma, not "-0.0"
+    assert all("." not in c for c in cells)
+    assert "Tiga" in figs["corr_index"]._supxlabel.get_text()                # the dropped indicator is named
+    im = figs["profiles"].axes[0].images[0]
+    assert im.get_clim() == (-2.0, 2.0)                                      # ± 2 SD, not the data's extremes
+    ticks = [t.get_text() for t in figs["profiles"].axes[0].get_yticklabels()]
+    assert all(len(line) <= 28 for t in ticks for line in t.split("\n"))
+
+
+def test_framework_legend_explains_only_what_the_bars_show():
+    fig = _more_figures()["framework"]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["Kelompok A", "Kelompok B", "Tidak dipakai (dikeluarkan)"]   # no hatch entry: none is negative
+
+
+def test_stability_names_the_hennig_bands_and_keeps_n_whole():
+    fig = _more_figures()["stability"]
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert all("(n = " in t for t in ticks) and not any(line.startswith("= ") for t in ticks for line in t.split("\n"))
+    top = [t.get_text().replace("\n", " ") for t in fig.axes[0].child_axes[0].get_xticklabels()]
+    assert "Sangat stabil" in top and "Stabil" in top
+
+
+def test_kabupaten_box_plot_keeps_a_kabupaten_without_values():
+    from kaltara_study.report.figures import index as I
+
+    sc = pd.DataFrame({"nama_kabkota": ["Kabupaten Bulungan"] * 6 + ["Kota Tarakan"] * 3,
+                       "context": [40.0, 50, 55, 60, 70, 80] + [np.nan] * 3})
+    fig = I.plot_index_by_kabupaten(sc, column="context")
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == ["Kab. Bulungan (n = 6)", "Kota Tarakan (n = 0)"]          # short names, A→Z, n shown
+    assert [t.get_text() for t in fig.axes[0].texts] == ["Tidak ada data"]
+    assert fig.axes[0].get_xlabel().endswith("(0–100)")

@@ -138,3 +138,60 @@ def test_real_boundaries_map_every_village(shared_kaltara):
     faces = _faces(fig)
     assert len(faces) == 482 and sum(f == NO_DATA_COLOR.lower() for f in faces) == 35      # the kelurahan
     assert all(f"{n.replace('Kabupaten ', 'Kab. ')}" in _texts(fig) for n in kab.nama)
+
+
+def _l_shape():
+    """Twelve village squares in an L (the lower-right 2 × 2 of a 4 × 4 grid is empty sea), in two
+    kabupaten."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    cells = [(i, j) for i in range(4) for j in range(4) if not (i >= 2 and j < 2)]
+    codes = [f"65.0{1 + (i >= 2)}.01.20{10 * i + j:02d}" for i, j in cells]
+    return gpd.GeoDataFrame({"kode": codes}, geometry=[box(116 + 0.3 * i, 2 + 0.3 * j, 116.3 + 0.3 * i, 2.3 + 0.3 * j)
+                                                        for i, j in cells], crs="EPSG:4326")
+
+
+def _legend_in_data(fig, lg):
+    from shapely.geometry import box
+
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    b = lg.get_window_extent(fig.canvas.get_renderer())
+    (x0, y0), (x1, y1) = ax.transData.inverted().transform([[b.x0, b.y0], [b.x1, b.y1]])
+    return b, box(x0, y0, x1, y1)
+
+
+def test_map_legend_sits_in_the_maps_empty_area_over_no_land():
+    import shapely
+
+    desa = _l_shape()
+    v = pd.DataFrame({"kode": desa.kode, "value": ["Tinggi", "Rendah"] * 6})
+    fig = plot_map(v, boundaries=desa, categorical=True, order=["Tinggi", "Rendah"], legend_title="Tipe")
+    lg = fig.legends[0]
+    b, in_data = _legend_in_data(fig, lg)
+    ax = fig.axes[0].get_window_extent()
+    assert ax.x0 <= b.x0 and b.x1 <= ax.x1 and ax.y0 <= b.y0 and b.y1 <= ax.y1        # inside the map
+    assert shapely.unary_union(desa.geometry).intersection(in_data).area == 0        # over no village
+    r = fig.canvas.get_renderer()
+    assert not any(b.overlaps(t.get_window_extent(r)) for t in fig.axes[0].texts)     # nor the scale bar or arrow
+    # a continuous map: the no-data key goes there too, the colour bar says its range
+    v2 = pd.DataFrame({"kode": desa.kode[:-1], "value": np.linspace(0, 5, len(desa) - 1)})
+    f2 = plot_map(v2, boundaries=desa, categorical=False, vmin=0, vmax=5, legend_title="Akses pasar")
+    _, in_data2 = _legend_in_data(f2, f2.legends[0])
+    assert shapely.unary_union(desa.geometry).intersection(in_data2).area == 0
+    cbar = f2.axes[-1]
+    assert cbar.get_ylabel() == "Akses pasar (0–5)"
+    assert [t.get_text() for t in cbar.get_yticklabels()] == ["0", "1", "2", "3", "4", "5"]
+
+
+def test_map_legend_goes_outside_when_the_map_has_no_empty_area():
+    t = contract_frame(6, seed=2)
+    codes = sorted(t.kode_desa)
+    v = pd.DataFrame({"kode": codes, "value": ["A", "B"] * 3})
+    full = _grid(codes)                                            # a strip of squares: no room inside
+    fig = plot_map(v, boundaries=full, categorical=True, order=["A", "B"])
+    assert fig.legends[0]._outside_loc == "right"
+    fig.draw_without_rendering()
+    r = fig.canvas.get_renderer()
+    assert fig.legends[0].get_window_extent(r).x1 <= fig.bbox.x1 + 1    # widened: the legend fits the canvas

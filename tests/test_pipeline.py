@@ -119,7 +119,9 @@ def _copy_project(tmp_path):
     return tmp_path
 
 
-def test_raw_unchanged_by_a_build_and_rebuild_identical(tmp_path):
+def test_raw_unchanged_by_a_build_and_rebuild_identical(tmp_path, syn):
+    """A build on a fresh copy of the project leaves its raw files as they were and gives the same
+    tables as the build of the session's copy (``syn``): two computations, identical results."""
     root = _copy_project(tmp_path)
     raw = sorted((root / "data" / "raw").rglob("*"))
     before = {p: sha256_file(p) for p in raw if p.is_file()}
@@ -130,7 +132,7 @@ def test_raw_unchanged_by_a_build_and_rebuild_identical(tmp_path):
     out = root / "data" / "processed" / "synthetic"
     for name in ("cooperatives.parquet", "cooperatives.csv", "villages.parquet", "audit.csv", "validation.csv"):
         assert (out / name).is_file(), name
-    second = load_analysis_table("synthetic", root=root)
+    second = syn
     pd.testing.assert_frame_equal(first.table, second.table, check_dtype=False)
     assert second.audit["row"].dtype == "Int64" and len(second.audit) == len(first.audit)
     assert (second.load_summary["read"].to_numpy() == first.load_summary["read"].to_numpy()).all()

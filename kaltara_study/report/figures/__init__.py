@@ -9,6 +9,7 @@ it. Saving goes through :func:`kaltara_study.data.save_figure` (or ``RunContext.
 from __future__ import annotations
 
 import functools
+import textwrap
 
 import matplotlib as mpl
 from matplotlib import colormaps
@@ -87,6 +88,25 @@ def idm_status_colors() -> dict[str, str]:
     Mandiri dark)."""
     return dict(zip(IDM_STATUS_ORDER, ordinal_colors(len(IDM_STATUS_ORDER), cmap="YlOrBr", low=0.2), strict=True))
 
+
+
+def short_kabupaten(name) -> str:
+    """A kabupaten/kota name as every figure writes it: ``Kabupaten Bulungan`` → ``Kab. Bulungan``
+    (``Kota Tarakan`` unchanged)."""
+    return str(name).replace("Kabupaten ", "Kab. ")
+
+
+def wrap(text, width: int = 32) -> str:
+    """``text`` broken into lines of at most ``width`` characters (existing line breaks kept), for
+    long category names in legends and tick labels.
+
+    >>> wrap("Layanan kesehatan dan perdagangan & pasar tinggi", 30).split("\\n")
+    ['Layanan kesehatan dan', 'perdagangan & pasar tinggi']
+    """
+    return "\n".join(textwrap.fill(part, width, break_on_hyphens=False) if part else part
+                     for part in str(text).split("\n"))
+
+
 STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
@@ -99,6 +119,7 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
+    "axes.axisbelow": True,                 # grid lines behind bars, never across them
     "grid.alpha": 0.3,
     "figure.dpi": 100,
     "savefig.bbox": "tight",

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from kaltara_study.report.figures import DIVERGING_CMAP, PALETTE, new_figure, localised
+from kaltara_study.report.figures import DIVERGING_CMAP, PALETTE, localised, new_figure, short_kabupaten
 from kaltara_study.report.figures.maps import plot_map
 from kaltara_study.report.format import formatter
 from kaltara_study.report.labels import label
@@ -20,8 +20,7 @@ __all__ = ["plot_correlations", "plot_counts_by_kabupaten", "plot_distributions"
            "plot_registry_readiness", "plot_village_map"]
 
 
-def _short_kab(name: str) -> str:
-    return str(name).replace("Kabupaten ", "Kab. ")
+_short_kab = short_kabupaten
 
 
 def _pct_axis(ax, fmt, axis: str = "y") -> None:
@@ -70,14 +69,23 @@ def plot_missingness(missing: pd.DataFrame, *, lang: str = "id") -> Figure:
     orange); ``missing`` is :func:`kaltara_study.explore.missingness_table`."""
     fmt = formatter(lang)
     m = missing.iloc[::-1]
-    fig, ax = new_figure(figsize=(8.0, max(3.0, 0.18 * len(m) + 1.2)))
-    colors = [PALETTE[1] if s >= 1.0 else PALETTE[0] for s in m["missing_share"]]
-    ax.barh(range(len(m)), m["missing_share"].to_numpy(dtype=float) * 100, color=colors)
-    ax.set_yticks(range(len(m)), [label(c, lang=lang) for c in m["column"]], fontsize=6.5)
-    ax.set_xlim(0, 100)
-    _pct_axis(ax, fmt, "x")
+    fig, ax = new_figure(figsize=(8.0, max(3.0, 0.2 * len(m) + 1.4)))
+    share = m["missing_share"].to_numpy(dtype=float)
+    colors = [PALETTE[1] if s >= 1.0 else PALETTE[0] for s in share]
+    bars = ax.barh(range(len(m)), share * 100, color=colors)
+    ax.bar_label(bars, labels=[fmt.percent(s, 1 if 0 < s < 0.1 else 0) for s in share], padding=2, fontsize=7)
+    ax.set_yticks(range(len(m)), [label(c, lang=lang) for c in m["column"]], fontsize=7.5)
+    ax.set_ylim(-0.6, len(m) - 0.4)
+    # the axis starts at 0 % and ends at the next round step above the largest share, so short bars
+    # are readable (the bar labels give every value)
+    top = float(np.nanmax(share)) * 100 if len(m) else 100.0
+    step = 5 if top <= 20 else 10 if top <= 50 else 25
+    xmax = min(100.0, max(10.0, step * np.ceil(top * 1.15 / step)))
+    ticks = np.arange(0, xmax + 1e-9, step if xmax / step <= 6 else 2 * step)
+    ax.set_xlim(0, xmax)
+    ax.set_xticks(ticks, [fmt.percent(t / 100) for t in ticks])
     n = int(m["n"].iloc[0]) if "n" in m.columns and len(m) else None
-    ax.set_xlabel(label("explore_missing_pct", lang=lang) + (f" (n = {fmt.integer(n)})" if n else ""))
+    ax.set_xlabel(label("explore_missing_pct", lang=lang) + (f", n = {fmt.integer(n)}" if n else ""))
     ax.set_title(label("explore_missing_title", lang=lang))
     ax.grid(axis="y", visible=False)
     return fig
@@ -165,11 +173,14 @@ def plot_registry_readiness(registry: pd.DataFrame, *, lang: str = "id") -> Figu
     x = np.arange(len(registry))
     w = 0.8 / max(1, len(fields))
     for j, f in enumerate(fields):
-        ax.bar(x + (j - (len(fields) - 1) / 2) * w, registry[f].to_numpy(dtype=float) * 100, width=w,
-               color=PALETTE[j % len(PALETTE)], label=label(f, lang=lang))
+        v = registry[f].to_numpy(dtype=float)
+        bars = ax.bar(x + (j - (len(fields) - 1) / 2) * w, v * 100, width=w,
+                      color=PALETTE[j % len(PALETTE)], label=label(f, lang=lang))
+        # every bar says its value, so a 0 % bar (invisible) reads as zero, not as missing
+        ax.bar_label(bars, labels=[fmt.percent(s) for s in v], padding=2, fontsize=6.5, rotation=90)
     names = [label("all_kaltara", lang=lang) if n == "Total" else _short_kab(n) for n in registry["nama_kabkota"]]
     ax.set_xticks(x, [f"{nm}\n(n = {fmt.integer(n)})" for nm, n in zip(names, registry["n"], strict=True)], fontsize=8)
-    ax.set_ylim(0, 105)
+    ax.set_ylim(0, 118)
     _pct_axis(ax, fmt, "y")
     ax.set_ylabel(label("explore_share_pct", lang=lang))
     ax.set_title(label("explore_registry_title", lang=lang))

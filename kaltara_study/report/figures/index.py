@@ -25,9 +25,15 @@ from kaltara_study.report.figures import (
     idm_status_colors,
     localised,
     new_figure,
+    short_kabupaten,
+    wrap,
 )
 from kaltara_study.data.idm import STATUS_ORDER
+from kaltara_study.report.format import formatter
 from kaltara_study.report.labels import has_label, idm_status_label, label
+
+#: Box plots: black median (an orange one vanishes among orange IDM points).
+_MEDIAN = {"color": "black", "linewidth": 1.6}
 
 __all__ = ["indicator_names", "plot_correlation_heatmap", "plot_framework", "plot_index_by_kabupaten",
            "plot_index_vs_idm", "plot_rank_caterpillar", "plot_sensitivity"]
@@ -67,7 +73,7 @@ def plot_framework(framework: pd.DataFrame, *, lang: str = "id") -> Figure:
     ``framework`` is :func:`kaltara_study.index.composite.framework_table` (``IndexResult.framework``)."""
     f = framework.iloc[::-1]
     colours = _group_colours(list(framework["group"]))
-    fig, ax = new_figure(figsize=(9.5, 0.3 * len(f) + 1.6))
+    fig, ax = new_figure(figsize=(8.0, 0.3 * len(f) + 1.6))
     used = f["used"] if "used" in f.columns else pd.Series(True, index=f.index)
     bars = ax.barh(range(len(f)), f["effective_weight"], color=[colours[g] for g in f["group"]])
     for b, d, u in zip(bars, f["direction"], used, strict=True):
@@ -81,9 +87,14 @@ def plot_framework(framework: pd.DataFrame, *, lang: str = "id") -> Figure:
     handles = [Patch(color=c, label=lab) for (g, c), lab in
                zip(colours.items(), _text(framework.drop_duplicates("group"), "group_label", lang),
                    strict=True)]
-    handles.append(Patch(facecolor="white", edgecolor="black", hatch="//",
-                         label=label("ix_direction_neg", lang=lang)))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    if any(_is_negative(d) for d in f["direction"]):      # explain only what the bars show
+        handles.append(Patch(facecolor="white", edgecolor="black", hatch="//",
+                             label=label("ix_direction_neg", lang=lang)))
+    if not used.all():
+        handles.append(Patch(facecolor="0.55", alpha=0.3, label=label("ix_not_used", lang=lang)))
+    # the bars are short at the bottom: the legend sits there, inside the axes
+    ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.95)
+    ax.set_xlim(0, float(f["effective_weight"].max()) * 1.05)
     return fig
 
 
@@ -94,18 +105,25 @@ def plot_index_by_kabupaten(scores: pd.DataFrame, *, lang: str = "id",
     kabupaten/kota with every cooperative that has a value as a jittered point (deterministic
     jitter) and n in the tick labels; the axis is the absolute 0–100 scale."""
     s = scores.dropna(subset=[column])
-    groups = sorted(s[by].dropna().unique())
+    groups = sorted(scores[by].dropna().unique())       # a kabupaten without values keeps its row, says so
     data = [s.loc[s[by] == g, column].to_numpy() for g in groups]
     fig, ax = new_figure(figsize=(7.5, 4.5))
-    ax.boxplot(data, orientation="horizontal", showfliers=False, widths=0.6)
+    filled = [i for i, d in enumerate(data, start=1) if d.size]
+    if filled:
+        ax.boxplot([data[i - 1] for i in filled], positions=filled, orientation="horizontal", showfliers=False,
+                   widths=0.6, medianprops=_MEDIAN)
     rng = np.random.default_rng(0)
     for i, d in enumerate(data, start=1):
-        ax.scatter(d, i + rng.uniform(-0.18, 0.18, d.size), s=8, alpha=0.5, color=PALETTE[0])
-    ax.set_yticks(range(1, len(groups) + 1), [f"{g} (n = {len(d)})" for g, d in
+        if d.size:
+            ax.scatter(d, i + rng.uniform(-0.18, 0.18, d.size), s=8, alpha=0.5, color=PALETTE[0])
+        else:
+            ax.text(50, i, label("map_no_data", lang=lang), ha="center", va="center", fontsize=8, color="#555555")
+    ax.set_yticks(range(1, len(groups) + 1), [f"{short_kabupaten(g)} (n = {len(d)})" for g, d in
                                               zip(groups, data, strict=True)])
+    ax.set_ylim(len(groups) + 0.6, 0.4)                 # A→Z from the top, like every kabupaten figure
     ax.set_xlim(-2, 102)
     name = label(f"col_{column}", lang=lang) if has_label(f"col_{column}") else label(column, lang=lang)
-    ax.set_xlabel(label("ix_index", lang=lang) if column == "index" else name)
+    ax.set_xlabel((label("ix_index", lang=lang) if column == "index" else name) + " (0–100)")
     ax.set_ylabel(label("kabupaten", lang=lang))
     ax.set_title(label("ix_by_kabupaten_title", lang=lang) if column == "index" else name)
     return fig
@@ -159,13 +177,20 @@ def plot_correlation_heatmap(corr: pd.DataFrame, *, framework: pd.DataFrame | No
             if grp[i] != grp[i - 1]:
                 ax.axhline(i - 0.5, color="black", lw=0.8)
                 ax.axvline(i - 0.5, color="black", lw=0.8)
+    fmt = formatter(lang)
     if k <= 20:
         for (i, j), v in np.ndenumerate(corr.to_numpy(float)):
             if np.isfinite(v) and i != j:
-                ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=5.5,
+                ax.text(j, i, fmt.number(v, 1), ha="center", va="center", fontsize=6.5,
                         color="white" if abs(v) > 0.6 else "black")
-    ax.set_title(label("ix_corr_title", lang=lang))
-    fig.colorbar(im, ax=ax, shrink=0.7, label="r")
+    ax.set_title(wrap(label("ix_corr_title", lang=lang), int(fig.get_size_inches()[0] * 9)))
+    if framework is not None:                           # indicators of the framework the matrix lacks: a footnote
+        gone = [n for n in framework["indicator"] if n not in set(names)]
+        if gone:
+            lab = indicator_names(framework, lang=lang)
+            note = label("ix_corr_not_shown", lang=lang, names=", ".join(lab[n] for n in gone))
+            fig.supxlabel(wrap(note, int(fig.get_size_inches()[0] * 14)), fontsize=8, color="#555555")
+    fig.colorbar(im, ax=ax, shrink=0.7, label=label("corr_pearson", lang=lang) + " (r)")
     return fig
 
 
@@ -185,7 +210,7 @@ def plot_index_vs_idm(scores: pd.DataFrame, *, lang: str = "id", status: str = "
         names.append(label("ix_idm_missing", lang=lang))
     fig, ax = new_figure(figsize=(7.5, 4.2))
     if data:
-        ax.boxplot(data, showfliers=False, widths=0.6)
+        ax.boxplot(data, showfliers=False, widths=0.6, medianprops=_MEDIAN)
         rng = np.random.default_rng(0)
         colours = [idm_status_colors()[c] for c in cats] + ([NO_DATA_COLOR] if len(data) > len(cats) else [])
         for i, (d, col) in enumerate(zip(data, colours, strict=True), start=1):
@@ -194,7 +219,8 @@ def plot_index_vs_idm(scores: pd.DataFrame, *, lang: str = "id", status: str = "
         ax.set_xticks(range(1, len(data) + 1), [f"{n}\n(n = {len(d)})" for n, d in
                                                 zip(names, data, strict=True)])
     ax.set_xlabel(label("ix_idm_status", lang=lang))
-    ax.set_ylabel(label("ix_index", lang=lang))
+    ax.set_ylim(-2, 102)
+    ax.set_ylabel(label("ix_index", lang=lang) + " (0–100)")
     ax.set_title(label("ix_idm_title", lang=lang))
     return fig
 
@@ -211,13 +237,19 @@ def plot_sensitivity(sensitivity: pd.DataFrame, *, lang: str = "id") -> Figure:
     s = sensitivity
     names = [label(_FACTOR_KEYS.get(f, f), lang=lang) for f in s["factor"]]
     fig, (a1, a2) = new_figure(figsize=(9, 3.4), ncols=2)
-    a1.barh(names, s["first_order_share"], color=PALETTE[0])
+    fmt = formatter(lang)
+    b1 = a1.barh(names, s["first_order_share"], color=PALETTE[0])
+    a1.bar_label(b1, labels=[fmt.number(v, 2) for v in s["first_order_share"]], padding=2, fontsize=8)
     a1.set_xlim(0, 1)
     a1.set_xlabel(label("ix_first_order_share", lang=lang))
     a1.invert_yaxis()
-    a2.barh(names, s["mean_abs_rank_shift"], color=PALETTE[1])
+    b2 = a2.barh(names, s["mean_abs_rank_shift"], color=PALETTE[1])
+    a2.bar_label(b2, labels=[fmt.number(v, 1) for v in s["mean_abs_rank_shift"]], padding=2, fontsize=8)
+    top = float(np.nanmax(s["mean_abs_rank_shift"].to_numpy(dtype=float))) if len(s) else 1.0
+    a2.set_xlim(0, max(top, 1e-9) * 1.15)
     a2.set_xlabel(label("ix_mean_abs_shift", lang=lang))
     a2.set_yticks(range(len(names)), [""] * len(names))
     a2.invert_yaxis()
+    fig.get_layout_engine().set(wspace=0.06)            # the panels' end ticks ("1,0" | "0") apart
     fig.suptitle(label("ix_sensitivity_title", lang=lang))
     return fig

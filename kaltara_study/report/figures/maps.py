@@ -34,6 +34,8 @@ from matplotlib.patches import Patch, Rectangle
 
 from kaltara_study.report.figures import (
     localised,
+    short_kabupaten,
+    wrap,
     IDM_STATUS_ORDER,
     NO_DATA_COLOR,
     PALETTE,
@@ -80,24 +82,102 @@ def _colours(values: pd.Series, categorical: bool, order, colors, vmin, vmax, cm
     return faces, None, None, ScalarMappable(norm=norm, cmap=cm)
 
 
-def _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, any_missing, percent, no_data_label=None):
+#: Where a map's legend may go inside the map, in order of preference (``loc`` and anchor in axes
+#: fractions): above the scale bar (lower right), the other corners, then the sides. The first spot
+#: that covers no land, label, scale bar or north arrow wins; with none free the legend goes outside.
+LEGEND_SPOTS = (("lower right", (0.99, 0.13)), ("upper left", (0.01, 0.99)), ("lower left", (0.01, 0.01)),
+                ("upper right", (0.91, 0.99)), ("center right", (0.99, 0.5)), ("center left", (0.01, 0.5)),
+                ("lower center", (0.5, 0.01)), ("upper center", (0.5, 0.99)))
+#: Legend text wider than this many characters is wrapped.
+LEGEND_WRAP = 36
+
+
+def _covered(fig, ax, box, occupied) -> bool:
+    """Whether the display-space ``box`` covers more than a sliver of the ``occupied`` land
+    (shapely geometry in data coordinates) or any text or patch already in ``ax`` (scale bar, north
+    arrow, kabupaten names), or sticks out of the axes."""
+    from shapely.geometry import box as shp_box
+
+    a = ax.get_window_extent()
+    if box.x0 < a.x0 - 1 or box.x1 > a.x1 + 1 or box.y0 < a.y0 - 1 or box.y1 > a.y1 + 1:
+        return True
+    r = fig.canvas.get_renderer()
+    for art in [*ax.texts, *ax.patches]:
+        if art.get_visible() and box.overlaps(art.get_window_extent(r)):
+            return True
+    if occupied is None or occupied.is_empty:
+        return False
+    (x0, y0), (x1, y1) = ax.transData.inverted().transform([[box.x0, box.y0], [box.x1, box.y1]])
+    b = shp_box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    return b.area > 0 and occupied.intersection(b).area / b.area > 0.01
+
+
+def place_legend(fig, ax, handles, *, occupied=None, title=None, **kw):
+    """Put a legend of ``handles`` in the first free spot of :data:`LEGEND_SPOTS` inside the map
+    ``ax`` (free: no land of ``occupied``, no text or patch of ``ax``); without one, outside on the
+    right, the figure widened by the legend's width. Without ``occupied`` (a schematic: no free space)
+    straight outside. Returns the legend (always in ``fig.legends``)."""
+    opts = dict(handles=handles, title=title, frameon=False, fontsize=8, title_fontsize=9, alignment="left") | kw
+    if occupied is None:
+        return fig.legend(loc="outside right upper", **opts)
+    fig.draw_without_rendering()                      # settle the layout (inside legends do not move it)
+    r = fig.canvas.get_renderer()
+    for loc, anchor in LEGEND_SPOTS:
+        lg = fig.legend(loc=loc, bbox_to_anchor=anchor, bbox_transform=ax.transAxes, **opts)
+        if not _covered(fig, ax, lg.get_window_extent(r), occupied):
+            return lg
+        lg.remove()
+    lg = fig.legend(loc="outside right upper", **opts)
+    w, h = fig.get_size_inches()
+    fig.set_size_inches(w + lg.get_window_extent(r).width / fig.dpi + 0.15, h)
+    return lg
+
+
+def _nice_ticks(lo: float, hi: float) -> tuple[list[float], int]:
+    """Round colour-bar ticks from ``lo`` to ``hi`` (both ends included) and the decimals they need."""
+    from matplotlib.ticker import MaxNLocator
+
+    ticks = [float(t) for t in MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
+             if lo - 1e-9 * abs(hi - lo) <= t <= hi + 1e-9 * abs(hi - lo)]
+    for d in range(4):
+        if all(abs(round(t, d) - t) < 1e-9 for t in ticks):
+            return ticks, d
+    return ticks, 3
+
+
+def _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, any_missing, percent, no_data_label=None,
+            occupied=None):
     no_data = no_data_label or label("map_no_coop", lang=lang)
     if cats is not None:
-        handles = [Patch(color=cmap_[c], label=str((value_labels or {}).get(c, c))) for c in cats]
+        handles = [Patch(color=cmap_[c], label=wrap((value_labels or {}).get(c, c), LEGEND_WRAP)) for c in cats]
         if any_missing:
-            handles.append(Patch(color=NO_DATA_COLOR, label=no_data))
-        fig.legend(handles=handles, title=legend_title, loc="outside right upper", frameon=False, fontsize=8,
-                   title_fontsize=9)
+            handles.append(Patch(color=NO_DATA_COLOR, label=wrap(no_data, LEGEND_WRAP)))
+        place_legend(fig, ax, handles, occupied=occupied, title=legend_title)
     elif sm is not None:
-        cb = fig.colorbar(sm, ax=ax, label=legend_title or "", shrink=0.7)
         fmt = formatter(lang)
         lo, hi = sm.norm.vmin, sm.norm.vmax
-        ticks = np.linspace(lo, hi, 5)
-        cb.set_ticks(ticks, labels=[fmt.percent(t) if percent else fmt.number(t, 0 if hi - lo >= 10 else 2)
-                                    for t in ticks])
+        ticks, d = _nice_ticks(lo, hi)
+        title = legend_title or ""
+        if not percent:                              # the scale's range is its unit: "(0–100)", "(0–5)"
+            title += f" ({fmt.number(lo, d)}–{fmt.number(hi, d)})"
+        cb = fig.colorbar(sm, ax=ax, label=title.strip(), shrink=0.7)
+        cb.set_ticks(ticks, labels=[fmt.percent(t) if percent else fmt.number(t, d) for t in ticks])
         if any_missing:
-            fig.legend(handles=[Patch(color=NO_DATA_COLOR, label=no_data)],
-                       loc="outside right lower", frameon=False, fontsize=8)
+            place_legend(fig, ax, [Patch(color=NO_DATA_COLOR, label=wrap(no_data, LEGEND_WRAP))], occupied=occupied)
+
+
+def _occupied(geoms):
+    """The land a map draws (one shapely geometry), where a legend must not go."""
+    import shapely
+
+    return shapely.unary_union([g for g in geoms if g is not None and not g.is_empty])
+
+
+def _map_size(bounds, *, colorbar: bool) -> tuple[float, float]:
+    """Figure size of a map: 6.2 in tall, as wide as the map's shape needs (legends go inside)."""
+    x0, y0, x1, y1 = bounds
+    aspect = (x1 - x0) / max(y1 - y0, 1e-9)
+    return min(11.0, 5.4 * aspect + (1.6 if colorbar else 0.4)), 6.2
 
 
 def scale_bar_km(width_deg: float, lat_deg: float) -> int:
@@ -142,8 +222,7 @@ def _decorate(ax, geo_bounds, *, lang):
                 arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.2}, zorder=6)
 
 
-def _short(name: str) -> str:
-    return str(name).replace("Kabupaten ", "Kab. ")
+_short = short_kabupaten
 
 
 @localised
@@ -196,8 +275,7 @@ def _plot_geo(vals, boundaries, *, kabupaten, level, categorical, order, colors,
     geo = boundaries[["kode", "geometry"]].merge(vals[["kode", "value"]], on="kode", how="left").sort_values("kode")
     faces, cats, cmap_, sm = _colours(geo["value"], categorical, order, colors, vmin, vmax, cmap)
     x0, y0, x1, y1 = (float(b) for b in geo.total_bounds)
-    aspect = (x1 - x0) / max(y1 - y0, 1e-9)
-    fig, ax = new_figure(figsize=(min(9.5, 5.2 * aspect + 2.8), 6.2))
+    fig, ax = new_figure(figsize=_map_size((x0, y0, x1, y1), colorbar=not categorical))
     geo.plot(ax=ax, color=faces, edgecolor="white", linewidth=0.25)
     kab = kabupaten
     if kab is None and level == "desa":
@@ -216,10 +294,11 @@ def _plot_geo(vals, boundaries, *, kabupaten, level, categorical, order, colors,
     ax.set_xlim(x0 - pad, x1 + pad)
     ax.set_ylim(y0 - pad, y1 + pad)
     _map_axes(ax, (x0 - pad, y0 - pad, x1 + pad, y1 + pad), lang=lang)
-    _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, geo["value"].isna().any(), percent,
-            no_data_label)
     if title:
         ax.set_title(title)
+    land = _occupied((kab if kab is not None else geo).geometry)
+    _legend(fig, ax, cats, cmap_, sm, value_labels, lang, legend_title, geo["value"].isna().any(), percent,
+            no_data_label, occupied=land)
     return fig
 
 
@@ -344,7 +423,12 @@ def plot_cooperative_points(points: pd.DataFrame, *, column: str, order: Sequenc
     present = set(pts[column].dropna().astype(str))
     cats = [c for c in order if c in present] if order is not None else sorted(present)
     colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(cats)}
-    fig, ax = new_figure(figsize=(8.6, 6.2))
+    if boundaries is not None:
+        x0, y0, x1, y1 = (float(b) for b in boundaries.total_bounds)
+    else:
+        x0, x1 = float(pts["longitude"].min()), float(pts["longitude"].max())
+        y0, y1 = float(pts["latitude"].min()), float(pts["latitude"].max())
+    fig, ax = new_figure(figsize=_map_size((x0, y0, x1, y1), colorbar=False) if boundaries is not None else (8.6, 6.2))
     if boundaries is not None:
         boundaries.plot(ax=ax, color=NO_DATA_COLOR, edgecolor="white", linewidth=0.25)
         if kabupaten is not None:
@@ -353,14 +437,11 @@ def plot_cooperative_points(points: pd.DataFrame, *, column: str, order: Sequenc
                 for pt, nm in zip(kabupaten.geometry.representative_point(), kabupaten["nama"], strict=True):
                     ax.text(pt.x, pt.y, _short(nm), ha="center", va="center", fontsize=8, fontweight="bold",
                             color="#222222", path_effects=_HALO, zorder=4)
-        x0, y0, x1, y1 = (float(b) for b in boundaries.total_bounds)
-    else:
-        x0, x1 = float(pts["longitude"].min()), float(pts["longitude"].max())
-        y0, y1 = float(pts["latitude"].min()), float(pts["latitude"].max())
+    fmt = formatter(lang)
     for c in cats:
         sub = pts[pts[column].astype(str) == c]
         _ = ax.scatter(sub["longitude"], sub["latitude"], s=12, color=colours[c], edgecolor="white", linewidth=0.3,
-                       zorder=3, label=f"{value_label(column, c, lang=lang)} ({formatter(lang).integer(len(sub))})")
+                       zorder=3, label=f"{value_label(column, c, lang=lang)} ({fmt.integer(len(sub))})")
     pad = 0.03 * max(x1 - x0, 1e-6)
     ax.set_xlim(x0 - pad, x1 + pad)
     ax.set_ylim(y0 - pad, y1 + pad)
@@ -369,9 +450,15 @@ def plot_cooperative_points(points: pd.DataFrame, *, column: str, order: Sequenc
     else:
         ax.set_xlabel(label("longitude", lang=lang))
         ax.set_ylabel(label("latitude", lang=lang))
-    legend_title = label(column, lang=lang)
-    if n_missing:
-        legend_title += "\n" + label("map_points_without_coordinates", lang=lang, n=formatter(lang).integer(n_missing))
-    fig.legend(title=legend_title, loc="outside right upper", frameon=False, fontsize=8, title_fontsize=9)
     ax.set_title(title or label("map_title_cooperative_points", lang=lang))
+    handles, _ = ax.get_legend_handles_labels()
+    for h in handles:
+        h.set_label(wrap(h.get_label(), LEGEND_WRAP))
+    if n_missing:                                    # the points not drawn, as the legend's last line
+        handles.append(Patch(visible=False, label=wrap(
+            label("map_points_without_coordinates", lang=lang, n=fmt.integer(n_missing)), LEGEND_WRAP)))
+    land = None
+    if boundaries is not None:
+        land = _occupied((kabupaten if kabupaten is not None else boundaries).geometry)
+    place_legend(fig, ax, handles, occupied=land, title=label(column, lang=lang))
     return fig

@@ -16,9 +16,35 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from kaltara_study.report.figures import DIVERGING_CMAP, PALETTE, localised, new_figure, segment_colors
+from kaltara_study.report.figures import (DIVERGING_CMAP, PALETTE, localised, new_figure, segment_colors,
+                                          short_kabupaten, wrap)
 from kaltara_study.report.format import formatter
-from kaltara_study.report.labels import algorithm_label, label
+from kaltara_study.report.labels import algorithm_label, label, stability_label
+
+#: Median z-scores are drawn on this fixed symmetric scale (± SD), whatever the data's extremes.
+Z_LIMIT = 2.0
+#: Hennig's (2007) reading of a mean bootstrap Jaccard: band edges and readings.
+HENNIG_BANDS = ((0.0, 0.5, "dissolved"), (0.5, 0.6, "unstable"), (0.6, 0.75, "pattern"), (0.75, 0.85, "stable"),
+                (0.85, 1.0, "highly stable"))
+
+
+def _with_n(name, n, fmt, width: int = 30) -> str:
+    """``name`` wrapped to ``width`` with ``(n = …)`` kept whole on its last line (or the next)."""
+    lines = wrap(str(name), width).split("\n")
+    if n is None:
+        return "\n".join(lines)
+    tail = f"(n = {fmt.integer(n)})"
+    if len(lines[-1]) + 1 + len(tail) <= width + 4:
+        lines[-1] += " " + tail
+    else:
+        lines.append(tail)
+    return "\n".join(lines)
+
+
+def _text_colour(hex_colour: str) -> str:
+    """Black or white, whichever reads on ``hex_colour``."""
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
 
 __all__ = ["plot_k_selection", "plot_silhouette", "plot_biplot", "plot_stability",
            "plot_profiles_heatmap", "plot_segment_by_kabupaten"]
@@ -50,6 +76,9 @@ def plot_k_selection(k_selection: pd.DataFrame, gap: pd.DataFrame | None = None,
     axes = axes.ravel()
     algs = list(dict.fromkeys(k_selection["algorithm"]))
     colours = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(algs)}
+    ks = pd.to_numeric(k_selection["k"], errors="coerce").dropna()
+    if gap is not None and len(gap):
+        ks = pd.concat([ks, pd.to_numeric(gap["k"], errors="coerce").dropna()])
     for ax, (col, key) in zip(axes, panels):
         if col == "gap":
             _ = ax.errorbar(gap["k"], gap["gap"], yerr=gap["SE.sim"], marker="o", ms=3, capsize=2,
@@ -65,13 +94,26 @@ def plot_k_selection(k_selection: pd.DataFrame, gap: pd.DataFrame | None = None,
                 ax.set_ylim(0, 1.02)
         ax.set_title(label(key, lang=lang), fontsize=10)
         ax.set_xlabel(label("seg_k", lang=lang))
+        if len(ks):                                     # one k axis for every panel
+            ax.set_xlim(float(ks.min()) - 0.3, float(ks.max()) + 0.3)
+            ax.set_xticks(range(int(ks.min()), int(ks.max()) + 1))
         if k is not None and k > 1:
             ax.axvline(k, color="grey", ls=":", lw=1)
-    for ax in axes[len(panels):]:
-        ax.set_visible(False)
     handles = [Line2D([], [], color=colours[a], marker="o", ms=3, label=algorithm_label(a, lang=lang))
                for a in algs]
-    axes[0].legend(handles=handles, fontsize=7)
+    if k is not None and k > 1:
+        handles.append(Line2D([], [], color="grey", ls=":", lw=1, label=label("seg_chosen_k", lang=lang, k=k)))
+    if gate is not None and "min_jaccard" in dict(panels):
+        handles.append(Line2D([], [], color="black", ls="--", lw=1, label=label("seg_jaccard_gate", lang=lang)))
+    free = axes[len(panels):]
+    for ax in free:
+        ax.set_visible(False)
+    if len(free):                                       # the legend takes an empty panel, not a data one
+        free[0].set_visible(True)
+        free[0].set_axis_off()
+        free[0].legend(handles=handles, loc="center", fontsize=8, frameon=False)
+    else:
+        fig.legend(handles=handles, loc="outside right upper", fontsize=8, frameon=False)
     fig.suptitle(label("seg_kselect_title", lang=lang))
     return fig
 
@@ -126,17 +168,29 @@ def plot_biplot(pca: dict[str, pd.DataFrame], *, names: dict[int, str] | None = 
 @localised
 def plot_stability(stability: pd.DataFrame, *, lang: str = "id") -> Figure:
     """Mean bootstrap Jaccard per segment with Hennig's thresholds (0.5, 0.6, 0.75, 0.85)."""
-    fig, ax = new_figure(figsize=(7, 3.5))
+    fmt = formatter(lang)
+    fig, ax = new_figure(figsize=(7, 0.55 * len(stability) + 2.3))
     y = np.arange(len(stability))
     cols = _seg_colours(stability["segment"].unique())
-    _ = ax.barh(y, stability["mean_jaccard"], color=[cols[int(s)] for s in stability["segment"]])
+    bars = ax.barh(y, stability["mean_jaccard"], color=[cols[int(s)] for s in stability["segment"]], height=0.6)
+    ax.bar_label(bars, labels=[fmt.number(v, 2) for v in stability["mean_jaccard"]], padding=3, fontsize=8)
     for x in (0.5, 0.6, 0.75, 0.85):
         ax.axvline(x, color="grey", ls=":", lw=1)
     sizes = stability["size"] if "size" in stability.columns else None
-    ax.set_yticks(y, [f"{nm} (n = {int(n)})" if sizes is not None else str(nm)
-                      for nm, n in zip(stability["segment_name"], sizes if sizes is not None else y, strict=True)])
+    ax.set_yticks(y, [_with_n(nm, n if sizes is not None else None, fmt)
+                      for nm, n in zip(stability["segment_name"], sizes if sizes is not None else y, strict=True)],
+                  fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlim(0, 1)
+    ax.set_xlim(0, 1.1)
+    ax.set_xticks(np.linspace(0, 1, 6))
+    ax.grid(axis="y", visible=False)
+    # the dotted lines are Hennig's thresholds: name each band along the top
+    top = ax.secondary_xaxis("top")
+    top.set_xticks([(a + b) / 2 for a, b, _ in HENNIG_BANDS],
+                   [wrap(stability_label(r, lang=lang), 10 if b - a < 0.3 else 24) for a, b, r in HENNIG_BANDS],
+                   fontsize=6.5, color="#555555")
+    top.tick_params(length=0)
+    top.spines["top"].set_visible(False)
     ax.set_xlabel(label("seg_jaccard", lang=lang))
     ax.set_title(label("seg_stability_title", lang=lang))
     return fig
@@ -149,19 +203,22 @@ def plot_profiles_heatmap(profiles: pd.DataFrame, *, lang: str = "id") -> Figure
     M = M.sort_index()
     names = profiles.drop_duplicates("segment").set_index("segment")
     fig, ax = new_figure(figsize=(max(6, 0.6 * M.shape[1] + 2.5), 0.6 * M.shape[0] + 2.2))
-    lim = max(float(np.nanmax(np.abs(M.to_numpy()))), 0.5)
+    lim = Z_LIMIT                                       # a fixed scale, not the data's extremes
+    big = float(np.nanmax(np.abs(M.to_numpy()))) if M.size else 0.0
     im = ax.imshow(M.to_numpy(), cmap=DIVERGING_CMAP, vmin=-lim, vmax=lim, aspect="auto")
     for i in range(M.shape[0]):
         for j in range(M.shape[1]):
             v = M.iat[i, j]
             if np.isfinite(v):
-                _ = ax.text(j, i, formatter(lang).number(v, 1), ha="center", va="center", fontsize=7,
-                            color="white" if abs(v) > 0.6 * lim else "black")
-    ax.set_xticks(range(M.shape[1]), [label(str(c), lang=lang) for c in M.columns], rotation=60, ha="right", fontsize=8)
+                _ = ax.text(j, i, formatter(lang).number(v, 1), ha="center", va="center", fontsize=7.5,
+                            color="white" if abs(v) > 0.65 * lim else "black")
+    ax.set_xticks(range(M.shape[1]), [label(str(c), lang=lang) for c in M.columns], rotation=45, ha="right", fontsize=8)
     ylab = names["segment_name"].reindex(M.index) if "segment_name" in names else M.index
-    ax.set_yticks(range(M.shape[0]), ylab)
+    ax.set_yticks(range(M.shape[0]), [wrap(str(n), 28) for n in ylab], fontsize=8)
     ax.grid(False)
-    fig.colorbar(im, ax=ax, shrink=0.8, label=label("seg_z_median", lang=lang))
+    cb = fig.colorbar(im, ax=ax, shrink=0.8, label=label("seg_z_median", lang=lang),
+                      extend="both" if big > lim else "neither")
+    cb.set_ticks(np.arange(-lim, lim + 1e-9, 1.0))
     ax.set_title(label("seg_profile_title", lang=lang))
     return fig
 
@@ -176,16 +233,20 @@ def plot_segment_by_kabupaten(composition: pd.DataFrame, *, by: str = "nama_kabk
     fig, ax = new_figure(figsize=(8, 0.45 * len(share) + 1.8))
     left = np.zeros(len(share))
     cols = _seg_colours(list(share.columns))
+    fmt = formatter(lang)
     for s in share.columns:
-        _ = ax.barh(range(len(share)), share[s], left=left, color=cols[int(s)],
-                    label=names.get(s, str(s)) if names is not None else str(s))
+        bars = ax.barh(range(len(share)), share[s], left=left, color=cols[int(s)],
+                       label=names.get(s, str(s)) if names is not None else str(s))
+        ax.bar_label(bars, labels=[fmt.percent(v) if v >= 0.08 else "" for v in share[s]], label_type="center",
+                     fontsize=8, color=_text_colour(cols[int(s)]))
         left += share[s].to_numpy()
     n = t.sum(axis=1)
-    ax.set_yticks(range(len(share)), [f"{str(g).replace('Kabupaten ', 'Kab. ')} (n = {int(n[g])})" for g in share.index])
+    ax.set_yticks(range(len(share)), [f"{short_kabupaten(g)} (n = {fmt.integer(n[g])})" for g in share.index])
     ax.set_xlim(0, 1)
-    ax.set_xticks([0, 0.25, 0.5, 0.75, 1], [formatter(lang).percent(x) for x in (0, 0.25, 0.5, 0.75, 1)])
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1], [fmt.percent(x) for x in (0, 0.25, 0.5, 0.75, 1)])
     ax.invert_yaxis()
-    ax.set_xlabel(label("seg_share", lang=lang))
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(label("seg_share_coops", lang=lang))
     ax.set_title(label("seg_kabupaten_title", lang=lang))
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
