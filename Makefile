@@ -1,7 +1,8 @@
 # kaltara-study — one command builds the report, one checks it. `make help` lists the targets.
 # A clean clone needs only Python 3.11 and pip: the first target run creates .venv, installs the
-# pinned stack (uv when it can be installed, plain pip otherwise), the package (editable) and a
-# Jupyter kernel named kaltara-study inside the venv.
+# pinned stack (uv when it can be installed, plain pip otherwise; byte-compiled either way), the package
+# (editable), a Jupyter kernel named kaltara-study inside the venv, and compiles the numba kernels once
+# (so neither the tests' workers nor the notebooks' kernels compile them again).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -34,13 +35,15 @@ $(PY):
 $(STAMP): $(PY) pyproject.toml $(LOCK)
 	@echo ">> installing the pinned stack into $(VENV)"
 	@if [ "$(USE_UV)" = 1 ] && $(PY) -m pip install -q uv >/dev/null 2>&1 && [ -x $(VENV)/bin/uv ]; then \
-	  $(VENV)/bin/uv pip install -q --python $(PY) -r $(LOCK) && \
+	  $(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -r $(LOCK) && \
 	  $(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e . ; \
 	else \
 	  echo ">> uv unavailable: using pip"; \
 	  $(PY) -m pip install -q -r $(LOCK) && $(PY) -m pip install -q --no-deps -e . ; \
 	fi
 	$(PY) -m ipykernel install --sys-prefix --name kaltara-study --display-name "Python (kaltara-study)" >/dev/null
+	@echo ">> compiling the numba kernels once (cached next to their source)"
+	$(PY) -c "from kaltara_study.segmentation.kmeans import compile_kernels; compile_kernels()"
 	@touch $@
 
 install: $(STAMP) ## create .venv, install the package + pinned deps, register the kaltara-study kernel

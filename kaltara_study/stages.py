@@ -32,9 +32,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from kaltara_study.report.instrument import write_instrument
 from kaltara_study.data.pipeline import load_analysis_table
-from kaltara_study.data.schema import RAW_SCHEMAS
 from kaltara_study.instrument.forms import cooperative_list
 from kaltara_study.data.write import sha256_file
 from kaltara_study.errors import DataError
@@ -333,13 +331,6 @@ def field_cooperatives(study: Study) -> pd.DataFrame:
         "village": t["nama_desa"], "kecamatan": t["nama_kecamatan"], "kabupaten": t["nama_kabkota"],
         "coop_id": t["coop_id"], "kode_desa": t["kode_desa"]})
     return cooperative_list(frame[frame["simkopdes_id"].notna()])
-
-
-def write_field_instrument(study: Study, out: Path) -> dict[str, Path]:
-    """``kaltara-study instrument``: the survey and supervisor-assessment XLSForms and the offline
-    entry template, generated from the data contract and the readiness criteria."""
-    return write_instrument(out, contract=RAW_SCHEMAS["survey"], criteria=study.configs.readiness,
-                            cooperatives=field_cooperatives(study))
 
 
 def precompute(study: Study):

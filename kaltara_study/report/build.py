@@ -41,7 +41,9 @@ import nbformat
 import pandas as pd
 
 from kaltara_study import stages
+from kaltara_study.data.schema import RAW_SCHEMAS
 from kaltara_study.report import landing
+from kaltara_study.report.instrument import write_instrument
 from kaltara_study.report.translate import read_translations, refresh_translations, translate_notebook, translation_path
 from kaltara_study.study import Study, load_study, paths
 from kaltara_study.errors import KaltaraError
@@ -441,7 +443,8 @@ def main_instrument(args) -> int:
         study = load_study(args.source)
         out = Path(args.output)
         out = out if out.is_absolute() else study.root / out
-        written = stages.write_field_instrument(study, out)
+        written = write_instrument(out, contract=RAW_SCHEMAS["survey"], criteria=study.configs.readiness,
+                                   cooperatives=stages.field_cooperatives(study))
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user unless --debug
         return _fail(args, exc)
     for kind, path in written.items():
