@@ -43,7 +43,7 @@ $(STAMP): $(PY) pyproject.toml $(LOCK)
 	fi
 	$(PY) -m ipykernel install --sys-prefix --name kaltara-study --display-name "Python (kaltara-study)" >/dev/null
 	@echo ">> compiling the numba kernels once (cached next to their source)"
-	$(PY) -c "from kaltara_study.segmentation.kmeans import compile_kernels; compile_kernels()"
+	$(PY) -c "from kaltara_study.segmentation.algorithms import compile_kernels; compile_kernels()"
 	@touch $@
 
 install: $(STAMP) ## create .venv, install the package + pinned deps, register the kaltara-study kernel

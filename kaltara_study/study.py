@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 
 from kaltara_study import configs as _configs
+from kaltara_study.data.write import write_table
 from kaltara_study.errors import ConfigError
 from kaltara_study.paths import (DEFAULT_LANG, DEFAULT_SEED, DEFAULT_SOURCE, LANGS, MARKER, SOURCES, Paths,
                                  default_output, paths, project_root, source_dirs, source_key)
@@ -35,7 +36,7 @@ class Study:
 
         study = load_study(source, output_dir=output_dir, lang=lang, seed=seed)
         fig = plot_something(table, lang=study.lang)
-        study.save_figure(fig, "something")   # adds the SYNTHETIC mark on synthetic data
+        save_figure(study, fig, "something")  # kaltara_study.report.figures: marks synthetic runs
 
     Attributes are plain values; folders and configs are derived properties.
     """
@@ -139,20 +140,8 @@ class Study:
             }[self.lang]
         return Markdown(text)
 
-    def save_figure(self, fig, name: str):
-        """Mark (if synthetic) and save ``fig`` as PNG + PDF under ``<output>/figures``; returns fig."""
-        from kaltara_study.data.write import save_figure  # the one saving helper (io layer)
-        from kaltara_study.report.figures import mark_synthetic  # report layer, used only when saving
-
-        if self.is_synthetic:
-            mark_synthetic(fig, lang=self.lang)
-        save_figure(fig, name, folder=self.figures_dir)
-        return fig
-
     def save_table(self, df, name: str, *, index: bool = False):
         """Write ``df`` as CSV under ``<output>/tables`` (a SYNTHETIC note column on synthetic data)."""
-        from kaltara_study.data.write import write_table  # the io layer
-
         write_table(df, self.tables_dir / f"{name}.csv", index=index, synthetic=self.is_synthetic)
         return df
 

@@ -85,11 +85,11 @@ def test_missing_parameters_cell_is_an_error(tmp_path):
 
 FIGURE_SCRIPT = """
 import sys
-from kaltara_study.study import RunContext
-from kaltara_study.report.figures import new_figure
+from kaltara_study.study import load_study
+from kaltara_study.report.figures import new_figure, save_figure
 fig, ax = new_figure()
 ax.plot([0, 1, 2], [2, 0, 1], label="a"); ax.set_title("Determinism ünïcode"); ax.legend()
-RunContext(output_dir=sys.argv[1]).save_figure(fig, "det")
+save_figure(load_study(output_dir=sys.argv[1]), fig, "det")
 """
 
 
@@ -108,14 +108,13 @@ def test_same_figure_saved_twice_gives_same_bytes_across_processes(tmp_path):
 
 
 def test_synthetic_mark_is_drawn_only_on_synthetic_runs(tmp_path):
-    from kaltara_study.study import RunContext
-    from kaltara_study.report.figures import new_figure
+    from kaltara_study.report.figures import new_figure, save_figure
 
     texts = {}
     for source in ("synthetic", "kaltara"):
         fig, ax = new_figure()
         ax.plot([0, 1], [0, 1])
-        RunContext(source=source, output_dir=str(tmp_path / source), lang="en").save_figure(fig, "f")
+        save_figure(load_study(source, output_dir=str(tmp_path / source), lang="en"), fig, "f")
         texts[source] = [t.get_text() for t in fig.texts]
     assert any("SYNTHETIC DATA" in t for t in texts["synthetic"])
     assert not any("SYNTHETIC" in t for t in texts["kaltara"])

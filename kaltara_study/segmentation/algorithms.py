@@ -39,9 +39,10 @@ from scipy.spatial.distance import cdist, pdist, squareform
 from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
+from kaltara_study.segmentation import kmeans as K
 from kaltara_study.segmentation.kmeans import kmeans
 
-__all__ = ["ALGORITHMS", "MIXTURES", "ClusterFit", "fit_range", "fit_labels", "pam", "weighted_ward",
+__all__ = ["ALGORITHMS", "MIXTURES", "ClusterFit", "compile_kernels", "fit_range", "fit_labels", "pam", "weighted_ward",
            "ward_labels"]
 
 #: ``gmm`` uses ``gmm_covariance``; ``gmm_<type>`` fixes the covariance type (tied = one shared
@@ -329,3 +330,21 @@ def fit_labels(name: str, **opts: Any):
         return _fit_one(name, np.ascontiguousarray(X, dtype=np.float64), int(k), ss, o).labels
 
     return fit
+
+
+def compile_kernels() -> list[str]:
+    """Compile (and cache on disk) every kernel once, with the one signature each is called with, so
+    the first analysis, test or notebook after an install does not pay for it. Run by ``make install``.
+    Returns the names of the compiled entry points."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 3))
+    K.kmeans(X, 2, n_init=2, seed=1, parallel=False)
+    K.kmeans(X, 2, n_init=2, seed=1, parallel=True)
+    K.kmeans(X, 2, n_init=2, seed=1, parallel=False, hartigan=False)
+    K.within_dispersion(X, np.arange(30) % 2)
+    for polish in ("best", "all"):
+        K.kmeans_batch(X[None], 2, rng.random((1, 2, 2, 2)), polish=polish)
+    D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
+    _pam_kernel(D, 2, 100)
+    kernels = (K._best_of, K._best_of_parallel, K._wk, K._gap_batch, _pam_kernel)
+    return [f"{fn.__name__} ({len(fn.signatures)} signature)" for fn in kernels]

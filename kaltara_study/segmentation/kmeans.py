@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["KMeansFit", "compile_kernels", "kmeans", "kmeans_from_init", "kmeans_batch", "within_dispersion",
+__all__ = ["KMeansFit", "kmeans", "kmeans_from_init", "kmeans_batch", "within_dispersion",
            "tolerance"]
 
 
@@ -492,22 +492,3 @@ def kmeans_batch(Xs: np.ndarray, k_max: int, U: np.ndarray, *, max_iter: int = 3
     return _gap_batch(Xs, int(k_max), np.ascontiguousarray(U, dtype=np.float64), int(max_iter),
                       tolerance(Xs[0], tol), int(d_power), bool(hartigan), polish == "best")
 
-
-def compile_kernels() -> list[str]:
-    """Compile (and cache on disk) every kernel once, with the one signature each is called with, so
-    the first analysis, test or notebook after an install does not pay for it. Run by ``make install``.
-    Returns the names of the compiled entry points."""
-    from kaltara_study.segmentation.algorithms import _pam_kernel  # the PAM kernel lives with PAM
-
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(30, 3))
-    kmeans(X, 2, n_init=2, seed=1, parallel=False)
-    kmeans(X, 2, n_init=2, seed=1, parallel=True)
-    kmeans(X, 2, n_init=2, seed=1, parallel=False, hartigan=False)
-    within_dispersion(X, np.arange(30) % 2)
-    for polish in ("best", "all"):
-        kmeans_batch(X[None], 2, rng.random((1, 2, 2, 2)), polish=polish)
-    D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
-    _pam_kernel(D, 2, 100)
-    kernels = (_best_of, _best_of_parallel, _wk, _gap_batch, _pam_kernel)
-    return [f"{fn.__name__} ({len(fn.signatures)} signature)" for fn in kernels]

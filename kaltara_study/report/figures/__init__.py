@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import Formatter, LogFormatter, ScalarFormatter
 
+from kaltara_study.data.write import save_figure as _write_figure
 from kaltara_study.report.labels import label
 
 # Okabe & Ito (2008) colour-blind-safe palette.
@@ -168,6 +169,16 @@ def mark_synthetic(fig: Figure, *, lang: str = "id") -> Figure:
              fontsize=9, fontweight="bold", color="#9C2A00", ha="left", va="center",
              bbox={"boxstyle": "square,pad=0.3", "facecolor": "#FDE0CF", "edgecolor": "#D55E00", "linewidth": 1.0})
     fig._kaltara_synthetic_mark = True
+    return fig
+
+
+def save_figure(study, fig: Figure, name: str) -> Figure:
+    """The one helper that saves a figure: marks it (on synthetic data, :func:`mark_synthetic`) and
+    writes it as PNG + PDF under ``<output>/figures`` of ``study`` (byte-reproducible, through the io
+    layer). Returns ``fig``, so a notebook cell ending with it shows the figure."""
+    if study.is_synthetic:
+        mark_synthetic(fig, lang=study.lang)
+    _write_figure(fig, name, folder=study.figures_dir)
     return fig
 
 
