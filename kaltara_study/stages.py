@@ -34,7 +34,7 @@ import pandas as pd
 
 from kaltara_study.data.pipeline import load_analysis_table
 from kaltara_study.instrument.forms import cooperative_list
-from kaltara_study.data.write import sha256_file
+from kaltara_study.data.write import atomic_write, sha256_file
 from kaltara_study.errors import DataError
 from kaltara_study.index.composite import IDM_INDICATOR, compute_index
 from kaltara_study.readiness.criteria import assess_readiness
@@ -165,10 +165,11 @@ def _cached(study: Study, name: str) -> Any:
     result = round_result(stage.run(study))
     path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob(f"{name}-*.joblib"):
-        old.unlink(missing_ok=True)
-    tmp = path.with_suffix(".tmp")
-    joblib.dump(result, tmp)
-    tmp.replace(path)
+        if old != path:
+            old.unlink(missing_ok=True)
+    # two notebooks of nbval (or two test workers) may compute the same stage at once: each writes
+    # its own temporary file and renames it, so either complete file wins
+    atomic_write(path, lambda tmp: joblib.dump(result, tmp))
     return result
 
 

@@ -78,3 +78,32 @@ def test_round_result_keeps_significant_digits_and_nan():
     assert np.isnan(out["x"][1]) and out["x"][2] == -0.000123457 and out["x"][3] == 0.0
     assert out["s"].tolist() == list("abcd")
     assert df["x"][0] == 1.23456789012345  # input untouched
+
+
+def test_concurrent_writers_of_one_cached_result_all_succeed(tmp_path):
+    """Two nbval workers computing the same stage at once wrote one shared temporary file: the second
+    rename failed (FileNotFoundError in CI). Each writer now has its own temporary file."""
+    import threading
+
+    import joblib
+
+    from kaltara_study.data.write import atomic_write
+
+    path = tmp_path / "analysis-key.joblib"
+    payload = {"table": list(range(200_000))}
+    errors = []
+
+    def write():
+        try:
+            atomic_write(path, lambda tmp: joblib.dump(payload, tmp))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert joblib.load(path) == payload
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name], "no temporary file left behind"

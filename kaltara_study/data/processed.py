@@ -8,13 +8,12 @@ CSV copies of SYNTHETIC builds carry a ``data_status = SYNTHETIC`` first column.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 
 from kaltara_study import pii
-from kaltara_study.data.write import write_table
+from kaltara_study.data.write import atomic_write, write_table
 from kaltara_study.paths import paths
 
 __all__ = ["PROCESSED_FILES", "read_answers", "write_data_dictionary",
@@ -25,14 +24,8 @@ PROCESSED_FILES = ("cooperatives.parquet", "cooperatives.csv", "villages.parquet
 
 
 def _atomic(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename (readers never see half a file;
-    two notebooks building the same table at once both leave a complete file)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write through a temporary file in the same folder, then rename (:func:`atomic_write`)."""
+    atomic_write(path, write)
 
 
 def _to_parquet(df: pd.DataFrame, path: Path) -> None:

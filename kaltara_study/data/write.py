@@ -7,6 +7,8 @@ typed into.
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,20 @@ from kaltara_study import pii
 
 SYNTHETIC_NOTE = "SYNTHETIC"
 PNG_DPI = 300
+
+
+def atomic_write(path: Path | str, write) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``: a reader
+    never sees half a file, and two processes (two notebooks, two test workers) writing the same
+    result at once both leave a complete file. The temporary name is unique per process and thread."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
 
 
 def sha256_file(path: Path | str) -> str:
@@ -60,8 +76,7 @@ def write_table(
     out = out.copy() if out is df else out
     if synthetic:
         out.insert(0, "data_status", SYNTHETIC_NOTE)
-    out.to_csv(path, index=index, lineterminator="\n", float_format="%.10g")
-    return path
+    return atomic_write(path, lambda p: out.to_csv(p, index=index, lineterminator="\n", float_format="%.10g"))
 
 
 def save_xlsx(wb, path: Path | str, *, fixed_time, raw_data: bool = False) -> Path:
