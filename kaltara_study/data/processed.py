@@ -23,15 +23,10 @@ PROCESSED_FILES = ("cooperatives.parquet", "cooperatives.csv", "villages.parquet
                    "load_summary.csv", "inputs.json")
 
 
-def _atomic(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename (:func:`atomic_write`)."""
-    atomic_write(path, write)
-
-
 def _to_parquet(df: pd.DataFrame, path: Path) -> None:
     """Parquet with personal data masked (:func:`kaltara_study.pii.scrub_frame`)."""
     clean = pii.scrub_frame(df)
-    _atomic(path, lambda p: clean.to_parquet(p, index=False, engine="pyarrow"))
+    atomic_write(path, lambda p: clean.to_parquet(p, index=False, engine="pyarrow"))
 
 
 def write_processed(folder: str | Path, *, table: pd.DataFrame, villages: pd.DataFrame, audit: pd.DataFrame,
@@ -48,9 +43,9 @@ def write_processed(folder: str | Path, *, table: pd.DataFrame, villages: pd.Dat
     _to_parquet(villages, folder / "villages.parquet")
     for name, df in (("cooperatives.csv", table), ("audit.csv", audit), ("validation.csv", validation),
                      ("load_summary.csv", load_summary)):
-        _atomic(folder / name, lambda p, df=df: write_table(df, p, synthetic=synthetic))
+        write_table(df, folder / name, synthetic=synthetic)  # atomic itself
     text = pii.scrub_text(json.dumps(manifest, indent=1, sort_keys=True)) + "\n"
-    _atomic(folder / "inputs.json", lambda p: p.write_text(text, encoding="utf-8"))
+    atomic_write(folder / "inputs.json", lambda p: p.write_text(text, encoding="utf-8"))
     return [folder / f for f in PROCESSED_FILES]
 
 

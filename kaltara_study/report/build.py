@@ -44,7 +44,7 @@ from kaltara_study import stages
 from kaltara_study.data.schema import RAW_SCHEMAS
 from kaltara_study.report import landing
 from kaltara_study.report.instrument import write_instrument
-from kaltara_study.report.translate import read_translations, refresh_translations, translate_notebook, translation_path
+from kaltara_study.report.translate import refresh_translations, translated
 from kaltara_study.study import Study, load_study, paths
 from kaltara_study.errors import KaltaraError
 from kaltara_study.data.write import sha256_file
@@ -94,7 +94,7 @@ def notebook_outline(folder: Path | None = None, *, lang: str = "id") -> pd.Data
     for nb_path in discover_notebooks(folder or paths().notebooks):
         nb = nbformat.read(nb_path, as_version=4)
         if lang != "id":
-            nb, _ = translate_notebook(nb, read_translations(translation_path(nb_path, lang)), nb_path.name)
+            nb, _ = translated(nb_path, lang, nb)
         title = next((line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
                       for line in c.source.splitlines() if line.startswith("#")), "")
         rows.append({"notebook": nb_path.name, "title": title})
@@ -150,7 +150,7 @@ def execute_notebook(
     nb = nbformat.read(nb_path, as_version=4)
     lang = parameters.get("lang", "id")
     if lang != "id":  # the narrative cells in the reader's language (the committed notebook stays Indonesian)
-        nb, status = translate_notebook(nb, read_translations(translation_path(nb_path, lang)), nb_path.name)
+        nb, status = translated(nb_path, lang, nb)
         if not status.complete and on_untranslated is not None:
             on_untranslated(status)
     defaults = parameter_defaults(nb)
@@ -417,23 +417,18 @@ def main_build(args) -> int:
         print("\nBUILD FAILED: interrupted", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user unless --debug
-        if getattr(args, "debug", False):
-            raise
-        what = str(exc) if isinstance(exc, KaltaraError) else (
-            f"unexpected {type(exc).__name__}: {exc}. Run again with --debug for the traceback and "
-            "report it with the command you ran")
-        print(f"\nBUILD FAILED: {what}", file=sys.stderr)
-        return 2
+        return _fail(args, exc, heading="BUILD FAILED")
     return 0
 
 
-def _fail(args, exc: BaseException) -> int:
+def _fail(args, exc: BaseException, *, heading: str = "FAILED") -> int:
+    """One ``<heading>: …`` line naming what to fix, exit code 2; the traceback only with ``--debug``."""
     if getattr(args, "debug", False):
         raise exc
     what = str(exc) if isinstance(exc, KaltaraError) else (
         f"unexpected {type(exc).__name__}: {exc}. Run again with --debug for the traceback and "
         "report it with the command you ran")
-    print(f"\nFAILED: {what}", file=sys.stderr)
+    print(f"\n{heading}: {what}", file=sys.stderr)
     return 2
 
 

@@ -25,6 +25,7 @@ notebooks in memory; it imports nothing of the study's methods.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ import nbformat
 from kaltara_study.errors import KaltaraError
 
 __all__ = ["TranslationError", "TranslationStatus", "source_digest", "translation_path", "read_translations",
-           "translate_notebook", "refresh_translations", "translation_status"]
+           "translate_notebook", "translated", "refresh_translations", "translation_status"]
 
 FOLDER = "translations"
 
@@ -126,13 +127,20 @@ def translate_notebook(nb, table: dict[str, tuple[str, str]], name: str = ""):
     """A copy of ``nb`` whose markdown cells carry their current translation; with its status.
 
     Cells without a current translation keep their Indonesian text."""
-    out = nbformat.reads(nbformat.writes(nb), as_version=4)
+    out = copy.deepcopy(nb)
     status = translation_status(out, table, name)
     current = set(status.current)
     for cell in _markdown_cells(out):
         if cell.get("id") in current:
             cell.source = table[cell["id"]][1]
     return out, status
+
+
+def translated(nb_path: Path, lang: str, nb=None):
+    """``nb_path``'s notebook (or ``nb``, already read from it) with its ``lang`` narrative, and the
+    translation's status (:func:`translate_notebook` with the notebook's translation file)."""
+    nb = nb if nb is not None else nbformat.read(nb_path, as_version=4)
+    return translate_notebook(nb, read_translations(translation_path(nb_path, lang)), nb_path.name)
 
 
 def _toml_text(text: str) -> str:
