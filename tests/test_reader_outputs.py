@@ -37,3 +37,15 @@ def test_workbook_headers_and_sheet_names_are_indonesian(project):
 def test_workbook_is_a_valid_zip(project):
     with zipfile.ZipFile(project / "reports" / "tables" / "kaltara_kopdes_study.xlsx") as zf:
         assert zf.testzip() is None
+
+
+def test_committed_pages_are_titled_by_their_heading_not_their_file_name(project):
+    """The browser tab and the printed header of each page show its title ("08 — Laporan: …"), never
+    a file name such as 08_report."""
+    import re
+
+    pages = [project / "reports" / "laporan.html", *sorted((project / "reports" / "notebooks").glob("*.html"))]
+    assert len(pages) >= 10
+    for page in pages:
+        title = re.search(r"<title>([^<]*)</title>", page.read_text(encoding="utf-8")).group(1)
+        assert re.match(r"\d\d — \S", title) and "_" not in title, f"{page.name}: <title>{title}</title>"

@@ -87,6 +87,12 @@ def discover_notebooks(folder: Path, only: list[str] | None = None) -> list[Path
     return found
 
 
+def notebook_title(nb: nbformat.NotebookNode) -> str:
+    """The text of a notebook's first markdown heading ("" without one)."""
+    return next((line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
+                 for line in c.source.splitlines() if line.startswith("#")), "")
+
+
 def notebook_outline(folder: Path | None = None, *, lang: str = "id") -> pd.DataFrame:
     """The pipeline as a table: each notebook's file name and the title of its first heading (for a
     ``lang`` other than Indonesian, from the notebook's current translation where there is one)."""
@@ -95,9 +101,7 @@ def notebook_outline(folder: Path | None = None, *, lang: str = "id") -> pd.Data
         nb = nbformat.read(nb_path, as_version=4)
         if lang != "id":
             nb, _ = translated(nb_path, lang, nb)
-        title = next((line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
-                      for line in c.source.splitlines() if line.startswith("#")), "")
-        rows.append({"notebook": nb_path.name, "title": title})
+        rows.append({"notebook": nb_path.name, "title": notebook_title(nb)})
     return pd.DataFrame(rows, columns=["notebook", "title"])
 
 
@@ -182,10 +186,19 @@ def render_html(nb_path: Path, dest: Path) -> Path:
     """Render an executed notebook to standalone HTML (nbconvert, lab template)."""
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter(template_name="lab").from_filename(str(nb_path))
+    body = _export(HTMLExporter(template_name="lab"), nb_path)
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(body, encoding="utf-8")
     return dest
+
+
+def _export(exporter, nb_path: Path) -> str:
+    """HTML of an executed notebook, titled (browser tab, printed header) by its first heading, not
+    by its file name."""
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.metadata.setdefault("title", notebook_title(nb) or nb_path.stem)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
+    return body
 
 
 def _git(root: Path, *args: str) -> str:
@@ -266,7 +279,7 @@ def render_report(nb_path: Path, dest: Path, *, lang: str) -> Path:
 
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
-    body, _ = exporter.from_filename(str(nb_path))
+    body = _export(exporter, nb_path)
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(landing.dress_report(body, lang=lang), encoding="utf-8")
     return dest
