@@ -1,8 +1,9 @@
 # kaltara-study — one command builds the report, one checks it. `make help` lists the targets.
 # A clean clone needs only Python 3.11 and pip: the first target run creates .venv, installs the
 # pinned stack (uv when it can be installed, plain pip otherwise; byte-compiled either way), the package
-# (editable), a Jupyter kernel named kaltara-study inside the venv, and compiles the numba kernels once
-# (so neither the tests' workers nor the notebooks' kernels compile them again).
+# (editable), a Jupyter kernel named kaltara-study inside the venv, and compiles the study's numba
+# kernels once (so neither the tests' workers nor the notebooks' kernels compile them again; the two
+# kernel groups the study never runs, parallel starts and the batched gap statistic, compile on first use).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -42,7 +43,7 @@ $(STAMP): $(PY) pyproject.toml $(LOCK)
 	  $(PY) -m pip install -q -r $(LOCK) && $(PY) -m pip install -q --no-deps -e . ; \
 	fi
 	$(PY) -m ipykernel install --sys-prefix --name kaltara-study --display-name "Python (kaltara-study)" >/dev/null
-	@echo ">> compiling the numba kernels once (cached next to their source)"
+	@echo ">> compiling the study's numba kernels once (cached next to their source)"
 	$(PY) -c "from kaltara_study.segmentation.algorithms import compile_kernels; compile_kernels()"
 	@touch $@
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import matplotlib as mpl
 from matplotlib import colormaps
@@ -19,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import Formatter, LogFormatter, ScalarFormatter
 
-from kaltara_study.data.write import save_figure as _write_figure
+from kaltara_study.data.write import save_figure as _write_figure, screen_png
 from kaltara_study.report.labels import label
 
 # Okabe & Ito (2008) colour-blind-safe palette.
@@ -172,14 +174,32 @@ def mark_synthetic(fig: Figure, *, lang: str = "id") -> Figure:
     return fig
 
 
-def save_figure(study, fig: Figure, name: str) -> Figure:
+@dataclass(frozen=True)
+class SavedFigure:
+    """A figure as :func:`save_figure` wrote it: the :class:`~matplotlib.figure.Figure`, its files,
+    and the saved PNG at screen resolution, which is what a notebook shows (the figure is not drawn
+    a third time for the screen, and what is shown is exactly what was saved)."""
+
+    figure: Figure
+    paths: tuple[Path, ...]
+    png: bytes = field(repr=False)
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def __repr__(self) -> str:
+        return f"<{', '.join(p.name for p in self.paths)}>"
+
+
+def save_figure(study, fig: Figure, name: str) -> SavedFigure:
     """The one helper that saves a figure: marks it (on synthetic data, :func:`mark_synthetic`) and
     writes it as PNG + PDF under ``<output>/figures`` of ``study`` (byte-reproducible, through the io
-    layer). Returns ``fig``, so a notebook cell ending with it shows the figure."""
+    layer). Returns a :class:`SavedFigure`, so a notebook cell ending with it shows the saved figure;
+    its ``.figure`` is ``fig``."""
     if study.is_synthetic:
         mark_synthetic(fig, lang=study.lang)
-    _write_figure(fig, name, folder=study.figures_dir)
-    return fig
+    paths = _write_figure(fig, name, folder=study.figures_dir)
+    return SavedFigure(fig, tuple(paths), screen_png(paths[0]))
 
 
 class _IndonesianTicks(Formatter):
