@@ -15,7 +15,7 @@ English build reuses the Indonesian build's results. Floating-point results are 
 :data:`SIGNIFICANT` digits when stored, so BLAS or CPU differences cannot reach a written byte.
 
 >>> [s.name for s in STAGES]
-['analysis', 'index', 'segmentation', 'village_types', 'readiness']
+['analysis', 'index', 'segmentation', 'village_types', 'readiness', 'boundaries']
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from kaltara_study.data.pipeline import load_analysis_table
+from kaltara_study.data.pipeline import load_analysis_table, load_boundaries
 from kaltara_study.instrument.forms import cooperative_list
 from kaltara_study.data.write import atomic_write, sha256_file
 from kaltara_study.errors import DataError
@@ -223,6 +223,14 @@ def _run_readiness(study: Study):
                            else int(draws.shape[1]))
 
 
+#: boundary levels the maps draw
+BOUNDARY_LEVELS = ("desa", "kecamatan", "kabkota")
+
+
+def _run_boundaries(study: Study) -> dict:
+    return {level: load_boundaries(study.source, level=level, root=study.root) for level in BOUNDARY_LEVELS}
+
+
 @dataclass
 class ReadinessResult:
     """Readiness per cooperative × partner and the joint potential-and-ready answer (None when the
@@ -242,6 +250,9 @@ STAGES = (
           run=_run_village_types),
     Stage("readiness", needs=("segmentation", "village_types"), code=("readiness",), configs=("readiness",),
           run=_run_readiness),
+    # the polygons the maps draw, read once (finding the files by content and parsing 4 MB of GeoJSON
+    # took about 1.5 s in every notebook that draws a map)
+    Stage("boundaries", needs=(), code=("data",), configs=(), run=_run_boundaries),
 )
 BY_NAME = {s.name: s for s in STAGES}
 
@@ -269,6 +280,15 @@ def village_economic_types(study: Study):
 def readiness(study: Study) -> ReadinessResult:
     """Readiness per partner and the joint potential-and-ready answer (cached)."""
     return _cached(study, "readiness")
+
+
+def boundaries(study: Study, level: str = "desa"):
+    """The boundary polygons of ``level`` (``desa``, ``kecamatan`` or ``kabkota``) of the study's
+    source as a GeoDataFrame, or None when the source has none (cached; see
+    :func:`kaltara_study.data.pipeline.load_boundaries`)."""
+    if level not in BOUNDARY_LEVELS:
+        raise ValueError(f"level must be one of {BOUNDARY_LEVELS}, not {level!r}")
+    return _cached(study, "boundaries")[level]
 
 
 #: columns of the index and segmentation results a study table carries
@@ -350,4 +370,8 @@ def _size(result: Any) -> str:
         frame = getattr(result, attr, None)
         if isinstance(frame, pd.DataFrame):
             return f"{len(frame)} {unit}"
+    if isinstance(result, dict) and set(result) == set(BOUNDARY_LEVELS):
+        have = [f"{len(g)} {level}" for level, g in result.items() if g is not None]
+        if have:
+            return "polygons: " + ", ".join(have)
     return "nothing to compute for this source"

@@ -85,3 +85,19 @@ def test_games_howell_null_data_rarely_rejects_and_handles_degenerate_groups():
 
 def test_census_note_in_both_languages():
     assert "census" in CENSUS_NOTE["en"] and "sensus" in CENSUS_NOTE["id"]
+
+
+@pytest.mark.parametrize("prob,k,df", [(0.95, 2, 3.2), (0.95, 3, 5.5), (0.95, 5, 30.3), (0.99, 5, 200.7),
+                                       (0.90, 10, 80.1), (0.95, 4, 1e4)])
+def test_studentized_range_quantile_equals_scipys(prob, k, df):
+    from kaltara_study.models.compare import studentized_range_ppf
+
+    assert studentized_range_ppf(prob, k, df) == pytest.approx(stats.studentized_range.ppf(prob, k, df),
+                                                               rel=1e-11, abs=1e-11)
+
+
+def test_studentized_range_quantile_outside_the_approximations_range_falls_back_to_scipy():
+    from kaltara_study.models.compare import studentized_range_ppf
+
+    assert studentized_range_ppf(0.9995, 3, 10.0) == pytest.approx(stats.studentized_range.ppf(0.9995, 3, 10.0),
+                                                                   rel=1e-11)

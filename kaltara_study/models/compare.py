@@ -22,7 +22,8 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
+from statsmodels.stats.libqsturng import qsturng
 
 from kaltara_study.errors import InputError
 
@@ -74,6 +75,29 @@ def _groups(values, groups, min_n: int) -> list[tuple[str, np.ndarray]]:
     return [(str(k), g.v.to_numpy()) for k, g in d.groupby("g", sort=True) if len(g) >= min_n]
 
 
+def studentized_range_ppf(prob: float, k: int, df: float) -> float:
+    """The ``prob`` quantile of the studentized range with ``k`` groups and ``df`` degrees of freedom:
+    scipy's ``studentized_range.ppf``, found faster. scipy solves ``cdf(q) = prob`` by bracketing
+    (about 15 evaluations of a numerical double integral); here the secant method starts at
+    statsmodels' ``qsturng`` approximation (Gleason 1999, 3–4 correct digits) and needs 3–5 of them.
+    Equal to scipy's quantile within 1e-12 (tested); falls back to it outside qsturng's range or if
+    the secant does not converge.
+
+    >>> round(studentized_range_ppf(0.95, 3, 10.0), 6)
+    3.876777
+    """
+    try:
+        guess = float(qsturng(prob, k, df))
+    except Exception:  # outside the tables qsturng interpolates (k > 100, prob < 0.1 or > 0.999)
+        guess = np.nan
+    if np.isfinite(guess) and guess > 0:
+        q, res = optimize.newton(lambda x: stats.studentized_range.sf(x, k, df) - (1 - prob), guess,
+                                 x1=guess * 1.0005, tol=1e-12, maxiter=20, full_output=True, disp=False)
+        if res.converged and np.isfinite(q) and q > 0:
+            return float(q)
+    return float(stats.studentized_range.ppf(prob, k, df))
+
+
 def games_howell(values, groups, *, alpha: float = 0.05, conf_int: bool = True) -> pd.DataFrame:
     """Games–Howell pairwise comparisons of ``values`` between ``groups`` (sorted group order).
 
@@ -82,7 +106,8 @@ def games_howell(values, groups, *, alpha: float = 0.05, conf_int: bool = True) 
     Satterthwaite), ``p_adj`` = P(Q_{k,df} ≥ |t|·√2) from the studentized range with *k* groups,
     ``ci_low, ci_high`` = estimate ∓ q_{1−α,k,df}/√2 · se (simultaneous), ``reject`` (p_adj < α).
     Groups with fewer than 2 values are left out; a pair whose variances are both 0 gets NA.
-    ``conf_int=False`` skips the intervals (the studentized-range quantile is slow, ~0.2 s a pair).
+    ``conf_int=False`` skips the intervals (the studentized-range quantile takes ~0.03 s a pair,
+    :func:`studentized_range_ppf`).
 
     With two groups the p-value equals Welch's two-sided t-test p (the studentized range with
     k = 2 is |T|·√2); tests check that and a hand computation on R's ToothGrowth data.
@@ -105,7 +130,7 @@ def games_howell(values, groups, *, alpha: float = 0.05, conf_int: bool = True) 
         df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
         t = est / se
         p = float(stats.studentized_range.sf(abs(t) * np.sqrt(2), k, df))
-        q = float(stats.studentized_range.ppf(1 - alpha, k, df)) if conf_int else np.nan
+        q = studentized_range_ppf(1 - alpha, k, df) if conf_int else np.nan
         half = q / np.sqrt(2) * se
         rows.append((g1, g2, n1, n2, est, se, t, df, min(p, 1.0), est - half, est + half, p < alpha))
     out = pd.DataFrame(rows, columns=cols)
