@@ -27,7 +27,7 @@ from kaltara_study.data.write import sha256_file
 from kaltara_study.report import build
 from kaltara_study.study import load_study
 
-from conftest import make_tiny_root
+from conftest import analysis, make_tiny_root
 
 NIK = "6501234567890123"
 PHONE = "0812-3456-7890"
@@ -41,8 +41,7 @@ SECRETS = (NIK, PHONE, "081234567890", PHONE_INTL, "6281398765432", EMAIL, NAME,
 
 def _plant_survey(tiny: Path) -> None:
     """Six survey rows for real villages, with identifiers typed where they do not belong."""
-    study = load_study("kaltara", root=tiny)
-    table = stages.analysis_data(study).table
+    table = analysis("kaltara").table  # the tiny root's raw data are the session copy's
     single = table.groupby("kode_desa").filter(lambda g: len(g) == 1)["kode_desa"].iloc[:6].tolist()
     rows = synth.generate(synth.DEFAULT_SEED)["survey"].drop_duplicates("ID Koperasi").head(6).copy()
     rows["ID Koperasi"] = [f"SURVEI-{i}" for i in range(6)]
