@@ -39,7 +39,6 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-from jupyter_client.manager import AsyncKernelManager
 
 from kaltara_study import stages
 from kaltara_study.data.schema import RAW_SCHEMAS
@@ -51,15 +50,6 @@ from kaltara_study.errors import KaltaraError
 from kaltara_study.data.write import sha256_file
 
 KERNEL_NAME = "kaltara-study"
-
-
-class IPCKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels talk over local IPC sockets rather than TCP ports: nothing
-    listens on the network, and ipykernel has no reason to warn about unencrypted TCP in the log."""
-
-    def __init__(self, **kw):
-        super().__init__(**kw)
-        self.transport = "ipc"
 #: the notebook rendered without code as the report (``laporan.html``)
 REPORT_NOTEBOOK = "08_"
 PARAMETER_NAMES = ("source", "output_dir", "lang", "seed")
@@ -177,7 +167,6 @@ def execute_notebook(
                 nb, str(out), parameters=inject or None, kernel_name=kernel_name,
                 cwd=str(nb_path.parent), progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, record_timing=False,
-                kernel_manager_class=IPCKernelManager,
             )
         except PapermillExecutionError as exc:
             if failed_dir is not None and out.exists():
