@@ -107,6 +107,29 @@ def test_same_figure_saved_twice_gives_same_bytes_across_processes(tmp_path):
     assert b"Software" not in png and b"tIME" not in png
 
 
+def test_saved_figure_shows_the_saved_png_at_screen_resolution_and_keeps_the_layout(tmp_path):
+    import io
+
+    from PIL import Image
+
+    from kaltara_study.data.write import PNG_DPI, SCREEN_DPI
+    from kaltara_study.report.figures import SavedFigure, new_figure, save_figure
+
+    fig, ax = new_figure(figsize=(6.0, 4.0))
+    ax.plot([0, 1, 2], [2, 0, 1]); ax.set_title("Judul")
+    shown = save_figure(load_study("kaltara", output_dir=str(tmp_path)), fig, "f")
+    assert isinstance(shown, SavedFigure) and shown.figure is fig
+    assert [p.name for p in shown.paths] == ["f.png", "f.pdf"] and repr(shown) == "<f.png, f.pdf>"
+    with Image.open(shown.paths[0]) as saved, Image.open(io.BytesIO(shown._repr_png_())) as screen:
+        assert saved.size == (6 * PNG_DPI, 4 * PNG_DPI)
+        assert screen.size == (6 * SCREEN_DPI, 4 * SCREEN_DPI)
+        # the screen image is the saved raster reduced (2 x 2 box mean), not a new drawing
+        expected = saved.reduce(PNG_DPI // SCREEN_DPI)
+        assert screen.tobytes() == expected.tobytes()
+    assert fig.get_layout_engine() is not None   # the layout engine the PDF drew without is back
+    assert b"Software" not in shown.png
+
+
 def test_synthetic_mark_is_drawn_only_on_synthetic_runs(tmp_path):
     from kaltara_study.report.figures import new_figure, save_figure
 

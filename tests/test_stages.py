@@ -107,3 +107,19 @@ def test_concurrent_writers_of_one_cached_result_all_succeed(tmp_path):
     assert not errors, errors
     assert joblib.load(path) == payload
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name], "no temporary file left behind"
+
+
+def test_boundaries_stage_holds_the_polygons_of_every_level_and_is_read_back(tmp_path, root):
+    copy = tmp_path / "proj"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("notebooks", "interim", "processed"))
+    study = load_study("kaltara", root=copy)
+    assert not stages.is_cached(study, "boundaries")
+    desa = stages.boundaries(study)
+    assert stages.is_cached(study, "boundaries")
+    assert len(desa) == 482 and desa.crs.to_epsg() == 4326 and desa["kode"].is_unique
+    assert len(stages.boundaries(study, "kecamatan")) == 55 and len(stages.boundaries(study, "kabkota")) == 5
+    again = stages.boundaries(load_study("kaltara", root=copy))
+    assert again.geometry.equals(desa.geometry)
+    with pytest.raises(ValueError, match="level must be one of"):
+        stages.boundaries(study, "provinsi")
+    assert stages.boundaries(load_study("synthetic", root=copy)) is None   # no polygons in the synthetic set
