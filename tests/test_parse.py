@@ -423,3 +423,37 @@ def test_plain_integer_fast_path_equals_the_general_path(cells, dash, integral):
     assert len(fast.errors) == len(slow.errors) == 0
     assert [(n.rule, n.severity, np.asarray(n.mask).sum()) for n in fast.notes if np.asarray(n.mask).any()] == \
            [(n.rule, n.severity, np.asarray(n.mask).sum()) for n in slow.notes if np.asarray(n.mask).any()]
+
+
+_machine_decimal = st.tuples(st.integers(-999_999_999, 999_999_999), st.text("0123456789", min_size=1, max_size=12)) \
+    .map(lambda t: f"{t[0]}.{t[1]}")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(_machine_decimal, st.integers(-999_999_999, 999_999_999).map(str),
+                          st.sampled_from(["", None, "n/a", "-", "1.250", "0.868", "12.5", "081234567.89",
+                                           "0812.3456.7890", "1.250.000", "12,5"])),
+                min_size=1, max_size=30),
+       st.sampled_from([None, 0.0]), st.booleans(), st.sampled_from([None, "."]))
+def test_machine_decimal_fast_path_equals_the_general_path(cells, dash, integral, decimal):
+    """Columns of machine decimals (0.6543, -12.5) skip the convention machinery too; ambiguous
+    (1.250), grouped, comma or phone-shaped cells send the column down the general path."""
+    from kaltara_study.data import parse as P
+
+    s = pd.Series(cells, dtype=object, name="c")
+    fast = P._number_core(s, column="c", file="f.csv", decimal=decimal, integral=integral, dash=dash)
+    slow = P._number_core(s, column="c", file="f.csv", decimal=decimal, integral=integral, dash=dash, fast=False)
+    pd.testing.assert_series_equal(fast.values, slow.values)
+    assert fast.errors.equals(slow.errors) if len(slow.errors) else len(fast.errors) == 0
+    assert [(n.rule, n.severity, np.asarray(n.mask).sum()) for n in fast.notes if np.asarray(n.mask).any()] == \
+           [(n.rule, n.severity, np.asarray(n.mask).sum()) for n in slow.notes if np.asarray(n.mask).any()]
+
+
+def test_machine_decimal_fast_path_is_taken_only_where_nothing_is_to_decide():
+    from kaltara_study.data import parse as P
+
+    text = lambda cells: pd.Series(cells, dtype=object)  # noqa: E731
+    assert P._machine_decimals(text(["0.6543", "-12.5", "", None, "7"]))
+    assert not P._machine_decimals(text(["0.6543", "1.250"]))            # ambiguous: 1250 or 1,25?
+    assert not P._machine_decimals(text(["12,5"])) and not P._machine_decimals(text(["1.250.000"]))
+    assert not P._machine_decimals(text(["1.5E+06"]))

@@ -453,6 +453,9 @@ def _personal_mask(text: pd.Series) -> pd.Series:
 
 
 _RE_SHORT_INT = re.compile(r"-?\d{1,9}")
+_RE_SHORT_DEC = re.compile(r"-?\d{1,9}(?:\.\d+)?")
+_RE_AMB_DOT_SIGNED = re.compile(r"-?" + _RE_AMB_DOT)
+_RE_DIGITISH_C = re.compile(_RE_DIGITISH)
 
 
 def _plain_integers(text: pd.Series) -> bool:
@@ -461,15 +464,31 @@ def _plain_integers(text: pd.Series) -> bool:
     return bool(body.map(lambda s: _RE_SHORT_INT.fullmatch(s) is not None).all())
 
 
+def _machine_decimals(text: pd.Series) -> bool:
+    """Whether every non-blank cell is a signed integer of at most 9 digits or such an integer with
+    a ``.`` decimal part (``0.6543``, ``-12.5``: machine exports, IDM scores), no cell is ambiguous
+    (``1.250``: three decimals after 1–3 digits) and none has the shape of a phone number or NIK.
+    Such a column has no separator to decide, nothing to report and nothing to mask: the general
+    path reads each cell as Python's ``float`` would."""
+    body = text[~_missing(text)]
+    if not body.map(lambda s: _RE_SHORT_DEC.fullmatch(s) is not None
+                    and _RE_AMB_DOT_SIGNED.fullmatch(s) is None).all():
+        return False
+    long = body[body.map(lambda s: _RE_DIGITISH_C.fullmatch(s) is not None)]
+    return not bool(len(long)) or not _personal_mask(long).any()
+
+
 def _number_core(values: pd.Series, *, column: str, file: str | None, decimal: str | None,
                  rule: str = "not_a_number", integral: bool = False, dash: float | None = None,
                  fast: bool = True) -> ParseResult:
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return ParseResult(values.astype(float))
     text = _as_text(values)
-    if fast and _plain_integers(text) and (dash is None or not _dash_mask(text).any()):
-        # every cell is blank or a short signed integer (no separator, dash, phone or NIK): the
-        # general path would read each one as itself and report nothing, so read them directly
+    if fast and decimal in (None, ".") and (_plain_integers(text) or _machine_decimals(text)) \
+            and (dash is None or not _dash_mask(text).any()):
+        # every cell is blank, a short signed integer or a machine decimal (no grouping separator,
+        # no ambiguous cell, dash, phone or NIK): the general path would read each one as itself
+        # and report nothing, so read them directly
         out = pd.Series(pd.to_numeric(text.where(~_missing(text)), errors="raise").to_numpy(dtype=float),
                         index=values.index, name=values.name)
         notes = [] if dash is None else [_Note(f"dash_as_zero: '-' read as {dash:g} (this export writes zero "
