@@ -52,7 +52,13 @@ _RE_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\
 # digit runs with separators: decided by their digit count and prefix in _digits_repl. A run that
 # goes on with ",5" or ".5" is the integer part of a decimal number and left alone — unless it starts
 # with 0 or + (no number is written so): "0812345678,25" in a CSV line is a phone and a comma.
-_RE_DIGITS = re.compile(r"(?<![\d.,])(?:\(?0\d(?:[ \t.\-/()]{0,3}\d){7,17}(?!\d)"
+# A NIK (16 digits) or a mobile number (08…, 62 8…, +62 8…) is masked wherever it stands, also glued
+# to a comma, as in a CSV row that reached a message ("6501…0164,6501012001,Kabupaten …");
+# only a preceding "." keeps a run of digits (the decimals of 117.1234567890123456). The other forms
+# keep the guards that tell them from quantities (1.250.000, 0,8123456789).
+_RE_DIGITS = re.compile(r"(?<![\d.])\d{16}(?!\d)"
+                        r"|(?<![\d.])(?:\+?62|0)[ \t.\-/()]{0,3}8(?:[ \t.\-/()]{0,3}\d){7,11}(?!\d)"
+                        r"|(?<![\d.,])(?:\(?0\d(?:[ \t.\-/()]{0,3}\d){7,17}(?!\d)"
                         r"|\+\(?\d(?:[ \t.\-/()]{0,3}\d){8,18}(?!\d)"
                         r"|\(?\d(?:[ \t.\-/()]{0,3}\d){8,18}(?!\d|[.,]\d))")
 _TITLES = (r"bapak|bpk\.?|pak|ibu|bu|sdr\.?|sdri\.?|saudara|saudari|sdra\.?|hj\.?|h\.|tn\.|ny\.|nn\.|"
