@@ -52,6 +52,22 @@ def test_parameters_are_injected_and_volatile_metadata_stripped(tmp_path):
         assert key not in text, f"volatile key {key} left in the executed notebook"
 
 
+def test_two_kernels_at_once_each_talk_over_their_own_unix_sockets(tmp_path):
+    """Kernels run over IPC sockets in a per-run temporary folder: two started at once (the build runs
+    two notebooks at a time) must not share a socket, and the working folder gets no socket files."""
+    code = ("from ipykernel.kernelapp import IPKernelApp\n"
+            "app = IPKernelApp.instance()\n"
+            "print(app.transport, app.ip.endswith('/kernel'))")
+    srcs = [_write(_nb(code), tmp_path / f"0{i}_t.ipynb") for i in (1, 2)]
+    params = {"source": "synthetic", "output_dir": "reports", "lang": "id", "seed": 20251}
+    build._run_all(srcs, lambda i_s: build.execute_notebook(i_s[1], tmp_path / "out" / i_s[1].name, params),
+                   jobs=2)  # the build's own runner: two threads, their event loops closed
+    for s in srcs:
+        out = nbformat.read(tmp_path / "out" / s.name, as_version=4)
+        assert out.cells[-1].outputs[0]["text"] == "ipc True\n"
+    assert not [f for f in tmp_path.iterdir() if "ipc" in f.name]
+
+
 def test_default_parameters_inject_nothing_and_reexecution_gives_identical_bytes(tmp_path):
     src = _write(_nb("import math\nmath.sqrt(2)"), tmp_path / "01_t.ipynb")
     params = {"source": "synthetic", "output_dir": "reports", "lang": "id", "seed": 20251}

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+from jupyter_client.manager import AsyncKernelManager
 
 from kaltara_study import stages
 from kaltara_study.data.schema import RAW_SCHEMAS
@@ -50,6 +51,22 @@ from kaltara_study.errors import KaltaraError
 from kaltara_study.data.write import sha256_file
 
 KERNEL_NAME = "kaltara-study"
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel talks over Unix sockets in ``ipc_dir`` instead of TCP ports:
+    nothing listens on the network (ipykernel warns about unencrypted TCP otherwise). Each notebook
+    run gets its own subclass with its own temporary ``ipc_dir`` (:func:`execute_notebook`), since two
+    kernels given the default socket name would share it (``kernel-ipc-<n>`` in the working folder)."""
+
+    ipc_dir: str = ""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        if not self.ipc_dir:
+            raise BuildError("IPCKernelManager needs an ipc_dir (see execute_notebook)")
+        self.transport = "ipc"
+        self.ip = os.path.join(self.ipc_dir, "kernel")
 #: the notebook rendered without code as the report (``laporan.html``)
 REPORT_NOTEBOOK = "08_"
 PARAMETER_NAMES = ("source", "output_dir", "lang", "seed")
@@ -167,6 +184,7 @@ def execute_notebook(
                 nb, str(out), parameters=inject or None, kernel_name=kernel_name,
                 cwd=str(nb_path.parent), progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, record_timing=False,
+                kernel_manager_class=type("IPCKernelManager", (IPCKernelManager,), {"ipc_dir": tmp}),
             )
         except PapermillExecutionError as exc:
             if failed_dir is not None and out.exists():
