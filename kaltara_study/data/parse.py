@@ -455,7 +455,6 @@ def _personal_mask(text: pd.Series) -> pd.Series:
 _RE_SHORT_INT = re.compile(r"-?\d{1,9}")
 _RE_SHORT_DEC = re.compile(r"-?\d{1,9}(?:\.\d+)?")
 _RE_AMB_DOT_SIGNED = re.compile(r"-?" + _RE_AMB_DOT)
-_RE_DIGITISH_C = re.compile(_RE_DIGITISH)
 
 
 def _plain_integers(text: pd.Series) -> bool:
@@ -474,8 +473,7 @@ def _machine_decimals(text: pd.Series) -> bool:
     if not body.map(lambda s: _RE_SHORT_DEC.fullmatch(s) is not None
                     and _RE_AMB_DOT_SIGNED.fullmatch(s) is None).all():
         return False
-    long = body[body.map(lambda s: _RE_DIGITISH_C.fullmatch(s) is not None)]
-    return not bool(len(long)) or not _personal_mask(long).any()
+    return not _personal_mask(body).any()
 
 
 def _number_core(values: pd.Series, *, column: str, file: str | None, decimal: str | None,

@@ -80,7 +80,7 @@ def studentized_range_ppf(prob: float, k: int, df: float) -> float:
     scipy's ``studentized_range.ppf``, found faster. scipy solves ``cdf(q) = prob`` by bracketing
     (about 15 evaluations of a numerical double integral); here the secant method starts at
     statsmodels' ``qsturng`` approximation (Gleason 1999, 3–4 correct digits) and needs 3–5 of them.
-    Equal to scipy's quantile within 1e-12 (tested); falls back to it outside qsturng's range or if
+    Equal to scipy's quantile within 1e-11 (tested); falls back to it outside qsturng's range or if
     the secant does not converge.
 
     >>> round(studentized_range_ppf(0.95, 3, 10.0), 6)

@@ -67,6 +67,8 @@ class IPCKernelManager(AsyncKernelManager):
             raise BuildError("IPCKernelManager needs an ipc_dir (see execute_notebook)")
         self.transport = "ipc"
         self.ip = os.path.join(self.ipc_dir, "kernel")
+
+
 #: the notebook rendered without code as the report (``laporan.html``)
 REPORT_NOTEBOOK = "08_"
 PARAMETER_NAMES = ("source", "output_dir", "lang", "seed")

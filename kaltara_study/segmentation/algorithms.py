@@ -355,9 +355,6 @@ def _compile_group(group: str) -> list[str]:
     return [f"{fn.__name__} ({len(fn.signatures)} signature)" for fn in kernels]
 
 
-KERNEL_GROUPS = ("study", "parallel", "gap")
-
-
 def compile_kernels(groups: Sequence[str] = ("study",)) -> list[str]:
     """Compile (and cache on disk) the kernels of ``groups`` once, with the one signature each is
     called with, so the first analysis, test or notebook after an install does not pay for it.
