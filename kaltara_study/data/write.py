@@ -20,6 +20,10 @@ SYNTHETIC_NOTE = "SYNTHETIC"
 #: the vector original for print. Notebooks show the PNG reduced to :data:`SCREEN_DPI`.
 PNG_DPI = 200
 SCREEN_DPI = 100
+#: zlib level of the PNG and PDF streams. Level 3 instead of zlib's default 6: measured on a village
+#: map, the PDF took 0.12 s instead of 0.27 s and the PNG 0.13 s instead of 0.15 s, for files about
+#: 6 % larger; the pixels and the drawing are the same.
+ZLIB_LEVEL = 3
 
 
 def atomic_write(path: Path | str, write) -> Path:
@@ -59,8 +63,8 @@ def save_figure(fig, name: str, *, folder: Path | str) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     png, pdf = folder / f"{name}.png", folder / f"{name}.pdf"
-    with mpl.rc_context({"svg.hashsalt": "kaltara-study", "pdf.compression": 6}):
-        fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None})
+    with mpl.rc_context({"svg.hashsalt": "kaltara-study", "pdf.compression": ZLIB_LEVEL}):
+        fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None}, pil_kwargs={"compress_level": ZLIB_LEVEL})
         engine = fig.get_layout_engine()
         if engine is not None:
             fig.set_layout_engine("none")
@@ -82,7 +86,7 @@ def screen_png(png: Path | str) -> bytes:
     with Image.open(png) as im:
         small = im.reduce(max(1, round(PNG_DPI / SCREEN_DPI)))
     buf = io.BytesIO()
-    small.save(buf, format="png")
+    small.save(buf, format="png", compress_level=ZLIB_LEVEL)
     return buf.getvalue()
 
 
