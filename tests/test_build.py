@@ -68,6 +68,29 @@ def test_two_kernels_at_once_each_talk_over_their_own_unix_sockets(tmp_path):
     assert not [f for f in tmp_path.iterdir() if "ipc" in f.name]
 
 
+def test_the_other_pages_are_finished_while_the_report_notebook_runs():
+    """The report notebook runs last and alone; the finished notebooks' pages are rendered on the
+    other worker meanwhile (the report's run waits for one of them: it would time out if they ran
+    after it), and the results come back in notebook order."""
+    import threading
+
+    rendered = threading.Event()
+    names = [Path(n) for n in ("01_a.ipynb", "02_b.ipynb", f"{build.REPORT_NOTEBOOK}.ipynb")]
+
+    def run_one(i_nb):
+        if i_nb[1].name.startswith(build.REPORT_NOTEBOOK):
+            assert rendered.wait(timeout=30), "no page was rendered while the report notebook ran"
+        return i_nb[1].name
+
+    def finish(name):
+        if not name.startswith(build.REPORT_NOTEBOOK):
+            rendered.set()
+        return name.upper()
+
+    assert build._run_all(names, run_one, jobs=2, finish=finish) == [n.name.upper() for n in names]
+    assert build._run_all(names[:2], run_one, jobs=1, finish=finish) == ["01_A.IPYNB", "02_B.IPYNB"]
+
+
 def test_default_parameters_inject_nothing_and_reexecution_gives_identical_bytes(tmp_path):
     src = _write(_nb("import math\nmath.sqrt(2)"), tmp_path / "01_t.ipynb")
     params = {"source": "synthetic", "output_dir": "reports", "lang": "id", "seed": 20251}

@@ -337,26 +337,33 @@ def _close_thread_loop() -> None:
     asyncio.set_event_loop(None)
 
 
-def _run_all(notebooks: list[Path], run_one, jobs: int) -> list:
-    """Run the notebooks, ``jobs`` at a time; the report notebook shows the figures the others
-    saved, so it runs after all of them."""
+def _run_all(notebooks: list[Path], run_one, jobs: int, finish=None) -> list:
+    """Run the notebooks, ``jobs`` at a time, and apply ``finish`` (e.g. render its page) to each
+    result; returns the finished results in notebook order.
+
+    The report notebook shows the figures the others saved, so it runs after all of them, alone:
+    the other notebooks are finished meanwhile, on the cores it leaves free, instead of competing
+    with the notebooks still running."""
+    finish = finish or (lambda r: r)
     numbered = list(enumerate(notebooks, 1))
     first = [x for x in numbered if not x[1].name.startswith(REPORT_NOTEBOOK)]
     last = [x for x in numbered if x[1].name.startswith(REPORT_NOTEBOOK)]
-    if jobs > 1 and len(first) > 1:
-        from concurrent.futures import ThreadPoolExecutor
+    if jobs <= 1:
+        ran = [run_one(x) for x in first]
+        return [finish(r) for r in ran] + [finish(run_one(x)) for x in last]
+    from concurrent.futures import ThreadPoolExecutor
 
-        def in_thread(x):
-            try:
-                return run_one(x)
-            finally:
-                _close_thread_loop()
+    def in_thread(x):
+        try:
+            return run_one(x)
+        finally:
+            _close_thread_loop()
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            done = list(pool.map(in_thread, first))
-    else:
-        done = [run_one(x) for x in first]
-    return done + [run_one(x) for x in last]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        ran = list(pool.map(in_thread, first))
+        report = [pool.submit(in_thread, x) for x in last]
+        finished = list(pool.map(finish, ran))
+        return finished + [finish(f.result()) for f in report]
 
 
 # ----------------------------------------------------------------------------------------- build
@@ -398,15 +405,18 @@ def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KER
         secs = execute_notebook(nb_path, dest, params, kernel_name=kernel_name,
                                 failed_dir=p.build / "failed",
                                 on_untranslated=lambda st: log(f"[{i:02d}/{n:02d}] warning: {st.line()}"))
-        page = render_html(dest, out / "notebooks" / f"{nb_path.stem}.html")
         log(f"[{i:02d}/{n:02d}] {nb_path.name} done in {secs:.1f} s")
-        return nb_path.name, secs, dest, page
+        return nb_path.name, secs, dest
+
+    def page(ran):
+        name, secs, dest = ran
+        return name, secs, dest, render_html(dest, out / "notebooks" / f"{Path(name).stem}.html")
 
     # the kernels must resolve the same study root as the build (papermill kernels inherit the env)
     previous_root = os.environ.get("KALTARA_ROOT")
     os.environ["KALTARA_ROOT"] = str(root)
     try:
-        done = _run_all(notebooks, run_one, jobs)
+        done = _run_all(notebooks, run_one, jobs, finish=page)
     finally:
         if previous_root is None:
             os.environ.pop("KALTARA_ROOT", None)
