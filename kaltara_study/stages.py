@@ -15,7 +15,7 @@ English build reuses the Indonesian build's results. Floating-point results are 
 :data:`SIGNIFICANT` digits when stored, so BLAS or CPU differences cannot reach a written byte.
 
 >>> [s.name for s in STAGES]
-['analysis', 'index', 'segmentation', 'village_types', 'readiness', 'boundaries']
+['analysis', 'index', 'segmentation', 'village_types', 'readiness', 'boundaries', 'map_boundaries', 'spatial']
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ import numpy as np
 import pandas as pd
 
 from kaltara_study.data.pipeline import load_analysis_table, load_boundaries
+from kaltara_study.data.sources import simplify_outlines
 from kaltara_study.instrument.forms import cooperative_list
 from kaltara_study.data.write import atomic_write, sha256_file
 from kaltara_study.errors import DataError
 from kaltara_study.index.composite import IDM_INDICATOR, compute_index
+from kaltara_study.models.spatial import spatial_structure
 from kaltara_study.readiness.criteria import assess_readiness
 from kaltara_study.readiness.joint import joint_answer
 from kaltara_study.segmentation.segment import segment
@@ -231,6 +233,26 @@ def _run_boundaries(study: Study) -> dict:
     return {level: load_boundaries(study.source, level=level, root=study.root) for level in BOUNDARY_LEVELS}
 
 
+def _run_map_boundaries(study: Study) -> dict:
+    full = _cached(study, "boundaries")
+    return {level: None if g is None else simplify_outlines(g) for level, g in full.items()}
+
+
+#: permutations of the global Moran's I and of the local Moran (LISA) of the village index
+MORAN_PERMUTATIONS, LISA_PERMUTATIONS = 999, 499
+
+
+def _run_spatial(study: Study):
+    desa = boundaries(study, "desa")
+    if desa is None:
+        return None
+    table = join_results(analysis_data(study).table, index_scores=potential_index(study).scores)
+    village = (table.groupby("kode_desa").agg(value=("index", "mean"), n=("coop_id", "size"))
+               .reset_index().rename(columns={"kode_desa": "kode"}))
+    return spatial_structure(desa, village, permutations=MORAN_PERMUTATIONS, lisa_permutations=LISA_PERMUTATIONS,
+                             seed=study.seed)
+
+
 @dataclass
 class ReadinessResult:
     """Readiness per cooperative × partner and the joint potential-and-ready answer (None when the
@@ -253,6 +275,10 @@ STAGES = (
     # the polygons the maps draw, read once (finding the files by content and parsing 4 MB of GeoJSON
     # took about 1.5 s in every notebook that draws a map)
     Stage("boundaries", needs=(), code=("data",), configs=(), run=_run_boundaries),
+    # the same outlines simplified for drawing (maps drew 101,308 village vertices in every figure)
+    Stage("map_boundaries", needs=("boundaries",), code=("data",), configs=(), run=_run_map_boundaries),
+    # Moran's I and LISA with their permutations (about 1.5 s), run once instead of in each build of 07
+    Stage("spatial", needs=("index", "boundaries"), code=("models",), configs=(), run=_run_spatial),
 )
 BY_NAME = {s.name: s for s in STAGES}
 
@@ -289,6 +315,22 @@ def boundaries(study: Study, level: str = "desa"):
     if level not in BOUNDARY_LEVELS:
         raise ValueError(f"level must be one of {BOUNDARY_LEVELS}, not {level!r}")
     return _cached(study, "boundaries")[level]
+
+
+def map_boundaries(study: Study, level: str = "desa"):
+    """:func:`boundaries` simplified for drawing a map (cached; see
+    :func:`kaltara_study.data.sources.simplify_outlines`): what the maps take. Statistics on the
+    polygons (contiguity) use :func:`boundaries`."""
+    if level not in BOUNDARY_LEVELS:
+        raise ValueError(f"level must be one of {BOUNDARY_LEVELS}, not {level!r}")
+    return _cached(study, "map_boundaries")[level]
+
+
+def spatial(study: Study):
+    """Moran's I and LISA of the potential index, one value per village (the mean over its
+    cooperatives) on the village polygons (cached; None when the source has no boundaries); see
+    :func:`kaltara_study.models.spatial.spatial_structure`."""
+    return _cached(study, "spatial")
 
 
 #: columns of the index and segmentation results a study table carries
@@ -366,7 +408,7 @@ def precompute(study: Study):
 
 def _size(result: Any) -> str:
     for attr, unit in (("table", "cooperatives"), ("scores", "cooperatives"), ("labels", "cooperatives"),
-                       ("types", "desa"), ("assessment", "cooperative × partner rows")):
+                       ("types", "desa"), ("assessment", "cooperative × partner rows"), ("lisa", "villages")):
         frame = getattr(result, attr, None)
         if isinstance(frame, pd.DataFrame):
             return f"{len(frame)} {unit}"

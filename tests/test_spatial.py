@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from libpysal.weights import lat2W
 from shapely.geometry import box
 
+from kaltara_study.errors import InputError
 from kaltara_study.models.spatial import local_moran, morans_i, village_weights
 
 
@@ -99,3 +101,26 @@ def test_lisa_p_values_do_not_depend_on_rounding_noise():
     a = local_moran(y, w, permutations=199, seed=3)
     b = local_moran(noisy, w, permutations=199, seed=3)
     assert (a["p_sim"].to_numpy() == b["p_sim"].to_numpy()).all()
+
+
+def test_spatial_structure_is_the_three_steps_on_the_matched_units_with_their_extra_columns():
+    """What the cached ``spatial`` stage runs: units without a polygon or a value are left out, the
+    weights are built on the rest, and Moran's I and LISA equal the steps run by hand."""
+    from kaltara_study.models.spatial import spatial_structure
+
+    gdf = _grid_gdf().rename(columns={"kode_desa": "kode"})
+    rng = np.random.default_rng(5)
+    values = pd.DataFrame({"kode": [*gdf["kode"], "no-polygon"], "value": rng.normal(size=len(gdf) + 1),
+                           "n": np.arange(len(gdf) + 1)})
+    values.loc[values["kode"] == "v03", "value"] = np.nan
+    res = spatial_structure(gdf, values.iloc[::-1], permutations=99, lisa_permutations=99, seed=4)
+
+    kept = gdf[gdf["kode"] != "v03"].merge(values, on="kode").sort_values("kode").reset_index(drop=True)
+    w = village_weights(kept, id_column="kode")
+    assert res.moran == morans_i(kept, w, column="value", permutations=99, seed=4)
+    by_hand = local_moran(kept, w, column="value", permutations=99, seed=4).rename(columns={"id": "kode"})
+    pd.testing.assert_frame_equal(res.lisa.drop(columns="n"), by_hand)
+    assert res.lisa["kode"].tolist() == kept["kode"].tolist() and res.lisa["n"].tolist() == kept["n"].tolist()
+    assert res.islands_filled == ("island",) and res.moran.n == len(gdf) - 1
+    with pytest.raises(InputError, match="values need the columns"):
+        spatial_structure(gdf, values.rename(columns={"value": "index"}))

@@ -123,3 +123,15 @@ def test_boundaries_stage_holds_the_polygons_of_every_level_and_is_read_back(tmp
     with pytest.raises(ValueError, match="level must be one of"):
         stages.boundaries(study, "provinsi")
     assert stages.boundaries(load_study("synthetic", root=copy)) is None   # no polygons in the synthetic set
+
+    # the outlines the maps draw: the same units, half the vertices, no unit moved by more than the
+    # measured 0.0046° (two pixels of a 200-dpi province map), and the total area kept
+    import shapely
+
+    drawn = stages.map_boundaries(study)
+    assert stages.is_cached(study, "map_boundaries") and drawn["kode"].tolist() == desa["kode"].tolist()
+    full, simple = desa.geometry.to_numpy(), drawn.geometry.to_numpy()
+    assert shapely.get_num_coordinates(simple).sum() < 0.6 * shapely.get_num_coordinates(full).sum()
+    assert shapely.is_valid(simple).all() and shapely.hausdorff_distance(full, simple).max() < 0.005
+    assert shapely.area(simple).sum() == pytest.approx(shapely.area(full).sum(), rel=1e-4)
+    assert stages.map_boundaries(load_study("synthetic", root=copy)) is None

@@ -6,7 +6,9 @@
 - :func:`morans_i` — ``esda.Moran`` with permutation inference (``permutations``, ``seed``);
 - :func:`local_moran` — ``esda.Moran_Local`` per unit: ``Ii``, pseudo p-value, quadrant and the
   cluster code (``HH`` high-high, ``LL``, ``HL``, ``LH`` or ``ns`` when p_sim > alpha; optionally
-  after a Benjamini–Hochberg adjustment across units).
+  after a Benjamini–Hochberg adjustment across units);
+- :func:`spatial_structure` — the three together for one value per village: weights, Moran's I
+  and LISA (what the study's cached ``spatial`` stage runs).
 
 Where potential clusters (``HH``), one partner depot could serve several cooperatives; the report
 should say so only for units with a significant ``HH`` code. Input: a GeoDataFrame with one row per
@@ -24,7 +26,7 @@ import pandas as pd
 from kaltara_study.errors import InputError
 from kaltara_study.models.compare import adjust_pvalues
 
-__all__ = ["MoranResult", "local_moran", "morans_i", "village_weights"]
+__all__ = ["MoranResult", "SpatialStructure", "local_moran", "morans_i", "spatial_structure", "village_weights"]
 
 QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 
@@ -176,3 +178,37 @@ def local_moran(data, w, *, column: str | None = None, permutations: int = 999, 
     cluster = np.where(p_use <= alpha, quad, "ns")
     return pd.DataFrame({"id": list(w.id_order), "value": y, "Ii": np.asarray(lm.Is, float), "p_sim": p,
                          "p_used": p_use, "quadrant": quad, "cluster": cluster})
+
+
+@dataclass(frozen=True)
+class SpatialStructure:
+    """Moran's I and LISA of one value per unit: ``moran`` (:class:`MoranResult`), ``lisa`` (one
+    row per unit: the id column, ``value``, ``Ii``, ``p_sim``, ``p_used``, ``quadrant``, ``cluster``
+    and the other columns of the values) and ``islands_filled`` (the ids with no contiguous
+    neighbour, given their nearest neighbours instead)."""
+
+    moran: MoranResult
+    lisa: pd.DataFrame
+    islands_filled: tuple[str, ...]
+
+
+def spatial_structure(polygons, values: pd.DataFrame, *, id_column: str = "kode", column: str = "value",
+                      permutations: int = 999, lisa_permutations: int = 499, seed: int = 0) -> SpatialStructure:
+    """Weights, global Moran's I and LISA of ``values[column]`` on the ``polygons`` they match.
+
+    ``polygons`` (a GeoDataFrame) and ``values`` are joined on ``id_column``; units without a polygon
+    or with NA in ``column`` are left out (the weights are built on the units that remain, so none
+    has a missing neighbour value), in ``id_column`` order. :func:`village_weights` (Queen, kNN for
+    islands), :func:`morans_i` with ``permutations`` and :func:`local_moran` (NumPy engine) with
+    ``lisa_permutations``, both under ``seed``.
+    """
+    if id_column not in values.columns or column not in values.columns:
+        raise InputError(f"values need the columns {id_column!r} and {column!r}")
+    gdf = (polygons[[id_column, "geometry"]].merge(values, on=id_column, how="inner")
+           .dropna(subset=[column]).sort_values(id_column, kind="stable").reset_index(drop=True))
+    w = village_weights(gdf, id_column=id_column)
+    moran = morans_i(gdf, w, column=column, permutations=permutations, seed=seed)
+    lisa = local_moran(gdf, w, column=column, permutations=lisa_permutations, seed=seed, engine="numpy")
+    extra = [c for c in values.columns if c not in (id_column, column)]
+    lisa = lisa.rename(columns={"id": id_column}).merge(gdf[[id_column, *extra]], on=id_column, how="left")
+    return SpatialStructure(moran=moran, lisa=lisa, islands_filled=tuple(w.islands_filled))
