@@ -139,6 +139,23 @@ def test_indonesian_ticks_use_decimal_commas(data):
     assert any("." in t.get_text() for t in fig_en.axes[0].get_xticklabels())
 
 
+def test_tick_numbers_group_thousands_as_the_tables_do():
+    """A Calinski–Harabasz axis read 2750 in the figure and 2.750 in the table beside it."""
+    from kaltara_study.report.figures import localise, new_figure
+    from kaltara_study.report.format import formatter
+
+    for lang in ("id", "en"):
+        fig, ax = new_figure()
+        ax.plot([0, 1], [750, 12500])
+        localise(fig, lang)
+        _draw(fig)
+        ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        want = formatter(lang).integer(10000)
+        assert want in ticks, (lang, ticks)
+        xt = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        assert formatter(lang).number(0.2, 1) in xt, (lang, xt)   # decimals keep the language's mark
+
+
 def test_no_code_names_or_english_in_indonesian_figures(data):
     for name, fig in _figures(data).items():
         _draw(fig)

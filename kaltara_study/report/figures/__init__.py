@@ -3,12 +3,13 @@
 Figure functions (one module per stage: ``figures.explore``, ``figures.index``, ``figures.segments``,
 ``figures.readiness``, ``figures.maps``) take DataFrames and keyword options, build a
 :class:`matplotlib.figure.Figure` without pyplot (so nothing is drawn twice in notebooks) and return
-it. Saving goes through :func:`kaltara_study.data.save_figure` (or ``RunContext.save_figure``).
+it. Saving goes through :func:`save_figure` (``save_figure(study, fig, name)``).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,18 +203,35 @@ def save_figure(study, fig: Figure, name: str) -> SavedFigure:
     return SavedFigure(fig, tuple(paths), screen_png(paths[0]))
 
 
-class _IndonesianTicks(Formatter):
-    """Wraps a numeric tick formatter and writes its numbers the Indonesian way (1.234,5)."""
+_PLAIN_NUMBER = re.compile(r"^([\u2212-]?)(\d{4,})(\.\d+)?$")
 
-    def __init__(self, base: Formatter):
+
+def _group_thousands(text: str) -> str:
+    """``12345.5`` → ``12,345.5`` (a plain tick number of four or more integer digits; anything else
+    — offsets, exponents, categories — is returned unchanged)."""
+    m = _PLAIN_NUMBER.match(text)
+    if m is None:
+        return text
+    sign, digits, decimals = m.groups()
+    return f"{sign}{int(digits):,}{decimals or ''}"
+
+
+class _LocalTicks(Formatter):
+    """Wraps a numeric tick formatter and writes its numbers as the report's tables do: thousands
+    grouped (``1,180``) and, in Indonesian, the separators swapped (``1.180``, ``0,5``)."""
+
+    def __init__(self, base: Formatter, lang: str):
         self.base = base
+        self.lang = lang
 
-    @staticmethod
-    def _swap(text: str) -> str:
-        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    def _local(self, text: str) -> str:
+        text = _group_thousands(text)
+        if self.lang == "id":
+            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return text
 
     def __call__(self, x, pos=None):
-        return self._swap(self.base(x, pos))
+        return self._local(self.base(x, pos))
 
     def set_axis(self, axis):
         super().set_axis(axis)
@@ -223,25 +241,24 @@ class _IndonesianTicks(Formatter):
         self.base.set_locs(locs)
 
     def get_offset(self):
-        return self._swap(self.base.get_offset())
+        return self._local(self.base.get_offset())
 
     def format_data_short(self, value):
-        return self._swap(self.base.format_data_short(value))
+        return self._local(self.base.format_data_short(value))
 
 
 def localise(fig: Figure, lang: str = "id") -> Figure:
-    """Numeric tick labels of every axis (colour bars included) in ``lang``'s number style:
-    ``0,5`` and ``1.000`` in Indonesian. Category and hand-set labels are left alone. Returns ``fig``."""
-    if lang != "id":
-        return fig
+    """Numeric tick labels of every axis (colour bars included) written as the report's tables write
+    numbers: ``0,5`` and ``1.180`` in Indonesian, ``0.5`` and ``1,180`` in English. Category and
+    hand-set labels are left alone. Returns ``fig``."""
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             f = axis.get_major_formatter()
             if isinstance(f, (ScalarFormatter, LogFormatter)):
-                axis.set_major_formatter(_IndonesianTicks(f))
+                axis.set_major_formatter(_LocalTicks(f, lang))
             g = axis.get_minor_formatter()
             if isinstance(g, LogFormatter):
-                axis.set_minor_formatter(_IndonesianTicks(g))
+                axis.set_minor_formatter(_LocalTicks(g, lang))
     return fig
 
 
