@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--lang", default="en", choices=["en"])
     t.add_argument("--debug", action="store_true", help="show the traceback of a failure")
     args = parser.parse_args(argv)
+    # the build layer is imported on use, so ``kaltara-study --help`` and a wrong argument answer at
+    # once instead of after loading pandas, matplotlib and papermill
     if args.command == "build":
         from kaltara_study.report.build import main_build
 

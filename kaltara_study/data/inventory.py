@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kaltara_study.data.sources import discover_files
 from kaltara_study.paths import source_dirs
 from kaltara_study.data.write import sha256_file
 
@@ -21,8 +22,6 @@ def inventory(source: str = "synthetic", *, root=None) -> pd.DataFrame:
     >>> list(inv.columns)  # doctest: +SKIP
     ['folder', 'file', 'kb', 'sha256_12']
     """
-    from kaltara_study.data.sources import discover_files
-
     rows = []
     for folder in source_dirs(source, root=root):
         if not folder.is_dir():

@@ -51,6 +51,14 @@ import pandas as pd
 from kaltara_study.data import schema as S
 from kaltara_study.data.clean import AUDIT_COLUMNS, Audit, CleanResult, check_members_population, clean_source
 from kaltara_study.data.kobo import read_kobo_folder
+from kaltara_study.data import context as C
+from kaltara_study.data import identity as I  # noqa: E741 - the module's short name, as R, S and V
+from kaltara_study.data import regions as R
+from kaltara_study.data.processed import read_answers, write_processed
+from kaltara_study.data.sources import (describe_kind, discover_files, kind_title, load_source, missing_for,
+                                        read_boundaries, real_source_files)
+from kaltara_study.data.synth import FILES
+from kaltara_study.data.write import sha256_file, write_table
 from kaltara_study.paths import paths, source_dirs
 from kaltara_study.errors import DataError, InputError
 from kaltara_study.data import validate as V
@@ -133,8 +141,6 @@ def _missing_message(source: str, root, missing: list[str]) -> str:
     """What the build needs and did not find, in plain words: each missing file by its content (the
     columns :func:`kaltara_study.data.sources.detect_kind` looks for), then every file looked at and why
     it was not used (:func:`discovery_report`), and how to fix it."""
-    from kaltara_study.data.sources import describe_kind, kind_title, missing_for
-
     folders = source_dirs(source, root=Path(root) if root else None)
     where = ", ".join(str(d) for d in folders)
     lines = [f"source {source!r}: the build needs {len(missing)} file(s) it did not find in {where}. Files are "
@@ -166,8 +172,6 @@ def _missing_message(source: str, root, missing: list[str]) -> str:
 
 def _discover(source: str, root) -> dict[str, Path]:
     """kind → file (kinds with several files: ``kind``, ``kind#1``, ``kind#2`` … in precedence order)."""
-    from kaltara_study.data.sources import discover_files
-
     d = discover_files(source_dirs(source, root=Path(root) if root else None))
     out: dict[str, Path] = {}
     for kind, paths_ in d.files.items():
@@ -178,8 +182,6 @@ def _discover(source: str, root) -> dict[str, Path]:
 
 def discovery_report(source: str = "synthetic", *, root: Path | str | None = None) -> pd.DataFrame:
     """Which raw files of ``source`` were used and which ignored, and why (found by content)."""
-    from kaltara_study.data.sources import discover_files
-
     return discover_files(source_dirs(source, root=Path(root) if root else None)).report
 
 
@@ -193,8 +195,6 @@ def _frames(cleaned: dict, kind: str) -> list[pd.DataFrame]:
 
 def input_hash(files: dict[str, Path]) -> dict:
     """Manifest of the inputs: sha256 of each file and of the data-layer code, and their combined hash."""
-    from kaltara_study.data.write import sha256_file
-
     pkg = Path(__file__).resolve().parent
     code = hashlib.sha256()
     for rel in _CODE_FILES:
@@ -211,8 +211,6 @@ def input_hash(files: dict[str, Path]) -> dict:
 # ============================================================================ loading
 def _load_one(path: Path, kind: str):
     """Load one raw file through the data layer's loader (:func:`kaltara_study.data.sources.load_source`)."""
-    from kaltara_study.data.sources import load_source
-
     return load_source(path, kind)
 
 
@@ -271,8 +269,6 @@ def _report(rows: list[dict]) -> pd.DataFrame:
 def _match_registry(reg: pd.DataFrame, cleaned: dict[str, CleanResult], audit: Audit,
                     problems: list[dict]) -> pd.Series:
     """Kemendagri village code of each registry row (NA when not matched; reported)."""
-    from kaltara_study.data import regions as R
-
     file = cleaned["simkopdes_village_stats"].file
     codes = pd.Series(pd.NA, index=reg.index, dtype="string")
     if "simkopdes_match" in cleaned:
@@ -340,8 +336,6 @@ def _list_gaps(cleaned: dict[str, CleanResult], files: dict[str, Path], root) ->
     column the raw contract declares a village code, survey excepted: its codes are typed in the field
     and reported row by row) but the Kemendagri village list lacks, as one report line on the list
     (:func:`kaltara_study.data.regions.missing_from_list`); ``[]`` when the list has them all."""
-    from kaltara_study.data import regions as R
-
     refs: dict[str, pd.Series] = {}
     for key, res in cleaned.items():
         kind = _kind(key)
@@ -362,8 +356,6 @@ def _list_gaps(cleaned: dict[str, CleanResult], files: dict[str, Path], root) ->
 def _current_list(files: dict[str, Path], root) -> str:
     """Where the current Kemendagri village list is: the vendored file of ``data/raw/kaltara`` (found by
     content), unless that is the list in use."""
-    from kaltara_study.data.sources import discover_files
-
     p = paths(root)
     d = discover_files(p.kaltara_raw) if p.kaltara_raw.is_dir() else None
     rep = d.report if d is not None else pd.DataFrame(columns=["file", "origin", "kind"])
@@ -461,8 +453,6 @@ def _members_within_population(sv: pd.DataFrame, table: pd.DataFrame, villages: 
 def _podes_to_kemendagri(podes: pd.DataFrame, cleaned: dict[str, CleanResult], audit: Audit,
                          problems: list[dict], file: str) -> pd.Series:
     """Kemendagri village code of each Podes row via the BPS bridge (kecamatan) and names within it."""
-    from kaltara_study.data import regions as R
-
     codes = pd.Series(pd.NA, index=podes.index, dtype="string")
     bps = podes["kode_desa_bps"].astype(str)
     kec = pd.Series(pd.NA, index=podes.index, dtype="string")
@@ -737,9 +727,6 @@ def build_analysis_table(source: str = "synthetic", *, root: Path | str | None =
                              "rejected_at_load": len(loaded[kind].rejected)} for kind, res in cleaned.items()])
     answers = None
     if source == "synthetic":
-        from kaltara_study.data.processed import read_answers
-        from kaltara_study.data.synth import FILES
-
         folder = source_dirs(source, root=Path(root) if root else None)[0]
         ans_path = folder / FILES["answers"]
         if ans_path.is_file():
@@ -759,10 +746,6 @@ def _attach_realdata(table: pd.DataFrame, reg: pd.DataFrame, cleaned: dict, file
     cooperative without a matched location row keeps NA name/id/coordinates, and every unmatched or
     surplus location row is reported (kind ``identity``). Returns ``(table, identity, village_context)``.
     """
-    from kaltara_study.data import context as C
-    from kaltara_study.data import identity as I
-    from kaltara_study.data.sources import read_boundaries
-
     t = table.copy()
     n = len(t)
     empty = _empty_realdata(n, t.index)
@@ -925,9 +908,6 @@ def load_analysis_table(source: str = "synthetic", *, root: Path | str | None = 
     >>> data.table.shape[0]  # doctest: +SKIP
     411
     """
-    from kaltara_study.data.processed import write_processed
-    from kaltara_study.data.write import write_table
-
     files = find_sources(source, root=root)
     manifest = input_hash(files)
     manifest["source"] = source
@@ -946,8 +926,6 @@ def source_table(files: dict[str, Path]) -> pd.DataFrame:
 
     >>> source_table({"survey": Path("data/raw/synthetic/SYNTHETIC_survey.xlsx")})  # doctest: +SKIP
     """
-    from kaltara_study.data.write import sha256_file
-
     return pd.DataFrame([{"kind": k, "file": p.name, "sha256": sha256_file(p)[:12]} for k, p in sorted(files.items())])
 
 
@@ -994,8 +972,6 @@ def join_coverage(data: AnalysisData) -> pd.DataFrame:
 
 def load_boundaries(source: str = "synthetic", *, level: str = "desa", root: Path | str | None = None):
     """Village/kabupaten boundaries of ``source`` when its folder has them (real data), else None."""
-    from kaltara_study.data.sources import read_boundaries, real_source_files
-
     key = {"desa": "boundaries_desa", "kabkota": "boundaries_kabkota", "kecamatan": "boundaries_kecamatan"}[level]
     for folder in source_dirs(source, root=Path(root) if root else None):
         f = real_source_files(folder).get(key)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaltara_study import pii
+from kaltara_study.data.schema import data_dictionary_markdown
 from kaltara_study.data.write import atomic_write, write_table
 from kaltara_study.paths import paths
 
@@ -58,8 +59,6 @@ def read_answers(path: str | Path) -> pd.DataFrame:
 
 def write_data_dictionary(path: str | Path | None = None) -> Path:
     """Write ``docs/data_dictionary.md`` from :func:`kaltara_study.data.schema.data_dictionary_markdown`."""
-    from kaltara_study.data.schema import data_dictionary_markdown
-
     path = Path(path) if path is not None else paths().root / "docs" / "data_dictionary.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(data_dictionary_markdown(), encoding="utf-8", newline="\n")

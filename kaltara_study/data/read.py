@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaltara_study import pii
-from kaltara_study.errors import InputError
+from kaltara_study.errors import ConfigError, InputError
 
 __all__ = ["RawTable", "SEPARATORS", "normalise_header", "read_table", "read_toml", "sniff_format"]
 
@@ -618,8 +618,6 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
 
 def read_toml(path: Path | str) -> dict:
     """Parse a TOML file; a missing or malformed file raises a ConfigError naming it."""
-    from kaltara_study.errors import ConfigError
-
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file {path} not found; restore it from git (config/ is tracked)")

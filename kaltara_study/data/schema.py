@@ -30,6 +30,8 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
+from kaltara_study.data.read import normalise_header
+
 __all__ = [
     "COLUMN_ALIASES",
     "HEALTH_RATINGS",
@@ -522,8 +524,6 @@ RAW_SCHEMAS["boundary_centroids"] = _schema({
 
 # ============================================================================== aliases
 def _n(text: str) -> str:
-    from kaltara_study.data.read import normalise_header
-
     return normalise_header(text)
 
 

@@ -18,6 +18,7 @@ from typing import Callable
 import pandas as pd
 
 from kaltara_study.data import parse as P
+from kaltara_study.data import schema as S
 from kaltara_study.errors import DataError, InputError
 from kaltara_study.data.read import RawTable, normalise_header, read_table
 from kaltara_study.data.validate import ROW, report_frame, validate
@@ -135,10 +136,6 @@ class LoadResult:
 
 
 def _schema_parts():
-    try:
-        from kaltara_study.data import schema as S
-    except ImportError as exc:  # pragma: no cover - schema.py is part of the package
-        raise InputError(f"kaltara_study.data.schema is not available ({exc}); pass schemas= explicitly") from None
     return S.RAW_SCHEMAS, getattr(S, "COLUMN_ALIASES", {}), getattr(S, "KEYS", {})
 
 

@@ -88,7 +88,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kaltara_study.data.idm import idm_status
 from kaltara_study.data.schema import FORM_HEADERS
+from kaltara_study.data.synth_write import write_csv, write_xlsx
 from kaltara_study.paths import paths as _paths
 
 __all__ = ["ARCHETYPES", "FILES", "IDM_INDICATORS", "IDM_INDICATOR_COUNTS", "KABKOTA", "KAB_BOX", "generate",
@@ -386,8 +388,6 @@ def _village_context(rng, kab: pd.DataFrame, des: pd.DataFrame) -> pd.DataFrame:
 
 
 def _idm(rng, v: pd.DataFrame, years=(2021, 2022, 2023, 2024)) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from kaltara_study.data.idm import idm_status
-
     desa = v[v["jenis"] == "desa"].reset_index(drop=True)
     n = len(desa)
     dims = (("IKS", 35), ("IKE", 12), ("IKL", 3))
@@ -1428,8 +1428,6 @@ def write_synthetic(folder: str | Path | None = None, seed: int = DEFAULT_SEED) 
     >>> sorted(p.name for p in paths.values())[0]  # doctest: +SKIP
     'ANSWERS_archetypes_SYNTHETIC.csv'
     """
-    from kaltara_study.data.synth_write import write_csv, write_xlsx
-
     folder = Path(folder) if folder is not None else _paths().synthetic_raw
     data = generate(seed)
     written: dict[str, Path] = {}

@@ -34,7 +34,7 @@ import pandas as pd
 from scipy.spatial.distance import pdist, squareform
 from sklearn.metrics import calinski_harabasz_score, silhouette_samples
 
-from kaltara_study.segmentation.kmeans import kmeans_batch, within_dispersion
+from kaltara_study.segmentation.kmeans import kmeans, kmeans_batch, within_dispersion
 
 __all__ = [
     "MAXSE_METHODS", "silhouette", "silhouette_values", "calinski_harabasz", "davies_bouldin",
@@ -224,7 +224,6 @@ def gap_statistic(X: np.ndarray, *, k_max: int = 10, B: int = 100, d_power: int 
         elif cluster_fn is not None:
             lab = cluster_fn(X, k, obs_children[k - 1])
         else:
-            from kaltara_study.segmentation.kmeans import kmeans
             lab = kmeans(X, k, n_init=n_init, seed=obs_children[k - 1], max_iter=max_iter).labels
         logW[k - 1] = np.log(within_dispersion(X, lab, d_power=d_power))
     children = ref_ss.spawn(B)
