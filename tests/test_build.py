@@ -68,6 +68,27 @@ def test_two_kernels_at_once_each_talk_over_their_own_unix_sockets(tmp_path):
     assert not [f for f in tmp_path.iterdir() if "ipc" in f.name]
 
 
+def test_a_kernel_is_not_interrupted_when_it_is_shut_down_but_still_otherwise(monkeypatch, tmp_path):
+    """The interrupt jupyter_client sends before every shutdown put "ERROR | KeyboardInterrupt caught
+    in kernel." into the build log; a real interrupt (a cell over its time limit) still goes through."""
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    sent = []
+
+    async def record(self):
+        sent.append(self.shutting_down)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", record)
+    km = type("M", (build.IPCKernelManager,), {"ipc_dir": str(tmp_path)})()
+    km.shutting_down = True
+    asyncio.run(km._async_interrupt_kernel())
+    km.shutting_down = False
+    asyncio.run(km._async_interrupt_kernel())
+    assert sent == [False]
+
+
 def test_the_other_pages_are_finished_while_the_report_notebook_runs():
     """The report notebook runs last and alone; the finished notebooks' pages are rendered on the
     other worker meanwhile (the report's run waits for one of them: it would time out if they ran

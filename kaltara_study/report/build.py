@@ -68,6 +68,16 @@ class IPCKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self.ip = os.path.join(self.ipc_dir, "kernel")
 
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts a kernel before every shutdown, to stop a running cell. The build
+        # shuts a kernel down only once its notebook has stopped (finished or failed), so that interrupt
+        # stopped nothing: arriving while ipykernel handled the shutdown messages, it only wrote
+        # "ERROR | KeyboardInterrupt caught in kernel." into the build log. A kernel that does not
+        # exit after the shutdown request is still terminated, then killed (finish_shutdown).
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
 
 #: the notebook rendered without code as the report (``laporan.html``)
 REPORT_NOTEBOOK = "08_"
