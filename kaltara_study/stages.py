@@ -6,8 +6,9 @@ or :func:`study_table` with the :class:`~kaltara_study.study.Study`. A stage's r
 under a key made of
 
 - the sha256 of the raw input files of the study's source,
-- the sha256 of the code of the modules that compute it (the data layer, and the method package
-  of the stage and of the stages it depends on — never figures, labels or the build),
+- the sha256 of the code of the modules that compute it (the data layer, the method package of
+  the stage and of the stages it depends on, and this module, which runs them — never figures,
+  labels or the build),
 - the sha256 of the config files it reads, and the seed.
 
 The language is not part of the key: labels are applied when a table is shown or written, so an
@@ -91,6 +92,8 @@ def stage_key(study: Study, stage: Stage) -> str:
     """The cache key of ``stage`` for ``study`` (see the module docstring); never the language."""
     h = hashlib.sha256(f"{stage.name}\0seed={study.seed}\0".encode())
     h.update(inputs_hash(study).encode())
+    # this module too: the stages' run functions and their constants (permutations) live here
+    h.update(f"stages:{code_hash('stages')}".encode())
     for s in _closure(stage):
         for pkg in s.code:
             h.update(f"{pkg}:{code_hash(pkg)}".encode())

@@ -63,6 +63,14 @@ def test_changing_a_method_module_misses_only_its_stage_and_those_after(study, m
     assert after["segmentation"] != keys["segmentation"]
 
 
+def test_changing_the_stages_module_misses_every_stage(study, monkeypatch):
+    """The run functions and their constants (e.g. the LISA permutations) live in stages.py."""
+    keys = {s.name: stages.stage_key(study, s) for s in stages.STAGES}
+    real = stages.code_hash
+    monkeypatch.setattr(stages, "code_hash", lambda pkg: "changed" if pkg == "stages" else real(pkg))
+    assert all(stages.stage_key(study, s) != keys[s.name] for s in stages.STAGES)
+
+
 def test_config_change_misses_its_stage(study):
     key = stages.stage_key(study, stages.BY_NAME["index"])
     cfg = study.configs.files["index"]
