@@ -76,8 +76,8 @@ class NumberFormat:
     def currency(self) -> str:
         return "Rp" if self.lang == "id" else "IDR"
 
-    def _swap(self, text: str) -> str:
-        """Python's ``1,234.5`` → this language's separators."""
+    def separators(self, text: str) -> str:
+        """Python's ``1,234.5`` → this language's separators (``1.234,5`` in Indonesian)."""
         if self.lang == "en":
             return text
         return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
@@ -92,7 +92,7 @@ class NumberFormat:
         text = f"{x:,.{decimals}f}"
         if text.startswith("-") and float(text.replace(",", "")) == 0:
             text = text[1:]                      # no "-0,0"
-        return self._swap(text).replace("-", "−")
+        return self.separators(text).replace("-", "−")
 
     def integer(self, x) -> str:
         """``1234`` → ``1.234`` / ``1,234`` (rounded half to even)."""

@@ -23,6 +23,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import Formatter, LogFormatter, ScalarFormatter
 
 from kaltara_study.data.write import save_figure as _write_figure, screen_png
+from kaltara_study.report.format import formatter
 from kaltara_study.report.labels import label
 
 # Okabe & Ito (2008) colour-blind-safe palette.
@@ -222,13 +223,10 @@ class _LocalTicks(Formatter):
 
     def __init__(self, base: Formatter, lang: str):
         self.base = base
-        self.lang = lang
+        self.fmt = formatter(lang)
 
     def _local(self, text: str) -> str:
-        text = _group_thousands(text)
-        if self.lang == "id":
-            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-        return text
+        return self.fmt.separators(_group_thousands(text))
 
     def __call__(self, x, pos=None):
         return self._local(self.base(x, pos))
