@@ -237,7 +237,7 @@ def _run_boundaries(study: Study) -> dict:
 
 
 def _run_map_boundaries(study: Study) -> dict:
-    full = _cached(study, "boundaries")
+    full = _cached(study, "boundaries")  # every level
     return {level: None if g is None else simplify_outlines(g) for level, g in full.items()}
 
 
@@ -275,8 +275,8 @@ STAGES = (
           run=_run_village_types),
     Stage("readiness", needs=("segmentation", "village_types"), code=("readiness",), configs=("readiness",),
           run=_run_readiness),
-    # the polygons the maps draw, read once (finding the files by content and parsing 4 MB of GeoJSON
-    # took about 1.5 s in every notebook that draws a map)
+    # the polygons as read, once (finding the files by content and parsing 4 MB of GeoJSON took
+    # about 1.5 s in every notebook that drew a map)
     Stage("boundaries", needs=(), code=("data",), configs=(), run=_run_boundaries),
     # the same outlines simplified for drawing (maps drew 101,308 village vertices in every figure)
     Stage("map_boundaries", needs=("boundaries",), code=("data",), configs=(), run=_run_map_boundaries),
@@ -315,18 +315,20 @@ def boundaries(study: Study, level: str = "desa"):
     """The boundary polygons of ``level`` (``desa``, ``kecamatan`` or ``kabkota``) of the study's
     source as a GeoDataFrame, or None when the source has none (cached; see
     :func:`kaltara_study.data.pipeline.load_boundaries`)."""
-    if level not in BOUNDARY_LEVELS:
-        raise ValueError(f"level must be one of {BOUNDARY_LEVELS}, not {level!r}")
-    return _cached(study, "boundaries")[level]
+    return _polygons(study, "boundaries", level)
 
 
 def map_boundaries(study: Study, level: str = "desa"):
     """:func:`boundaries` simplified for drawing a map (cached; see
     :func:`kaltara_study.data.sources.simplify_outlines`): what the maps take. Statistics on the
     polygons (contiguity) use :func:`boundaries`."""
+    return _polygons(study, "map_boundaries", level)
+
+
+def _polygons(study: Study, stage: str, level: str):
     if level not in BOUNDARY_LEVELS:
         raise ValueError(f"level must be one of {BOUNDARY_LEVELS}, not {level!r}")
-    return _cached(study, "map_boundaries")[level]
+    return _cached(study, stage)[level]
 
 
 def spatial(study: Study):
