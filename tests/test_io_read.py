@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import datetime as dt
 
 import openpyxl
@@ -308,3 +309,25 @@ def test_header_errors_name_the_sheet(tmp_path):
     wb2.active.append([1, 2])
     wb2.save(t_ok)
     assert read_table(t_ok).where == "ok.xlsx, sheet 'Data'"
+
+
+def test_a_file_read_twice_is_parsed_once_and_each_reader_gets_its_own_copy(tmp_path, monkeypatch):
+    """Finding a file's kind and loading it read it twice: the second read comes from the memo,
+    keyed by the file's content (a rewrite within the same clock tick is still seen)."""
+    from kaltara_study.data import read as R
+
+    path = write_text(tmp_path / "a.csv", ROWS)
+    calls = []
+    real = R._read_table
+    monkeypatch.setattr(R, "_read_table", lambda p, **kw: calls.append(p.name) or real(p, **kw))
+    first = read_table(path)
+    first.frame.loc[0, "nama_desa"] = "changed by the caller"
+    first.original_headers["nama_desa"] = "changed"
+    second = read_table(path)
+    assert calls == ["a.csv"]
+    assert second.frame.loc[0, "nama_desa"] == "Bunyu Barat" and second.original_headers["nama_desa"] == "Nama Desa"
+    stat = path.stat()
+    write_text(path, [ROWS[0], ["6501012001", "Bunyu Timur", "1.250.000,50"], ROWS[2]])  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))                          # same time
+    assert read_table(path).frame.loc[0, "nama_desa"] == "Bunyu Timur" and calls == ["a.csv", "a.csv"]
+    assert read_table(path, header_rows=1).frame.shape == second.frame.shape and len(calls) == 3

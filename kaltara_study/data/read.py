@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 import tomllib
 import unicodedata
 import zipfile
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -91,7 +93,14 @@ def normalise_header(name: object) -> str:
     """
     if name is None or (isinstance(name, float) and pd.isna(name)):
         return ""
-    text = "".join(c for c in unicodedata.normalize("NFKD", str(name)) if not unicodedata.combining(c))
+    return _normalise_text(str(name))
+
+
+@lru_cache(maxsize=8192)
+def _normalise_text(name: str) -> str:
+    """:func:`normalise_header` of a string (remembered: matching headers to a contract asks for the
+    same few hundred names thousands of times)."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     text = re.sub(r"[^0-9a-z]+", "_", text.lower())
     return text.strip("_")
 
@@ -522,6 +531,25 @@ def sniff_format(path: str | Path) -> str:
     return "text"
 
 
+#: the last tables read in this process, by (file name, content digest, sheet, header rows): finding
+#: a file's kind reads it, and loading it must not parse the same workbook again
+_READ_MEMO: OrderedDict[tuple, RawTable] = OrderedDict()
+_READ_MEMO_SIZE = 32
+
+
+def content_digest(path: Path, *, chunk: int = 1 << 20) -> str | None:
+    """A digest of the file's bytes (BLAKE2b), or ``None`` when it cannot be read: what a memo of a
+    file's contents is keyed by (a modification time can stay the same across two quick writes)."""
+    h = hashlib.blake2b(digest_size=20)
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(chunk), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
 def read_table(path: str | Path, *, sheet: str | int | None = None,
                header_rows: int | str = "auto") -> RawTable:
     """Read a CSV/TSV/XLSX export into text cells with normalised headers and ``_row``.
@@ -557,6 +585,24 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
     (';', ['kode_desa', 'nama_desa'])
     """
     path = Path(path)
+    digest = content_digest(path) if path.is_file() else None
+    key = None if digest is None else (path.name, digest, sheet, header_rows)
+    if key is not None and key in _READ_MEMO:
+        _READ_MEMO.move_to_end(key)
+    else:
+        table = _read_table(path, sheet=sheet, header_rows=header_rows)
+        if key is None:
+            return table
+        _READ_MEMO[key] = table
+        while len(_READ_MEMO) > _READ_MEMO_SIZE:
+            _READ_MEMO.popitem(last=False)
+    # a copy: callers may change the frame they get without changing the next reader's
+    table = _READ_MEMO[key]
+    return replace(table, frame=table.frame.copy(), original_headers=dict(table.original_headers))
+
+
+def _read_table(path: Path, *, sheet: str | int | None, header_rows: int | str) -> RawTable:
+    """:func:`read_table` without the memo."""
     file = path.name
     if path.is_dir():
         raise InputError("is a folder, not a table file (an Apple Numbers package or an unzipped workbook?); "

@@ -20,7 +20,7 @@ import pandas as pd
 from kaltara_study.data import parse as P
 from kaltara_study.data import schema as S
 from kaltara_study.errors import DataError, InputError
-from kaltara_study.data.read import RawTable, normalise_header, read_table
+from kaltara_study.data.read import RawTable, content_digest, normalise_header, read_table
 from kaltara_study.data.validate import ROW, report_frame, validate
 
 __all__ = ["Discovery", "KIND_TITLES", "MULTI_FILE_KINDS", "describe_kind", "detect_kind", "expected_columns",
@@ -161,6 +161,7 @@ def _rename_map(columns: list[str], schema, aliases: dict[str, str]) -> dict[str
     """Raw normalised header → schema column: explicit aliases first, then normalised names."""
     by_norm = {normalise_header(name): name for name in schema.columns}
     out: dict[str, str] = {}
+    known = None
     for c in columns:
         if c == ROW:
             continue
@@ -168,7 +169,8 @@ def _rename_map(columns: list[str], schema, aliases: dict[str, str]) -> dict[str
             or by_norm.get(c)
         if target is None:
             # two-row headers arrive joined ("identitas_kode_desa"): match the longest known tail
-            known = {**{normalise_header(k): v for k, v in aliases.items()}, **by_norm}
+            if known is None:
+                known = {**{normalise_header(k): v for k, v in aliases.items()}, **by_norm}
             tails = [k for k in known if k and c.endswith("_" + k)]
             if tails:
                 target = known[max(tails, key=len)]
@@ -729,9 +731,8 @@ _DETECTED: dict[tuple, tuple[str | None, str]] = {}
 
 
 def _detect_cached(path: Path) -> tuple[str | None, str]:
-    """:func:`detect_kind` with the default contract, remembered per (path, size, mtime) in this process."""
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    """:func:`detect_kind` with the default contract, remembered per file name and content in this process."""
+    key = (path.name, content_digest(path))
     if key not in _DETECTED:
         _DETECTED[key] = detect_kind(path)
     return _DETECTED[key]
