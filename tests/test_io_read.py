@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import os
 import datetime as dt
+import os
 
 import openpyxl
 import pandas as pd

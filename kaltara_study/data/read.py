@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import re
 import tomllib
@@ -25,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaltara_study import pii
+from kaltara_study.data.write import sha256_file
 from kaltara_study.errors import ConfigError, InputError
 
 __all__ = ["RawTable", "SEPARATORS", "normalise_header", "read_table", "read_toml", "sniff_format"]
@@ -531,23 +531,11 @@ def sniff_format(path: str | Path) -> str:
     return "text"
 
 
-#: the last tables read in this process, by (file name, content digest, sheet, header rows): finding
-#: a file's kind reads it, and loading it must not parse the same workbook again
+#: the last tables read in this process, by (file name, sha256 of its bytes, sheet, header rows):
+#: finding a file's kind reads it, and loading it must not parse the same workbook again (a
+#: content key, not a modification time, which can stay the same across two quick writes)
 _READ_MEMO: OrderedDict[tuple, RawTable] = OrderedDict()
 _READ_MEMO_SIZE = 32
-
-
-def content_digest(path: Path, *, chunk: int = 1 << 20) -> str | None:
-    """A digest of the file's bytes (BLAKE2b), or ``None`` when it cannot be read: what a memo of a
-    file's contents is keyed by (a modification time can stay the same across two quick writes)."""
-    h = hashlib.blake2b(digest_size=20)
-    try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(chunk), b""):
-                h.update(block)
-    except OSError:
-        return None
-    return h.hexdigest()
 
 
 def read_table(path: str | Path, *, sheet: str | int | None = None,
@@ -585,15 +573,13 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
     (';', ['kode_desa', 'nama_desa'])
     """
     path = Path(path)
-    digest = content_digest(path) if path.is_file() else None
-    key = None if digest is None else (path.name, digest, sheet, header_rows)
-    if key is not None and key in _READ_MEMO:
+    if not path.is_file():  # _read_table says what is wrong
+        return _read_table(path, sheet=sheet, header_rows=header_rows)
+    key = (path.name, sha256_file(path), sheet, header_rows)
+    if key in _READ_MEMO:
         _READ_MEMO.move_to_end(key)
     else:
-        table = _read_table(path, sheet=sheet, header_rows=header_rows)
-        if key is None:
-            return table
-        _READ_MEMO[key] = table
+        _READ_MEMO[key] = _read_table(path, sheet=sheet, header_rows=header_rows)
         while len(_READ_MEMO) > _READ_MEMO_SIZE:
             _READ_MEMO.popitem(last=False)
     # a copy: callers may change the frame they get without changing the next reader's

@@ -20,8 +20,9 @@ import pandas as pd
 from kaltara_study.data import parse as P
 from kaltara_study.data import schema as S
 from kaltara_study.errors import DataError, InputError
-from kaltara_study.data.read import RawTable, content_digest, normalise_header, read_table
+from kaltara_study.data.read import RawTable, normalise_header, read_table
 from kaltara_study.data.validate import ROW, report_frame, validate
+from kaltara_study.data.write import sha256_file
 
 __all__ = ["Discovery", "KIND_TITLES", "MULTI_FILE_KINDS", "describe_kind", "detect_kind", "expected_columns",
            "kind_title", "missing_for", "discover_files", "KIND_PARSERS", "LoadResult", "load_folder", "load_summary", "parse_category", "SOURCE_PATTERNS", "idm_wide_to_long", "load_source", "load_cooperative_sources", "discovery_reason_codes", "read_provenance",
@@ -732,7 +733,7 @@ _DETECTED: dict[tuple, tuple[str | None, str]] = {}
 
 def _detect_cached(path: Path) -> tuple[str | None, str]:
     """:func:`detect_kind` with the default contract, remembered per file name and content in this process."""
-    key = (path.name, content_digest(path))
+    key = (path.name, sha256_file(path))
     if key not in _DETECTED:
         _DETECTED[key] = detect_kind(path)
     return _DETECTED[key]
