@@ -2,8 +2,9 @@
 # A clean clone needs only Python 3.11 and pip: the first target run creates .venv, installs the
 # pinned stack (uv when it can be installed, plain pip otherwise; byte-compiled either way), the package
 # (editable), a Jupyter kernel named kaltara-study inside the venv, and compiles the study's numba
-# kernels once (so neither the tests' workers nor the notebooks' kernels compile them again; the two
-# kernel groups the study never runs, parallel starts and the batched gap statistic, compile on first use).
+# kernels once (so neither the tests' workers nor the notebooks' kernels compile them again; the one
+# kernel the study never runs, of the batched gap statistic, compiles on first use), and byte-compiles the
+# package's own modules (the shell may set PYTHONDONTWRITEBYTECODE, and every notebook kernel imports them).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -45,6 +46,7 @@ $(STAMP): $(PY) pyproject.toml $(LOCK)
 	$(PY) -m ipykernel install --sys-prefix --name kaltara-study --display-name "Python (kaltara-study)" >/dev/null
 	@echo ">> compiling the study's numba kernels once (cached next to their source)"
 	$(PY) -c "from kaltara_study.segmentation.algorithms import compile_kernels; compile_kernels()"
+	$(PY) -m compileall -q kaltara_study
 	@touch $@
 
 install: $(STAMP) ## create .venv, install the package + pinned deps, register the kaltara-study kernel

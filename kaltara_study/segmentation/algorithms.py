@@ -322,8 +322,7 @@ def fit_labels(name: str, **opts: Any):
     """A ``fit(X, k, seedseq) -> labels`` function for resampling (clusterboot, prediction strength).
 
     The replications already run in parallel (joblib threads), so the k-means starts inside one
-    replication run serially: no nested numba parallel region (the ``workqueue`` threading layer,
-    numba's fallback where OpenMP/TBB are missing, does not allow nesting)."""
+    replication run serially: no thread pool inside a thread pool."""
     o = {**DEFAULTS, **opts, "parallel": False}
 
     def fit(X: np.ndarray, k: int, ss: np.random.SeedSequence) -> np.ndarray:
@@ -343,13 +342,9 @@ def _compile_group(group: str) -> list[str]:
         D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
         _pam_kernel(D, 2, 100)
         kernels = (K._best_of, K._wk, _pam_kernel)
-    elif group == "parallel":   # k-means starts spread over threads (large data only)
-        K.kmeans(X, 2, n_init=2, seed=1, parallel=True)
-        kernels = (K._best_of_parallel,)
-    elif group == "gap":        # the batched gap statistic (benchmarks, reference tests)
-        for polish in ("best", "all"):
-            K.kmeans_batch(X[None], 2, rng.random((1, 2, 2, 2)), polish=polish)
-        kernels = (K._gap_batch,)
+    elif group == "gap":        # the batched gap statistic's Hartigan polish of the best start (benchmarks, tests)
+        K.kmeans_batch(X[None], 2, rng.random((1, 2, 2, 2)), polish="best")
+        kernels = (K._hartigan,)
     else:
         raise ValueError(f"unknown kernel group {group!r}")
     return [f"{fn.__name__} ({len(fn.signatures)} signature)" for fn in kernels]
@@ -360,9 +355,8 @@ def compile_kernels(groups: Sequence[str] = ("study",)) -> list[str]:
     called with, so the first analysis, test or notebook after an install does not pay for it.
 
     ``make install`` compiles the ``study`` group (about 11 s on the 2-core machine): the kernels the
-    study runs. The ``parallel`` (k-means starts over threads, used only on large data) and ``gap``
-    (batched gap statistic: benchmarks, reference tests) groups take about 10 s each and compile on
-    first use; numba's parallel compilation is single-threaded and shares callees, so compiling the
-    groups in separate processes at once was slower (measured: 37 s against 31 s in one process).
+    study runs. Parallel k-means starts and the batched gap statistic run these same serial kernels
+    from a thread pool (they release the GIL), so they compile nothing more, except the ``gap``
+    group's one kernel (Hartigan transfers on the best Lloyd start only), which compiles on first use.
     Returns the names of the compiled entry points."""
     return [d for g in groups for d in _compile_group(g)]

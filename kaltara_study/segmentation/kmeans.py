@@ -2,8 +2,10 @@
 
 Why: the gap statistic with ``B = 100`` reference sets, ``K.max = 10`` and 25 starts is 25,000
 Lloyd runs on 411 × 10 data; scikit-learn's per-call overhead (≈ 1 ms) dominates at that size.
-These kernels run a whole batch of fits inside compiled code, over both cores (``prange``),
-without Python work per iteration.
+These kernels run each fit inside compiled code without Python work per iteration, and release
+the GIL, so a batch of fits runs over both cores from a thread pool. (They were numba ``prange``
+loops once; compiling those parallel regions cost about 30 s on a fresh install, the thread pool
+nothing, with the same answers.)
 
 Semantics follow scikit-learn's ``KMeans(algorithm="lloyd")``: labels are assigned to the
 current centres, centres are moved to the means; the run stops when the labels do not change
@@ -26,10 +28,13 @@ result does not depend on threads.
 
 from __future__ import annotations
 
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 __all__ = ["KMeansFit", "kmeans", "kmeans_from_init", "kmeans_batch", "within_dispersion",
            "tolerance"]
@@ -290,53 +295,6 @@ def _best_of(X, k, U, max_iter, tol_abs, hartigan):
 
 
 @njit(cache=True, nogil=True)
-def _best_lloyd_then_polish(X, k, U, max_iter, tol_abs):
-    """Best Lloyd start (lowest inertia, first on ties), then Hartigan transfers on it only."""
-    n = X.shape[0]
-    XT = np.ascontiguousarray(X.T)
-    best_lab = np.zeros(n, np.int64)
-    lab = np.empty(n, np.int64)
-    best_C = np.zeros((k, X.shape[1]))
-    best_in = np.inf
-    for s in range(U.shape[0]):
-        C0 = _kmeanspp(X, k, U[s])
-        C, inertia, it = _lloyd(X, XT, C0, max_iter, tol_abs, lab)
-        if inertia < best_in:
-            best_in = inertia
-            best_lab[:] = lab
-            best_C[:, :] = C
-    _hartigan(X, XT, best_C, best_lab, 50)
-    return best_lab
-
-
-@njit(cache=True, parallel=True)
-def _best_of_parallel(X, k, U, max_iter, tol_abs, hartigan):
-    """Starts spread over threads; the winner is the same as in :func:`_best_of`."""
-    n, p = X.shape
-    S = U.shape[0]
-    labs = np.empty((S, n), np.int64)
-    Cs = np.empty((S, k, p))
-    ins = np.empty(S)
-    its = np.empty(S, np.int64)
-    XT = np.ascontiguousarray(X.T)
-    for s in prange(S):
-        lab = np.empty(n, np.int64)
-        C0 = _kmeanspp(X, k, U[s])
-        C, inertia, it = _lloyd(X, XT, C0, max_iter, tol_abs, lab)
-        if hartigan:
-            inertia = _hartigan(X, XT, C, lab, 50)
-        labs[s, :] = lab
-        Cs[s] = C
-        ins[s] = inertia
-        its[s] = it
-    b = 0
-    for s in range(1, S):
-        if ins[s] < ins[b]:
-            b = s
-    return labs[b].copy(), Cs[b].copy(), ins[b], its[b]
-
-
-@njit(cache=True, nogil=True)
 def _wk(X, labels, k, d_power):
     """clusGap's W_k = 0.5 * sum_r sum_{i<j in r} d_ij^p / n_r."""
     n, p = X.shape
@@ -381,27 +339,21 @@ def _wk(X, labels, k, d_power):
     return 0.5 * w
 
 
-@njit(cache=True, parallel=True)
-def _gap_batch(Xs, k_max, U, max_iter, tol_abs, d_power, hartigan, polish_best):
-    """log W_k for every reference set b and k = 1..k_max. ``U``: (B, k_max, n_init, k_max).
-    ``polish_best``: Hartigan transfers on the best Lloyd start only (instead of on every start)."""
-    B = Xs.shape[0]
-    n = Xs.shape[1]
-    out = np.empty((B, k_max))
-    T = B * k_max
-    for t in prange(T):
-        b = t // k_max
-        k = t % k_max + 1
-        X = Xs[b]
-        if k == 1:
-            lab = np.zeros(n, np.int64)
-        elif hartigan and polish_best:
-            lab = _best_lloyd_then_polish(X, k, U[b, k - 1, :, :k], max_iter, tol_abs)
-        else:
-            lab, C, inertia, it = _best_of(X, k, np.ascontiguousarray(U[b, k - 1, :, :k]), max_iter, tol_abs,
-                                             hartigan)  # C layout: one compiled signature
-        out[b, k - 1] = np.log(_wk(X, lab, k, d_power))
-    return out
+def _threads(tasks: int) -> int:
+    """Worker threads for ``tasks`` independent kernel calls: one per core, at most one per task."""
+    return max(1, min(os.cpu_count() or 1, tasks))
+
+
+def _gap_task(X, k, U, max_iter, tol_abs, d_power, hartigan, polish_best):
+    """``log W_k`` of one reference set for one k (the compiled kernels release the GIL)."""
+    if k == 1:
+        lab = np.zeros(X.shape[0], np.int64)
+    elif hartigan and polish_best:  # the best Lloyd start, then Hartigan transfers on it only
+        lab, C, _, _ = _best_of(X, k, U, max_iter, tol_abs, False)
+        _hartigan(X, np.ascontiguousarray(X.T), C, lab, 50)  # moves labels and centres in place
+    else:
+        lab = _best_of(X, k, U, max_iter, tol_abs, hartigan)[0]
+    return math.log(_wk(X, lab, k, d_power))
 
 
 @dataclass(frozen=True)
@@ -452,8 +404,15 @@ def kmeans(X: np.ndarray, k: int, *, n_init: int = 25, seed: int | np.random.See
     U = np.random.default_rng(seed).random((n_init, k))
     if parallel is None:
         parallel = X.shape[0] * k * n_init > 2_000_000
-    fn = _best_of_parallel if parallel else _best_of
-    lab, C, inertia, it = fn(X, k, U, max_iter, tolerance(X, tol), hartigan)
+    tol_abs = tolerance(X, tol)
+    if not parallel:
+        lab, C, inertia, it = _best_of(X, k, U, max_iter, tol_abs, hartigan)
+        return KMeansFit(lab, C, float(inertia), int(it))
+    # the starts in contiguous blocks, one per thread; the first block's best wins ties, as in one run
+    blocks = [np.ascontiguousarray(b) for b in np.array_split(U, _threads(n_init)) if len(b)]
+    with ThreadPoolExecutor(len(blocks)) as pool:
+        fits = list(pool.map(lambda b: _best_of(X, k, b, max_iter, tol_abs, hartigan), blocks))
+    lab, C, inertia, it = min(fits, key=lambda f: f[2])  # min keeps the first of equal inertias
     return KMeansFit(lab, C, float(inertia), int(it))
 
 
@@ -489,6 +448,16 @@ def kmeans_batch(Xs: np.ndarray, k_max: int, U: np.ndarray, *, max_iter: int = 3
     Xs = np.ascontiguousarray(Xs, dtype=np.float64)
     if polish not in ("best", "all"):
         raise ValueError("polish must be 'best' or 'all'")
-    return _gap_batch(Xs, int(k_max), np.ascontiguousarray(U, dtype=np.float64), int(max_iter),
-                      tolerance(Xs[0], tol), int(d_power), bool(hartigan), polish == "best")
+    U = np.asarray(U, dtype=np.float64)
+    tol_abs, B, k_max = tolerance(Xs[0], tol), Xs.shape[0], int(k_max)
+    tasks = [(b, k) for b in range(B) for k in range(1, k_max + 1)]
+
+    def task(bk):
+        b, k = bk
+        return _gap_task(Xs[b], k, np.ascontiguousarray(U[b, k - 1, :, :k]), int(max_iter), tol_abs,
+                         int(d_power), bool(hartigan), polish == "best")
+
+    with ThreadPoolExecutor(_threads(len(tasks))) as pool:
+        out = list(pool.map(task, tasks))
+    return np.array(out, dtype=np.float64).reshape(B, k_max)
 
