@@ -466,13 +466,19 @@ def verification_list(
     if not rows:
         return pd.DataFrame(columns=cols)
     long = pd.DataFrame(rows, columns=["coop_id", "item", "criterion", "partner", "kind", "basis"])
-    g = long.groupby(["coop_id", "item", "basis"], sort=True)
-    out = pd.DataFrame({
-        "criteria": g.criterion.agg(lambda s: "; ".join(dict.fromkeys(s))),
-        "partners": g.partner.agg(lambda s: "; ".join(dict.fromkeys(p for p in PARTNERS if p in set(s)))),
-        "n_partners": g.partner.nunique(),
-        "kind": g.kind.agg(lambda s: "required" if (s == "required").any() else "desirable"),
-    }).reset_index()
+    # one row per (coop_id, item, basis): criteria in first-seen order, partners in PARTNERS order,
+    # "required" if required for any of them (a plain loop: a pandas aggregation per group cost 2 s)
+    groups: dict[tuple, tuple[dict, set, list]] = {}
+    for cid, item, crit, partner, kind, basis in rows:
+        crits, partners, req = groups.setdefault((cid, item, basis), ({}, set(), [False]))
+        crits[crit] = None
+        partners.add(partner)
+        req[0] = req[0] or kind == "required"
+    out = pd.DataFrame(
+        [(cid, item, basis, "; ".join(crits), "; ".join(p for p in PARTNERS if p in partners), len(partners),
+          "required" if req[0] else "desirable")
+         for (cid, item, basis), (crits, partners, req) in sorted(groups.items())],
+        columns=["coop_id", "item", "basis", "criteria", "partners", "n_partners", "kind"])
     if answer is not None:
         pr = answer.probabilities[["coop_id", "partner", "p_joint_provisional"]]
         lk = long[["coop_id", "item", "basis", "partner"]].merge(pr, on=["coop_id", "partner"], how="left")
