@@ -3,7 +3,9 @@
 Tests never write into the project tree: before any test module imports the package, the study root
 is pointed (``KALTARA_ROOT``) at a temporary copy of the project's inputs (``data/raw``, ``config``,
 ``notebooks`` and the root marker), and Hypothesis keeps its files in a temporary folder. Both are
-removed when the session ends. ``root`` is that copy; ``project`` is the real checkout (read only).
+removed when the session ends. The copy is shared by pytest-xdist's workers (they inherit its
+location), so a stage the session computes is computed once; tests that change inputs or configs
+work on their own copies (``tiny_root``, ``tmp_path``). ``root`` is that copy; ``project`` is the real checkout (read only).
 """
 
 from __future__ import annotations
@@ -21,20 +23,29 @@ matplotlib.use("Agg")
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
 PROJECT = Path(__file__).resolve().parents[1]
-_TMP = Path(tempfile.mkdtemp(prefix="kaltara-tests-"))
-atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
-STUDY_ROOT = _TMP / "project"
-STUDY_ROOT.mkdir()
-for _name in (".kaltara-root", "pyproject.toml"):
-    shutil.copy2(PROJECT / _name, STUDY_ROOT / _name)
-for _name in ("data/raw", "config", "notebooks", "tests/nbval_sanitize.cfg"):
-    _src = PROJECT / _name
-    if _src.is_dir():
-        shutil.copytree(_src, STUDY_ROOT / _name, symlinks=False)
-    elif _src.is_file():
-        (STUDY_ROOT / _name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(_src, STUDY_ROOT / _name)
-(STUDY_ROOT / "data" / "processed").mkdir(parents=True, exist_ok=True)
+#: the test session's temporary folder; pytest-xdist's workers inherit it from the process that made
+#: it (the controller imports this file before it starts them), so the session's stage cache is
+#: computed once for all workers, not once per worker; only the process that made it removes it
+_SHARED = "KALTARA_TEST_SESSION_TMP"
+if os.environ.get(_SHARED) and Path(os.environ[_SHARED], "project", ".kaltara-root").is_file():
+    _TMP = Path(os.environ[_SHARED])
+    STUDY_ROOT = _TMP / "project"
+else:
+    _TMP = Path(tempfile.mkdtemp(prefix="kaltara-tests-"))
+    atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
+    STUDY_ROOT = _TMP / "project"
+    STUDY_ROOT.mkdir()
+    for _name in ("data/raw", "config", "notebooks", "tests/nbval_sanitize.cfg"):
+        _src = PROJECT / _name
+        if _src.is_dir():
+            shutil.copytree(_src, STUDY_ROOT / _name, symlinks=False)
+        elif _src.is_file():
+            (STUDY_ROOT / _name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(_src, STUDY_ROOT / _name)
+    (STUDY_ROOT / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    for _name in ("pyproject.toml", ".kaltara-root"):  # the root marker last: the copy is complete
+        shutil.copy2(PROJECT / _name, STUDY_ROOT / _name)
+    os.environ[_SHARED] = str(_TMP)
 os.environ["KALTARA_ROOT"] = str(STUDY_ROOT)
 
 try:  # Hypothesis' example database and its home folder go to the temporary folder too

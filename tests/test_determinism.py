@@ -1,9 +1,9 @@
 """Identical outputs on any machine: the stages' tables, written at their reported precision, have the
 same bytes whatever the BLAS threading and CPU kernel (OPENBLAS_NUM_THREADS, OPENBLAS_CORETYPE).
 
-The analysis stage (parsing, joining, cleaning: no BLAS) is computed under the first setting and
-read from its cache under the second, so the second process recomputes only the index (Monte-Carlo)
-and the segmentation (mixtures, PCA), where BLAS works."""
+The analysis stage (parsing, joining, cleaning: no BLAS) is the test session's (its cache file copied
+into both copies), so each process computes the index (Monte-Carlo) and the segmentation (mixtures,
+PCA), where BLAS works, and reads the analysis."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ import sys
 
 import pytest
 
-from conftest import make_tiny_root
+from kaltara_study import stages
+from kaltara_study.study import load_study
+
+from conftest import analysis, make_tiny_root
 
 SCRIPT = r"""
 import hashlib, json, sys
@@ -45,14 +48,16 @@ SETTINGS = [("1", "Haswell"), ("2", "Sandybridge")]
 def test_tables_identical_under_different_blas_threads_and_kernels(tmp_path, root):
     if os.uname().machine not in ("x86_64", "AMD64"):
         pytest.skip("OPENBLAS_CORETYPE kernels named here are x86-64 kernels")
+    analysis("synthetic")  # the data layer does no linear algebra: both runs read the session's table
+    session = load_study("synthetic")
+    cached = session.cache_dir / f"analysis-{stages.stage_key(session, stages.BY_NAME['analysis'])}.joblib"
+    assert cached.is_file(), f"the session's analysis cache is not where the stages keep it: {cached}"
     results = []
-    first = None
     for threads, core in SETTINGS:
         copy = make_tiny_root(root, tmp_path / f"p{threads}{core}")
-        if first is not None:  # the data layer does no linear algebra: the second run reads its table
-            shutil.copytree(first / "data" / "interim" / "synthetic", copy / "data" / "interim" / "synthetic",
-                            ignore=shutil.ignore_patterns("index-*", "segmentation-*"))
-        first = first or copy
+        dest = load_study("synthetic", root=copy).cache_dir
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(cached, dest / cached.name)
         env = {**os.environ, "KALTARA_ROOT": str(copy), "OPENBLAS_NUM_THREADS": threads,
                "OPENBLAS_CORETYPE": core, "OMP_NUM_THREADS": threads}
         proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env)
