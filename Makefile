@@ -54,19 +54,25 @@ install: $(STAMP) ## create .venv, install the package + pinned deps, register t
 report: $(STAMP) ## build the real study: raw -> processed -> notebooks 00..08 -> reports/ (SOURCE=synthetic -> build/synthetic/)
 	$(VENV)/bin/kaltara-study build --source $(SOURCE) --lang $(LANG_ID) --seed $(SEED) $(if $(OUT),--output $(OUT))
 
-test: $(STAMP) ## the whole test suite: unit/property/real-data tests, then nbval (strict) over notebooks/
-	$(MAKE) --no-print-directory test-unit test-notebooks
+# One pytest session runs everything (pytest-xdist, the machine's two cores, one file per worker, the
+# longest files first: conftest.py): a single start-up and collection instead of two, and the notebooks
+# fill the workers' idle ends. All runs read and write a temporary copy of the project (conftest.py),
+# never the checkout. pytest exits 5 when it collected nothing: that is a broken suite here.
+PYTEST_UNIT := tests kaltara_study --doctest-modules
+PYTEST_NB   := --nbval notebooks --nbval-kernel-name kaltara-study --nbval-sanitize-with tests/nbval_sanitize.cfg
+define run_pytest
+@rc=0; $(PY) -m pytest -q -rs -n 2 --dist loadfile $(1) || rc=$$?; \
+if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+endef
 
-# pytest exits 5 when it collected no test: that is a broken suite here, so it fails loudly.
-# Both runs use the machine's two cores (pytest-xdist, one file per worker).
-test-unit: $(STAMP)
-	@rc=0; $(PY) -m pytest -q -rs -n 2 --dist loadfile tests kaltara_study --doctest-modules || rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "pytest collected no tests in tests/: failing"; exit 1; fi; exit $$rc
+test: $(STAMP) ## the whole test suite: unit/property/real-data tests and doctests, and nbval (strict) over notebooks/
+	$(call run_pytest,$(PYTEST_UNIT) $(PYTEST_NB))
 
-test-notebooks: $(STAMP)
-	@rc=0; $(PY) -m pytest -q -p no:warnings -n 2 --dist loadfile --nbval notebooks --nbval-kernel-name kaltara-study \
-	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= -o testpaths=notebooks || rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "nbval collected no notebook cells: failing"; exit 1; fi; exit $$rc
+test-unit: $(STAMP) ## only the unit/property/real-data tests and doctests
+	$(call run_pytest,$(PYTEST_UNIT))
+
+test-notebooks: $(STAMP) ## only nbval (strict) over notebooks/
+	$(call run_pytest,$(PYTEST_NB))
 
 lab: $(STAMP) ## open JupyterLab with the kaltara-study kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

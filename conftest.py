@@ -1,11 +1,14 @@
-"""Shared fixtures.
+"""The test session's study root, for every pytest run in this checkout (unit tests, doctests, nbval).
 
 Tests never write into the project tree: before any test module imports the package, the study root
-is pointed (``KALTARA_ROOT``) at a temporary copy of the project's inputs (``data/raw``, ``config``,
-``notebooks`` and the root marker), and Hypothesis keeps its files in a temporary folder. Both are
-removed when the session ends. The copy is shared by pytest-xdist's workers (they inherit its
-location), so a stage the session computes is computed once; tests that change inputs or configs
-work on their own copies (``tiny_root``, ``tmp_path``). ``root`` is that copy; ``project`` is the real checkout (read only).
+is pointed (``KALTARA_ROOT``) at a temporary copy of the project's inputs and committed outputs
+(``data/raw``, ``config``, ``notebooks``, ``reports`` and the root marker), and Hypothesis keeps its
+files in a temporary folder; both are removed when the session ends. Notebook kernels started by nbval
+inherit the variable, so the notebooks too read and write that copy. The copy is shared by
+pytest-xdist's workers (they inherit its location), so a stage the session computes is computed once.
+This file sits at the top so that ``pytest --nbval notebooks`` alone loads it too. Tests that change
+inputs or configs work on their own copies (``tiny_root``, ``tmp_path``). ``root`` is the session's
+copy; ``project`` is the real checkout (read only).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import pytest
 matplotlib.use("Agg")
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parent
 #: the test session's temporary folder; pytest-xdist's workers inherit it from the process that made
 #: it (the controller imports this file before it starts them), so the session's stage cache is
 #: computed once for all workers, not once per worker; only the process that made it removes it
@@ -35,7 +38,7 @@ else:
     atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
     STUDY_ROOT = _TMP / "project"
     STUDY_ROOT.mkdir()
-    for _name in ("data/raw", "config", "notebooks", "tests/nbval_sanitize.cfg"):
+    for _name in ("data/raw", "config", "notebooks", "reports", "tests/nbval_sanitize.cfg"):
         _src = PROJECT / _name
         if _src.is_dir():
             shutil.copytree(_src, STUDY_ROOT / _name, symlinks=False)
@@ -61,6 +64,20 @@ except ImportError:  # pragma: no cover - hypothesis is a dev dependency
     pass
 
 from kaltara_study.study import load_study, paths  # noqa: E402
+
+#: the longest test files first (summed test times on the 2-core machine, 2026-12-02: the PII build
+#: 56 s, the pipeline 41 s, ...; the notebooks under nbval 5 to 15 s each), so that pytest-xdist's
+#: one-file-per-worker scheduling does not leave a long file running alone at the end; a file not
+#: listed keeps its place after them. Order only: no test depends on it.
+LONGEST_FIRST = ("test_pii_build.py", "test_pipeline.py", "test_parse.py", "test_build.py",
+                 "test_index.py", "test_kobo.py", "test_figures.py", "test_determinism.py",
+                 "test_bad_corpus.py", "test_readiness.py", "05_segmentation.ipynb", "03_explore.ipynb",
+                 "04_potential_index.ipynb", "06_partner_readiness.ipynb", "08_report.ipynb")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
 
 
 @pytest.fixture(scope="session")
@@ -103,7 +120,7 @@ def kaltara_study():
 def make_tiny_root(root: Path, dest: Path) -> Path:
     """A copy of the study root with a tiny config (30 Monte-Carlo replications, 10 bootstrap
     samples), for tests that run the whole stage graph or a build."""
-    shutil.copytree(root, dest, ignore=shutil.ignore_patterns("interim", "processed"))
+    shutil.copytree(root, dest, ignore=shutil.ignore_patterns("interim", "processed", "reports"))
     for name, old, new in (("indicators.toml", "n_rep = 500", "n_rep = 30"),
                            ("indicators_kaltara.toml", "n_rep = 500", "n_rep = 30"),
                            ("segmentation.toml", "B = 50 ", "B = 10 "),
