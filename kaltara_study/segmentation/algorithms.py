@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -37,7 +38,7 @@ from numba import njit
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import cdist, pdist, squareform
 from sklearn.mixture import GaussianMixture
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from kaltara_study.segmentation import kmeans as K
 from kaltara_study.segmentation.kmeans import kmeans
@@ -290,6 +291,14 @@ def fit_range(name: str, X: np.ndarray, ks: Sequence[int], *, seed: np.random.Se
     return out
 
 
+@lru_cache(maxsize=1)
+def _thread_pools() -> ThreadpoolController:
+    """The process's native thread pools (BLAS, OpenMP), found once: finding them reads the process's
+    memory map, about 4 ms, which ``threadpool_limits`` did again for every mixture fit (2.7 s of the
+    village types' 616 fits). scikit-learn is imported above, so its OpenMP runtime is loaded."""
+    return ThreadpoolController()
+
+
 def _fit_one(name: str, X: np.ndarray, k: int, ss: np.random.SeedSequence, o: dict) -> ClusterFit:
     if name == "kmeans":
         if o["minibatch"]:
@@ -304,7 +313,7 @@ def _fit_one(name: str, X: np.ndarray, k: int, ss: np.random.SeedSequence, o: di
 
         # scikit-learn's OpenMP k-means initialisation is ~100x slower than needed on small data
         # when its threads compete with numba's pool; one thread is fastest at this size
-        with threadpool_limits(1):
+        with _thread_pools().limit(limits=1):
             m = GaussianMixture(k, covariance_type=cov, n_init=o["gmm_n_init"],
                                 random_state=_int_seed(ss), reg_covar=o["gmm_reg_covar"]).fit(X)
         lab = m.predict(X).astype(np.int64)
