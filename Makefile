@@ -59,7 +59,7 @@ report: $(STAMP) ## build the real study: raw -> processed -> notebooks 00..08 -
 # fill the workers' idle ends. All runs read and write a temporary copy of the project (conftest.py),
 # never the checkout. pytest exits 5 when it collected nothing: that is a broken suite here.
 PYTEST_UNIT := tests kaltara_study --doctest-modules
-PYTEST_NB   := --nbval notebooks --nbval-kernel-name kaltara-study --nbval-sanitize-with tests/nbval_sanitize.cfg
+PYTEST_NB   := --nbval notebooks --nbval-kernel-name kaltara-study --nbval-sanitize-with $(CURDIR)/tests/nbval_sanitize.cfg
 define run_pytest
 @rc=0; $(PY) -m pytest -q -rs -n 2 --dist loadfile $(1) || rc=$$?; \
 if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc

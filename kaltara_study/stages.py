@@ -198,7 +198,9 @@ def _run_index(study: Study):
 def _run_segmentation(study: Study):
     table = analysis_data(study).table
     index = potential_index(study)
-    return segment(table, study.configs.segmentation, seed=study.seed, index=index.scores, n_jobs=2)
+    # one thread: the bootstrap's fits hold the GIL, so two joblib threads were slower on the 2-core
+    # machine (2.1 s instead of 2.3–2.6 s), and the build runs a notebook on the other core meanwhile
+    return segment(table, study.configs.segmentation, seed=study.seed, index=index.scores, n_jobs=1)
 
 
 def idm_indicators(villages: pd.DataFrame) -> pd.DataFrame:
@@ -214,7 +216,8 @@ def _run_village_types(study: Study):
     indicators = idm_indicators(analysis_data(study).villages)
     if indicators.empty:
         return None
-    return village_types(indicators, study.configs.village_types, seed=study.seed, n_jobs=2)
+    # one thread, as for the segmentation (9.7–10.7 s instead of 10.8–11.7 s with two)
+    return village_types(indicators, study.configs.village_types, seed=study.seed, n_jobs=1)
 
 
 def _run_readiness(study: Study):
@@ -404,14 +407,48 @@ def field_cooperatives(study: Study) -> pd.DataFrame:
     return cooperative_list(frame[frame["simkopdes_id"].notna()])
 
 
+#: the order a build computes the stages in: the cheap ones the first notebooks read (the data,
+#: the map outlines, the index) before the mixture bootstraps of the segmentations
+BUILD_ORDER = ("analysis", "boundaries", "map_boundaries", "index", "segmentation", "village_types",
+               "readiness", "spatial")
+
+#: the stages each accessor a notebook calls reads (:func:`study_table` joins four of them)
+ACCESSORS = {
+    "analysis_data": ("analysis",), "potential_index": ("index",), "segmentation": ("segmentation",),
+    "village_economic_types": ("village_types",), "readiness": ("readiness",),
+    "boundaries": ("boundaries",), "map_boundaries": ("map_boundaries",), "spatial": ("spatial",),
+    "study_table": ("analysis", "index", "segmentation", "village_types"),
+    "field_cooperatives": ("analysis",), "idm_indicators": (),
+}
+
+
+def stages_read_by(accessors) -> tuple[str, ...]:
+    """The stages (with the stages they are computed from) that code calling these accessors of
+    this module reads, in :data:`BUILD_ORDER`; every stage when one of them is not known here.
+
+    >>> stages_read_by(["map_boundaries", "analysis_data"])
+    ('analysis', 'boundaries', 'map_boundaries')
+    >>> len(stages_read_by(["a_new_accessor"])) == len(STAGES)
+    True
+    """
+    names: set[str] = set()
+    for accessor in accessors:
+        if accessor not in ACCESSORS:
+            return BUILD_ORDER
+        for name in ACCESSORS[accessor]:
+            names.update(s.name for s in _closure(BY_NAME[name]))
+    return tuple(n for n in BUILD_ORDER if n in names)
+
+
 def precompute(study: Study):
-    """Compute (or load) every stage once, in order, before notebooks run; yields progress lines."""
-    for stage in STAGES:
+    """Compute (or load) every stage once, in :data:`BUILD_ORDER`; yields ``(stage, progress line)``
+    as each is ready."""
+    for name in BUILD_ORDER:
         t = time.perf_counter()
-        hit = is_cached(study, stage.name)
-        out = _cached(study, stage.name)
+        hit = is_cached(study, name)
+        out = _cached(study, name)
         how = "from the cache" if hit else "computed"
-        yield f"{stage.name}: {_size(out)}, {how} ({time.perf_counter() - t:.1f} s)"
+        yield name, f"{name}: {_size(out)}, {how} ({time.perf_counter() - t:.1f} s)"
 
 
 def _size(result: Any) -> str:

@@ -54,18 +54,26 @@ def test_parameters_are_injected_and_volatile_metadata_stripped(tmp_path):
 
 def test_two_kernels_at_once_each_talk_over_their_own_unix_sockets(tmp_path):
     """Kernels run over IPC sockets in a per-run temporary folder: two started at once (the build runs
-    two notebooks at a time) must not share a socket, and the working folder gets no socket files."""
-    code = ("from ipykernel.kernelapp import IPKernelApp\n"
+    two notebooks at a time) must not share a socket, and the working folder gets no socket files.
+    Each kernel starts in its notebook's folder, and the build's own working folder is unchanged
+    (papermill's ``cwd`` changed it for the whole process, and two threads left it wrong)."""
+    import os
+
+    code = ("import os\nfrom ipykernel.kernelapp import IPKernelApp\n"
             "app = IPKernelApp.instance()\n"
-            "print(app.transport, app.ip.endswith('/kernel'))")
-    srcs = [_write(_nb(code), tmp_path / f"0{i}_t.ipynb") for i in (1, 2)]
+            "print(app.transport, app.ip.endswith('/kernel'), os.path.basename(os.getcwd()))")
+    for i in (1, 2):
+        (tmp_path / f"d{i}").mkdir()
+    srcs = [_write(_nb(code), tmp_path / f"d{i}" / f"0{i}_t.ipynb") for i in (1, 2)]
     params = {"source": "synthetic", "output_dir": "reports", "lang": "id", "seed": 20251}
+    here = os.getcwd()
     build._run_all(srcs, lambda i_s: build.execute_notebook(i_s[1], tmp_path / "out" / i_s[1].name, params),
                    jobs=2)  # the build's own runner: two threads, their event loops closed
-    for s in srcs:
+    assert os.getcwd() == here
+    for i, s in enumerate(srcs, 1):
         out = nbformat.read(tmp_path / "out" / s.name, as_version=4)
-        assert out.cells[-1].outputs[0]["text"] == "ipc True\n"
-    assert not [f for f in tmp_path.iterdir() if "ipc" in f.name]
+        assert out.cells[-1].outputs[0]["text"] == f"ipc True d{i}\n"
+    assert not [f for f in tmp_path.rglob("*") if "ipc" in f.name]
 
 
 def test_a_kernel_is_not_interrupted_when_it_is_shut_down_but_still_otherwise(monkeypatch, tmp_path):
@@ -110,6 +118,65 @@ def test_the_other_pages_are_finished_while_the_report_notebook_runs():
 
     assert build._run_all(names, run_one, jobs=2, finish=finish) == [n.name.upper() for n in names]
     assert build._run_all(names[:2], run_one, jobs=1, finish=finish) == ["01_A.IPYNB", "02_B.IPYNB"]
+
+
+def test_each_notebook_waits_for_the_stages_its_code_reads(root, tmp_path):
+    """The stages a notebook waits for are those its ``stages.<accessor>(…)`` calls read, with the
+    stages they are computed from; an accessor the table does not know means every stage."""
+    nbs = root / "notebooks"
+    assert build.stages_needed(nbs / "00_overview.ipynb") == ("analysis",)
+    assert build.stages_needed(nbs / "03_explore.ipynb") == ("analysis", "boundaries", "map_boundaries")
+    assert build.stages_needed(nbs / "08_report.ipynb") == ("analysis", "index", "segmentation",
+                                                            "village_types", "readiness")
+    unknown = _write(_nb("stages.analysis_data(study)", "stages.a_future_stage(study)"), tmp_path / "x.ipynb")
+    assert build.stages_needed(unknown) == build.stages.BUILD_ORDER
+
+
+def test_stages_computed_in_the_background_release_each_stage_as_it_is_ready(monkeypatch):
+    """A notebook waiting for the first stage starts while the later ones are still computed; the
+    stages hold one of the build's slots until they are all done; a stage's error reaches every
+    waiting notebook and is raised by ``join``."""
+    import threading
+
+    from kaltara_study.errors import DataError
+
+    go_on = threading.Event()
+
+    def precompute(study):
+        yield "analysis", "analysis: computed"
+        assert go_on.wait(timeout=30)
+        yield "boundaries", "boundaries: computed"
+        raise DataError("the village boundaries could not be read")
+
+    monkeypatch.setattr(build.stages, "precompute", precompute)
+    slots = threading.BoundedSemaphore(2)
+    lines = []
+    computing = build._StagesInBackground(None, slots, lines.append)
+    computing.wait_for(["analysis"])            # returns while the stages are still running
+    assert not computing.ready["boundaries"].is_set()
+    assert slots.acquire(blocking=False)        # one slot left for a notebook …
+    assert not slots.acquire(blocking=False)    # … the other is the stages'
+    go_on.set()
+    with pytest.raises(build._StagesFailed):
+        computing.wait_for(["spatial"])
+    with pytest.raises(DataError, match="boundaries could not be read"):
+        computing.join()
+    slots.release()
+    assert slots.acquire(blocking=False)        # the stages gave their slot back
+    assert lines == ["[raw → processed] analysis: computed", "[raw → processed] boundaries: computed"]
+
+
+def test_a_failing_stage_stops_the_build_with_its_own_error_before_any_notebook(monkeypatch):
+    from kaltara_study.errors import DataError
+
+    def precompute(study):
+        raise DataError("analysis: survey.xlsx, sheet 'data', row 4, column 'omzet': expected a number")
+        yield  # pragma: no cover - a generator
+
+    monkeypatch.setattr(build.stages, "precompute", precompute)
+    monkeypatch.setattr(build, "execute_notebook", lambda *a, **k: pytest.fail("a notebook ran"))
+    with pytest.raises(DataError, match="expected a number"):
+        build.build(load_study("synthetic"), only=["00"], jobs=2, log=lambda line: None)
 
 
 def test_default_parameters_inject_nothing_and_reexecution_gives_identical_bytes(tmp_path):
@@ -288,7 +355,7 @@ def test_cli_unreadable_config_names_the_file(tmp_path, root, capsys, monkeypatc
     from kaltara_study import cli
 
     copy = tmp_path / "proj"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("notebooks", "interim", "processed", "raw"))
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("notebooks", "interim", "processed", "raw", "reports"))
     (copy / "config" / "segmentation.toml").write_text("[features\n", encoding="utf-8")
     monkeypatch.setenv("KALTARA_ROOT", str(copy))
     assert cli.main(["build", "--source", "synthetic"]) == 2

@@ -19,7 +19,7 @@ from conftest import analysis
 def study(tmp_path, root):
     """A private copy of the study root, so cache files and edits stay in this test."""
     copy = tmp_path / "proj"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("notebooks", "interim", "processed"))
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("notebooks", "interim", "processed", "reports"))
     return load_study("synthetic", root=copy)
 
 
@@ -126,7 +126,7 @@ def test_concurrent_writers_of_one_cached_result_all_succeed(tmp_path):
 
 def test_boundaries_stage_holds_the_polygons_of_every_level_and_is_read_back(tmp_path, root):
     copy = tmp_path / "proj"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("notebooks", "interim", "processed"))
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("notebooks", "interim", "processed", "reports"))
     study = load_study("kaltara", root=copy)
     assert not stages.is_cached(study, "boundaries")
     desa = stages.boundaries(study)
@@ -150,3 +150,32 @@ def test_boundaries_stage_holds_the_polygons_of_every_level_and_is_read_back(tmp
     assert shapely.is_valid(simple).all() and shapely.hausdorff_distance(full, simple).max() < 0.005
     assert shapely.area(simple).sum() == pytest.approx(shapely.area(full).sum(), rel=1e-4)
     assert stages.map_boundaries(load_study("synthetic", root=copy)) is None
+
+
+def test_build_order_computes_each_stage_after_the_stages_it_needs():
+    assert sorted(stages.BUILD_ORDER) == sorted(stages.BY_NAME)
+    for i, name in enumerate(stages.BUILD_ORDER):
+        assert set(stages.BY_NAME[name].needs) <= set(stages.BUILD_ORDER[:i]), name
+
+
+def test_each_accessor_reads_exactly_the_stages_the_build_waits_for(synthetic_study, monkeypatch):
+    """The build starts a notebook once the stages its accessor calls read are ready
+    (:func:`stages.stages_read_by`): the table of what each accessor reads must be what it does read.
+    Every public accessor of the module is in the table."""
+    import inspect
+
+    public = {n for n, f in vars(stages).items() if inspect.isfunction(f) and f.__module__ == stages.__name__
+              and not n.startswith("_") and next(iter(inspect.signature(f).parameters), None) == "study"}
+    not_accessors = {"is_cached", "inputs_hash", "stage_key", "precompute"}
+    assert public - not_accessors == set(stages.ACCESSORS) - {"idm_indicators"}
+
+    original, read = stages._cached, []
+    monkeypatch.setattr(stages, "_cached", lambda study, name: read.append(name) or original(study, name))
+    for accessor, reads in stages.ACCESSORS.items():
+        if accessor == "idm_indicators":   # takes the villages, not the study
+            continue
+        read.clear()
+        getattr(stages, accessor)(synthetic_study)
+        closure = {s.name for n in read for s in stages._closure(stages.BY_NAME[n])}
+        assert closure == set(stages.stages_read_by([accessor])), accessor
+        assert set(read) <= set(reads) | closure

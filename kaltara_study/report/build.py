@@ -3,8 +3,10 @@
 ``kaltara-study build`` (or ``make report``) runs, for one data source:
 
 1. the data layer and the analysis stages (``stages.precompute``: analysis table, index,
-   segmentation, cached by input and code hash), so they exist before any notebook starts (each
-   notebook can still build them itself when run alone);
+   segmentation, …, cached by input and code hash), in a thread of the build: a notebook starts
+   once the stages it reads (its ``stages.<accessor>(…)`` calls) are in the cache, so the first
+   notebooks run on one core while the later stages are computed on the other (each notebook can
+   still build its stages itself when run alone);
 2. every ``notebooks/NN_*.ipynb`` in numeric order with papermill, parameters (source, output
    folder, language, seed) injected into the cell tagged ``parameters`` — only when they differ
    from that cell's defaults, so the committed notebooks carry no injected cell;
@@ -15,8 +17,9 @@
    ``<output>/index.html`` and ``<output>/MANIFEST.json`` (sha256 of inputs and outputs, package
    versions, the code commit, the parameters).
 
-Notebooks are independent (each loads the cached stages), so ``jobs=2`` runs two kernels at once;
-the stages are computed once, before the notebooks, so concurrent kernels never race on the cache.
+Notebooks are independent (each loads the cached stages), so ``jobs=2`` runs two kernels at once
+(one while the stages are still being computed); each stage is computed once, by the build,
+before any notebook that reads it starts.
 
 A failing notebook stops the build with a :class:`BuildError` naming the notebook, the failing
 cell and the error; the half-executed notebook is kept under ``build/failed/`` for inspection and
@@ -29,9 +32,11 @@ import functools
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -194,7 +199,11 @@ def execute_notebook(
         try:
             pm.execute_notebook(
                 nb, str(out), parameters=inject or None, kernel_name=kernel_name,
-                cwd=str(nb_path.parent), progress_bar=False, log_output=False,
+                # the kernel starts in the notebook's folder (nbclient's ``resources`` path), not
+                # papermill's ``cwd``: that changes the whole process's folder, and two notebooks
+                # run from two threads restored it out of order (the build or a test worker was
+                # left in a notebook folder)
+                resources={"metadata": {"path": str(nb_path.parent)}}, progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, record_timing=False,
                 kernel_manager_class=type("IPCKernelManager", (IPCKernelManager,), {"ipc_dir": tmp}),
             )
@@ -347,6 +356,73 @@ def _close_thread_loop() -> None:
     asyncio.set_event_loop(None)
 
 
+#: a call of one of the stage accessors (``stages.readiness(study)``) in a notebook's code
+_ACCESSOR_CALL = re.compile(r"\bstages\.([A-Za-z_]\w*)\(")
+
+
+def stages_needed(nb_path: Path) -> tuple[str, ...]:
+    """The stages notebook ``nb_path`` reads, from the ``stages.<accessor>(…)`` calls of its code
+    cells (:func:`kaltara_study.stages.stages_read_by`: every stage for an accessor it does not know).
+    A notebook reading a stage some other way still gets it: it computes the stage itself."""
+    nb = nbformat.read(nb_path, as_version=4)
+    calls = {m for c in nb.cells if c.cell_type == "code" for m in _ACCESSOR_CALL.findall(c.source)}
+    return stages.stages_read_by(sorted(calls))
+
+
+def _one_line_at_a_time(log):
+    """``log`` for several threads (the stages' and the notebooks'): a line is written whole."""
+    lock = threading.Lock()
+
+    def locked(line: str) -> None:
+        with lock:
+            log(line)
+
+    return locked
+
+
+class _StagesFailed(Exception):
+    """A stage failed in the build's stage thread; the build raises that stage's error instead."""
+
+
+class _StagesInBackground:
+    """The stages computed in a thread of the build, holding one of the build's ``jobs`` slots
+    until all are ready, so the notebooks that start meanwhile (those whose stages are ready) never
+    add a third busy process to two cores."""
+
+    def __init__(self, study: Study, slots: threading.BoundedSemaphore, log):
+        self.ready = {name: threading.Event() for name in stages.BUILD_ORDER}
+        self.error: BaseException | None = None
+        self._slots, self._log, self._study = slots, log, study
+        slots.acquire()
+        self._thread = threading.Thread(target=self._compute, name="kaltara-stages", daemon=True)
+        self._thread.start()
+
+    def _compute(self) -> None:
+        t = time.perf_counter()
+        try:
+            for name, line in stages.precompute(self._study):
+                self._log(f"[raw → processed] {line}")
+                self.ready[name].set()
+            self._log(f"[raw → processed] done in {time.perf_counter() - t:.1f} s")
+        except BaseException as exc:  # noqa: BLE001 - raised by the build's own thread (join)
+            self.error = exc
+        finally:
+            for event in self.ready.values():
+                event.set()
+            self._slots.release()
+
+    def wait_for(self, names) -> None:
+        for name in names:
+            self.ready[name].wait()
+        if self.error is not None:
+            raise _StagesFailed
+
+    def join(self) -> None:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def _run_all(notebooks: list[Path], run_one, jobs: int, finish=None) -> list:
     """Run the notebooks, ``jobs`` at a time, and apply ``finish`` (e.g. render its page) to each
     result; returns the finished results in notebook order.
@@ -380,7 +456,7 @@ def _run_all(notebooks: list[Path], run_one, jobs: int, finish=None) -> list:
 def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KERNEL_NAME, log=None,
           jobs: int = 1) -> BuildResult:
     """Run the whole build for ``study`` (see the module docstring). Returns what was written."""
-    log = log or functools.partial(print, flush=True)
+    log = _one_line_at_a_time(log or functools.partial(print, flush=True))
     p = study.paths
     root = p.root
     out = study.out.resolve()
@@ -392,13 +468,9 @@ def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KER
     log(f"kaltara-study build: source={study.source} output={output} lang={study.lang} seed={study.seed}")
     t0 = time.perf_counter()
     log("[raw → processed] data layer and analysis stages (cached in data/interim by input and code hash) …")
-    t = time.perf_counter()
-    for line in stages.precompute(study):
-        log(f"[raw → processed] {line}")
-    log(f"[raw → processed] done in {time.perf_counter() - t:.1f} s")
-    processed_outputs = _files_under(study.processed_dir)
-
     notebooks = discover_notebooks(p.notebooks, only)
+    slots = threading.BoundedSemaphore(max(1, jobs))  # busy processes: the stages' thread and the kernels
+    computing = _StagesInBackground(study, slots, log)
     if not only:  # a full build starts from empty output folders, so nothing stale survives
         import shutil
 
@@ -410,11 +482,13 @@ def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KER
 
     def run_one(i_nb):
         i, nb_path = i_nb
-        log(f"[{i:02d}/{n:02d}] {nb_path.name} running …")
-        dest = executed_dir / nb_path.name
-        secs = execute_notebook(nb_path, dest, params, kernel_name=kernel_name,
-                                failed_dir=p.build / "failed",
-                                on_untranslated=lambda st: log(f"[{i:02d}/{n:02d}] warning: {st.line()}"))
+        computing.wait_for(stages_needed(nb_path))
+        with slots:
+            log(f"[{i:02d}/{n:02d}] {nb_path.name} running …")
+            dest = executed_dir / nb_path.name
+            secs = execute_notebook(nb_path, dest, params, kernel_name=kernel_name,
+                                    failed_dir=p.build / "failed",
+                                    on_untranslated=lambda st: log(f"[{i:02d}/{n:02d}] warning: {st.line()}"))
         log(f"[{i:02d}/{n:02d}] {nb_path.name} done in {secs:.1f} s")
         return nb_path.name, secs, dest
 
@@ -427,11 +501,16 @@ def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KER
     os.environ["KALTARA_ROOT"] = str(root)
     try:
         done = _run_all(notebooks, run_one, jobs, finish=page)
+    except _StagesFailed:
+        computing.join()  # raises the stage's own error
+        raise
     finally:
         if previous_root is None:
             os.environ.pop("KALTARA_ROOT", None)
         else:
             os.environ["KALTARA_ROOT"] = previous_root
+    computing.join()
+    processed_outputs = _files_under(study.processed_dir)
     result.notebooks = [(name, secs) for name, secs, _, _ in done]
     executed_paths = [d for _, _, d, _ in done]
     html_paths = [h for _, _, _, h in done]
