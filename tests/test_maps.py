@@ -81,6 +81,33 @@ def test_real_geometry_has_scale_bar_north_arrow_and_kabupaten_names():
     assert scale_bar_km(3.4, 2.8) == 50 and scale_bar_km(0.3, 2.8) == 5
 
 
+def test_building_a_map_does_not_draw_it(monkeypatch):
+    """geopandas' ``plot`` asks the canvas to draw the figure (twice per map: the villages and the
+    kabupaten outlines); the package's canvas does not, as a figure is drawn when it is saved. (A map
+    with a legend inside is drawn once more, without rendering, to place the legend.)"""
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(1) or original(self, renderer))
+    t = contract_frame(8, seed=4)
+    kab = _grid(sorted(t.kode_kabkota.unique()))
+    plot_index_map(X.map_values(t.assign(index=50.0), "index", level="kabkota"), boundaries=kab, kabupaten=kab)
+    assert draws == []
+
+
+def test_continuous_map_colours_are_the_colour_scale_of_each_value():
+    t = contract_frame(8, seed=4)
+    kab = _grid(sorted(t.kode_kabkota.unique()))
+    v = X.map_values(t.assign(index=50.0), "index", level="kabkota").sort_values("kode")
+    v["value"] = np.linspace(0, 100, len(v))
+    v.loc[v.index[1], "value"] = np.nan
+    fig = plot_index_map(v, boundaries=kab, kabupaten=kab)
+    from matplotlib import colormaps
+
+    faces = [to_hex(c) for c in fig.axes[0].collections[0].get_facecolor()]
+    expect = [to_hex(NO_DATA_COLOR) if np.isnan(x) else to_hex(colormaps["viridis"](x / 100)) for x in v["value"]]
+    assert faces == expect
+
+
 def test_idm_legend_is_in_official_order_with_sequential_colours():
     t = contract_frame(40, seed=5)
     t["idm_status"] = (["MANDIRI", "BERKEMBANG", "SANGAT TERTINGGAL", "MAJU", "TERTINGGAL"] * 8)[: len(t)]

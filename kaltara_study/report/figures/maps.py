@@ -77,8 +77,10 @@ def _colours(values: pd.Series, categorical: bool, order, colors, vmin, vmax, cm
     lo, hi = _bounds(values, vmin, vmax)
     norm = Normalize(lo, hi)
     cm = colormaps[cmap]
-    v = pd.to_numeric(values, errors="coerce").astype(float)
-    faces = [to_hex(cm(norm(x))) if np.isfinite(x) else NO_DATA_COLOR for x in v]
+    v = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
+    finite = np.isfinite(v)
+    rgba = cm(norm(np.where(finite, v, lo)))           # one colormap call, not one per village
+    faces = [to_hex(c) if ok else NO_DATA_COLOR for c, ok in zip(rgba, finite, strict=True)]
     return faces, None, None, ScalarMappable(norm=norm, cmap=cm)
 
 
