@@ -200,13 +200,26 @@ def test_no_text_outside_the_canvas(data):
 def test_heatmaps_write_indonesian_numbers_on_a_fixed_scale():
     figs = _more_figures()
     cells = [t.get_text() for t in figs["corr_index"].axes[0].texts]
-    assert cells == ["−0,0", "−0,0"] or cells == ["0,0", "0,0"]                  # decimal comma, not "-0.0"
+    assert cells == ["−0,0"] or cells == ["0,0"]          # decimal comma, not "-0.0"; each pair once
     assert all("." not in c for c in cells)
     assert "Tiga" in figs["corr_index"]._supxlabel.get_text()                # the dropped indicator is named
     im = figs["profiles"].axes[0].images[0]
     assert im.get_clim() == (-2.0, 2.0)                                      # ± 2 SD, not the data's extremes
     ticks = [t.get_text() for t in figs["profiles"].axes[0].get_yticklabels()]
     assert all(len(line) <= 28 for t in ticks for line in t.split("\n"))
+
+
+def test_correlation_heatmap_shows_each_pair_once_below_the_diagonal():
+    from kaltara_study.report.figures import index as I
+
+    r = np.array([[1.0, 0.12, -0.34], [0.12, 1.0, 0.56], [-0.34, 0.56, 1.0]])
+    fig = I.plot_correlation_heatmap(pd.DataFrame(r, index=list("abc"), columns=list("abc")), lang="en")
+    ax = fig.axes[0]
+    assert [(t.get_position(), t.get_text()) for t in ax.texts] == \
+        [((0, 1), "0.1"), ((0, 2), "−0.3"), ((1, 2), "0.6")]               # (column, row): lower triangle
+    shown = ax.images[0].get_array()
+    assert shown.mask.tolist() == np.triu(np.ones((3, 3), bool), 1).tolist()  # the upper triangle is blank
+    assert shown[2, 0] == pytest.approx(-0.34)
 
 
 def test_framework_legend_explains_only_what_the_bars_show():

@@ -158,29 +158,34 @@ def plot_rank_caterpillar(scores: pd.DataFrame, *, lang: str = "id", top: int | 
 @localised
 def plot_correlation_heatmap(corr: pd.DataFrame, *, framework: pd.DataFrame | None = None,
                              lang: str = "id") -> Figure:
-    """Heatmap of the indicator correlation matrix (``diagnostics["correlation_matrix"]``), with
-    group boundaries drawn when ``framework`` is given; values annotated when small enough."""
+    """Heatmap of the indicator correlation matrix (``diagnostics["correlation_matrix"]``): its lower
+    triangle and diagonal (the matrix is symmetric, so each correlation is shown once), with group
+    boundaries drawn when ``framework`` is given; values annotated when small enough."""
     names = list(corr.columns)
     labels = names
     if framework is not None:
         lab = indicator_names(framework, lang=lang)
         labels = [lab.get(n, n) for n in names]
     k = len(names)
+    values = corr.to_numpy(float)
     fig, ax = new_figure(figsize=(0.42 * k + 3.5, 0.42 * k + 2.5))
-    im = ax.imshow(corr.to_numpy(float), vmin=-1, vmax=1, cmap=DIVERGING_CMAP)
+    upper = np.triu(np.ones((k, k), dtype=bool), 1)
+    im = ax.imshow(np.ma.masked_array(values, upper), vmin=-1, vmax=1, cmap=DIVERGING_CMAP)
     ax.grid(False)
+    ax.spines[["top", "right"]].set_visible(False)
     ax.set_xticks(range(k), labels, rotation=90, fontsize=7)
     ax.set_yticks(range(k), labels, fontsize=7)
-    if framework is not None:
+    if framework is not None:                           # group boundaries, within the triangle
         grp = framework.set_index("indicator")["group"].reindex(names).to_numpy()
         for i in range(1, k):
             if grp[i] != grp[i - 1]:
-                ax.axhline(i - 0.5, color="black", lw=0.8)
-                ax.axvline(i - 0.5, color="black", lw=0.8)
+                ax.hlines(i - 0.5, -0.5, i + 0.5, color="black", lw=0.8)
+                ax.vlines(i - 0.5, i - 1.5, k - 0.5, color="black", lw=0.8)
     fmt = formatter(lang)
     if k <= 20:
-        for (i, j), v in np.ndenumerate(corr.to_numpy(float)):
-            if np.isfinite(v) and i != j:
+        for i, j in zip(*np.tril_indices(k, -1), strict=True):
+            v = values[i, j]
+            if np.isfinite(v):
                 ax.text(j, i, fmt.number(v, 1), ha="center", va="center", fontsize=6.5,
                         color="white" if abs(v) > 0.6 else "black")
     ax.set_title(wrap(label("ix_corr_title", lang=lang), int(fig.get_size_inches()[0] * 9)))
