@@ -49,3 +49,16 @@ def test_committed_pages_are_titled_by_their_heading_not_their_file_name(project
     for page in pages:
         title = re.search(r"<title>([^<]*)</title>", page.read_text(encoding="utf-8")).group(1)
         assert re.match(r"\d\d — \S", title) and "_" not in title, f"{page.name}: <title>{title}</title>"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_committed_figure_has_a_title_and_its_notebook_on_the_landing_page(project, lang):
+    """The landing page lists each figure by its title under the notebook that drew it; a file
+    stem there (``03_map_market_access``) is a code name the scan of words does not catch."""
+    from kaltara_study.report.landing import figure_notebook, figure_title
+
+    notebooks = sorted(p.stem for p in (project / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    stems = sorted(p.stem for p in (project / "reports" / "figures").glob("*.png"))
+    assert stems
+    assert [s for s in stems if figure_title(s, lang=lang) == s] == []
+    assert [s for s in stems if figure_notebook(s, notebooks) != next(n for n in notebooks if n[:3] == s[:3])] == []

@@ -209,17 +209,24 @@ FIGURE_PREFIX_NOTEBOOK = (("03_", "03_explore"), ("index_", "04_potential_index"
                           ("model_", "07_models"), ("report_", "08_report"), ("map_", "08_report"))
 
 
-def figure_notebook(stem: str) -> str | None:
-    """The notebook stem that made figure ``stem`` (by :data:`FIGURE_PREFIX_NOTEBOOK`), else None."""
+def figure_notebook(stem: str, notebooks: Sequence[str] = ()) -> str | None:
+    """The notebook stem that made figure ``stem``: the one of ``notebooks`` whose number the stem
+    starts with (``04_index_framework`` → ``04_…``), else by :data:`FIGURE_PREFIX_NOTEBOOK`, else None."""
+    number = re.match(r"\d\d_", stem)
+    if number:
+        nb = next((nb for nb in notebooks if nb.startswith(number.group())), None)
+        if nb:
+            return nb
     return next((nb for prefix, nb in FIGURE_PREFIX_NOTEBOOK if stem.startswith(prefix)), None)
 
 
 def figure_title(stem: str, *, lang: str = "id") -> str:
-    """``fig_<stem>`` from the label table; an unknown stem comes back unchanged (and the output
-    scan flags it, so a missing title is seen)."""
-    key = f"fig_{stem}"
-    if key in _labels():
-        return label(key, lang=lang)
+    """``fig_<stem>`` from the label table, or ``fig_<name>`` for a stem ``NN_<name>`` (the titles of
+    figures that kept their name when the notebook number was put in front); an unknown stem comes
+    back unchanged (a test holds every committed figure to a title)."""
+    for key in (f"fig_{stem}", f"fig_{re.sub(r'^[0-9][0-9]_', '', stem)}"):
+        if key in _labels():
+            return label(key, lang=lang)
     return stem
 
 
@@ -243,7 +250,7 @@ def build_entries(*, notebooks: Sequence[str], figures: Sequence[str] = (), tabl
         desc = label(f"nbd_{nb}", lang=lang) if f"nbd_{nb}" in _labels() else ""
         out.append(Entry(f"{nb[:2]} — {title}", f"{notebook_folder}/{nb}.html", desc, kind="notebook"))
     for stem in figures:
-        nb = figure_notebook(stem)
+        nb = figure_notebook(stem, notebooks)
         out.append(Entry(figure_title(stem, lang=lang), f"{figure_folder}/{stem}.png", kind="figure",
                          group=f"{notebook_folder}/{nb}.html" if nb else None, pdf=f"{figure_folder}/{stem}.pdf"))
     for t in tables:
