@@ -257,6 +257,36 @@ def test_saved_figure_shows_the_saved_png_at_screen_resolution_and_keeps_the_lay
     assert b"Software" not in shown.png
 
 
+def test_saving_a_figure_draws_it_once_per_file_with_the_layout_matplotlib_would_give(tmp_path, monkeypatch):
+    """The layout is settled once, at the PNG's resolution, and each file is one draw (matplotlib
+    alone draws a figure with a layout engine once more per file, without rendering); the PNG is
+    the one matplotlib's own save gives."""
+    from matplotlib.figure import Figure
+
+    from kaltara_study.data.write import PNG_DPI, ZLIB_LEVEL
+    from kaltara_study.data.write import save_figure as write_figure
+    from kaltara_study.report.figures import new_figure
+
+    def figure():
+        fig, ax = new_figure(figsize=(6.0, 4.0))
+        ax.plot([0, 1, 2], [2, 0, 1], label="garis")
+        ax.set_title("Judul yang agak panjang"); ax.set_ylabel("Nilai (ribu rupiah)"); ax.legend()
+        fig.colorbar(ax.imshow([[0, 1], [1, 0]], extent=(0, 2, 0, 2)), ax=ax, label="skala")
+        return fig
+
+    plain = figure()
+    plain.savefig(tmp_path / "plain.png", dpi=PNG_DPI, metadata={"Software": None},
+                  pil_kwargs={"compress_level": ZLIB_LEVEL})
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(1) or original(self, renderer))
+    fig = figure()
+    (png, pdf), _ = write_figure(fig, "f", folder=tmp_path)
+    assert len(draws) == 2                                   # the PNG and the PDF, nothing else
+    assert png.read_bytes() == (tmp_path / "plain.png").read_bytes()
+    assert fig.get_layout_engine() is not None
+
+
 def test_synthetic_mark_is_drawn_only_on_synthetic_runs(tmp_path):
     from kaltara_study.report.figures import new_figure, save_figure
 

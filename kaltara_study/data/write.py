@@ -49,44 +49,74 @@ def sha256_file(path: Path | str) -> str:
     return h.hexdigest()
 
 
-def save_figure(fig, name: str, *, folder: Path | str) -> list[Path]:
-    """Save ``fig`` as ``<folder>/<name>.png`` (:data:`PNG_DPI`) and ``.pdf``, byte-reproducibly.
+def save_figure(fig, name: str, *, folder: Path | str) -> tuple[list[Path], bytes]:
+    """Save ``fig`` as ``<folder>/<name>.png`` (:data:`PNG_DPI`) and ``.pdf``, byte-reproducibly, and
+    return ``([png, pdf], screen)``: ``screen`` is the saved PNG reduced to :data:`SCREEN_DPI`
+    (:func:`screen_png`), what a notebook shows.
 
     No timestamps or version stamps are written (PNG ``Software``, PDF ``CreationDate``/``Producer``
-    are removed; SVG hash salt fixed), so the same figure always gives the same bytes. The layout
-    (constrained layout) is computed once, by the PNG's draw; the PDF is drawn with that layout
-    and without the extra layout-only draw matplotlib makes before printing a figure that has a
-    layout engine (the figure's engine is restored afterwards): one draw for the PDF instead of two.
-    Returns ``[png, pdf]``.
+    are removed; SVG hash salt fixed), so the same figure always gives the same bytes.
+
+    Each file is one draw of the figure. The layout (constrained layout) is computed once, at the
+    PNG's resolution, and both files are drawn with it and without the layout engine (restored
+    afterwards): matplotlib would otherwise draw a figure that has one once more before each file,
+    without rendering, only to settle the layout, and compute the layout again in every draw.
+    The screen image is reduced from the PNG's own raster (the canvas holds it after the save), so
+    the PNG is not decoded again; a figure on a canvas that is not Agg's is read back from its file.
     """
     import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     png, pdf = folder / f"{name}.png", folder / f"{name}.pdf"
+    engine = fig.get_layout_engine()
     with mpl.rc_context({"svg.hashsalt": "kaltara-study", "pdf.compression": ZLIB_LEVEL}):
-        fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None}, pil_kwargs={"compress_level": ZLIB_LEVEL})
+        if engine is not None:
+            dpi = fig.dpi
+            fig.dpi = PNG_DPI                  # text extents as the PNG will draw them
+            try:
+                engine.execute(fig)
+            finally:
+                fig.dpi = dpi
         # no layout engine at all (None, not "none": matplotlib draws a figure that has even the
         # placeholder engine once more, without rendering, before printing it)
-        engine = fig.get_layout_engine()
         with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
         try:
+            fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None}, pil_kwargs={"compress_level": ZLIB_LEVEL})
+            raster = _saved_raster(fig, FigureCanvasAgg)
             fig.savefig(pdf, metadata={"CreationDate": None, "Producer": None, "Creator": None})
         finally:
             fig.set_layout_engine(engine)
-    return [png, pdf]
+    return [png, pdf], screen_png(raster if raster is not None else png)
 
 
-def screen_png(png: Path | str) -> bytes:
-    """The PNG at ``png`` (written at :data:`PNG_DPI`) reduced to :data:`SCREEN_DPI` (box filter),
-    as PNG bytes without metadata: what a notebook shows of a saved figure, without drawing it again."""
+def _saved_raster(fig, agg):
+    """The RGBA raster ``fig``'s Agg canvas holds after a PNG save (a PIL image), or None."""
+    from PIL import Image
+
+    canvas = fig.canvas
+    if not isinstance(canvas, agg) or getattr(canvas, "renderer", None) is None:
+        return None
+    buf = canvas.buffer_rgba()
+    return Image.frombuffer("RGBA", (buf.shape[1], buf.shape[0]), buf.tobytes(), "raw", "RGBA", 0, 1)
+
+
+def screen_png(png) -> bytes:
+    """The PNG at ``png`` (written at :data:`PNG_DPI`; a path, or the raster as a PIL image) reduced
+    to :data:`SCREEN_DPI` (box filter), as PNG bytes without metadata: what a notebook shows of a
+    saved figure, without drawing it again."""
     import io
 
     from PIL import Image
 
-    with Image.open(png) as im:
+    im = png if isinstance(png, Image.Image) else Image.open(png)
+    try:
         small = im.reduce(max(1, round(PNG_DPI / SCREEN_DPI)))
+    finally:
+        if im is not png:
+            im.close()
     buf = io.BytesIO()
     small.save(buf, format="png", compress_level=ZLIB_LEVEL)
     return buf.getvalue()

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import Formatter, LogFormatter, ScalarFormatter
 
-from kaltara_study.data.write import save_figure as _write_figure, screen_png
+from kaltara_study.data.write import save_figure as _write_figure
 from kaltara_study.report.format import formatter
 from kaltara_study.report.labels import label
 
@@ -210,8 +210,8 @@ def save_figure(study, fig: Figure, name: str) -> SavedFigure:
     its ``.figure`` is ``fig``."""
     if study.is_synthetic:
         mark_synthetic(fig, lang=study.lang)
-    paths = _write_figure(fig, name, folder=study.figures_dir)
-    return SavedFigure(fig, tuple(paths), screen_png(paths[0]))
+    paths, screen = _write_figure(fig, name, folder=study.figures_dir)
+    return SavedFigure(fig, tuple(paths), screen)
 
 
 _PLAIN_NUMBER = re.compile(r"^([\u2212-]?)(\d{4,})(\.\d+)?$")
