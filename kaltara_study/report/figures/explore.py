@@ -147,7 +147,7 @@ def plot_correlations(corr: pd.DataFrame, *, method: str = "spearman", lang: str
         ax.set_yticks(range(k), names, fontsize=7)
         for (i, j), v in np.ndenumerate(c.to_numpy(dtype=float)):
             if np.isfinite(v):
-                ax.text(j, i, fmt.number(v, 2), ha="center", va="center", fontsize=6,
+                ax.text(j, i, fmt.number(v, 2), ha="center", va="center", fontsize=6, in_layout=False,
                         color="white" if abs(v) > 0.6 else "black")
         key = f"corr_{method}"
         fig.colorbar(im, ax=ax, shrink=0.8, label=label(key, lang=lang))

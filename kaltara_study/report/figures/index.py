@@ -186,7 +186,7 @@ def plot_correlation_heatmap(corr: pd.DataFrame, *, framework: pd.DataFrame | No
         for i, j in zip(*np.tril_indices(k, -1), strict=True):
             v = values[i, j]
             if np.isfinite(v):
-                ax.text(j, i, fmt.number(v, 1), ha="center", va="center", fontsize=6.5,
+                ax.text(j, i, fmt.number(v, 1), ha="center", va="center", fontsize=6.5, in_layout=False,
                         color="white" if abs(v) > 0.6 else "black")
     ax.set_title(wrap(label("ix_corr_title", lang=lang), int(fig.get_size_inches()[0] * 9)))
     if framework is not None:                           # indicators of the framework the matrix lacks: a footnote

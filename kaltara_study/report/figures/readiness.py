@@ -50,7 +50,7 @@ def plot_readiness_matrix(matrix: pd.DataFrame, *, lang: str = "id", title: str 
     ax.set_yticks(range(len(matrix)), rows)
     for (i, j), v in np.ndenumerate(vals):
         if np.isfinite(v):
-            ax.text(j, i, formatter(lang).percent(v), ha="center", va="center", fontsize=9,
+            ax.text(j, i, formatter(lang).percent(v), ha="center", va="center", fontsize=9, in_layout=False,
                     color="white" if v < 0.6 else "black")
     ax.set_ylabel(label("rd_segment_axis", lang=lang))
     ax.set_title(title or label("rd_readiness_matrix_title", lang=lang))
@@ -135,7 +135,7 @@ def plot_assessability(tab: pd.DataFrame, *, lang: str = "id", partners: Sequenc
     ax.set_yticks(range(len(crits)), [criterion_label(c, lang=lang) for c in crits])
     for (i, j), v in np.ndenumerate(mat.to_numpy(dtype=float)):
         if np.isfinite(v):
-            ax.text(j, i, formatter(lang).percent(v), ha="center", va="center", fontsize=7,
+            ax.text(j, i, formatter(lang).percent(v), ha="center", va="center", fontsize=7, in_layout=False,
                     color="white" if v < 0.6 else "black")
     cb = fig.colorbar(im, ax=ax, label=label("rd_share_assessed", lang=lang), shrink=0.8)
     cb.set_ticks([0, 0.25, 0.5, 0.75, 1], labels=[formatter(lang).percent(x) for x in (0, 0.25, 0.5, 0.75, 1)])

@@ -210,7 +210,7 @@ def plot_profiles_heatmap(profiles: pd.DataFrame, *, lang: str = "id") -> Figure
         for j in range(M.shape[1]):
             v = M.iat[i, j]
             if np.isfinite(v):
-                _ = ax.text(j, i, formatter(lang).number(v, 1), ha="center", va="center", fontsize=7.5,
+                _ = ax.text(j, i, formatter(lang).number(v, 1), ha="center", va="center", fontsize=7.5, in_layout=False,
                             color="white" if abs(v) > 0.65 * lim else "black")
     ax.set_xticks(range(M.shape[1]), [label(str(c), lang=lang) for c in M.columns], rotation=45, ha="right", fontsize=8)
     ylab = names["segment_name"].reindex(M.index) if "segment_name" in names else M.index
