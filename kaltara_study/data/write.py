@@ -10,10 +10,14 @@ import hashlib
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from kaltara_study import pii
+
+if TYPE_CHECKING:  # PIL is imported where an image is made, not when the package loads
+    from PIL import Image
 
 SYNTHETIC_NOTE = "SYNTHETIC"
 #: Resolution of the PNG figures (the HTML report, screens, a printed page); the PDF beside each is
@@ -65,7 +69,6 @@ def save_figure(fig, name: str, *, folder: Path | str) -> tuple[list[Path], byte
     the PNG is not decoded again; a figure on a canvas that is not Agg's is read back from its file.
     """
     import matplotlib as mpl
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -85,25 +88,26 @@ def save_figure(fig, name: str, *, folder: Path | str) -> tuple[list[Path], byte
             fig.set_layout_engine(None)
         try:
             fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None}, pil_kwargs={"compress_level": ZLIB_LEVEL})
-            raster = _saved_raster(fig, FigureCanvasAgg)
+            raster = _saved_raster(fig)
             fig.savefig(pdf, metadata={"CreationDate": None, "Producer": None, "Creator": None})
         finally:
             fig.set_layout_engine(engine)
     return [png, pdf], screen_png(raster if raster is not None else png)
 
 
-def _saved_raster(fig, agg):
+def _saved_raster(fig):
     """The RGBA raster ``fig``'s Agg canvas holds after a PNG save (a PIL image), or None."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
     canvas = fig.canvas
-    if not isinstance(canvas, agg) or getattr(canvas, "renderer", None) is None:
+    if not isinstance(canvas, FigureCanvasAgg) or getattr(canvas, "renderer", None) is None:
         return None
     buf = canvas.buffer_rgba()
     return Image.frombuffer("RGBA", (buf.shape[1], buf.shape[0]), buf.tobytes(), "raw", "RGBA", 0, 1)
 
 
-def screen_png(png) -> bytes:
+def screen_png(png: Path | str | Image.Image) -> bytes:
     """The PNG at ``png`` (written at :data:`PNG_DPI`; a path, or the raster as a PIL image) reduced
     to :data:`SCREEN_DPI` (box filter), as PNG bytes without metadata: what a notebook shows of a
     saved figure, without drawing it again."""

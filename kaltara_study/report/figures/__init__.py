@@ -152,6 +152,14 @@ def new_figure(*, figsize: tuple[float, float] = (7.0, 4.5), nrows: int = 1, nco
     return fig, axes
 
 
+def cell_value(ax, x, y, text: str, *, fontsize: float, dark: bool):
+    """Write ``text`` centred in heatmap cell (``x``, ``y``), white on a ``dark`` cell. The value sits
+    inside its cell, so it is left out of the layout: constrained layout would measure each one
+    (190 in the correlation heatmap) for nothing."""
+    return ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, in_layout=False,
+                   color="white" if dark else "black")
+
+
 #: Height (inches) of the strip added under a figure for the SYNTHETIC mark.
 MARK_STRIP_IN = 0.4
 

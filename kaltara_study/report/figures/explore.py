@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from kaltara_study.report.figures import DIVERGING_CMAP, PALETTE, localised, new_figure, short_kabupaten
+from kaltara_study.report.figures import (DIVERGING_CMAP, PALETTE, cell_value, localised, new_figure,
+                                          short_kabupaten)
 from kaltara_study.report.figures.maps import plot_map
 from kaltara_study.report.format import formatter
 from kaltara_study.report.labels import label
@@ -147,8 +148,7 @@ def plot_correlations(corr: pd.DataFrame, *, method: str = "spearman", lang: str
         ax.set_yticks(range(k), names, fontsize=7)
         for (i, j), v in np.ndenumerate(c.to_numpy(dtype=float)):
             if np.isfinite(v):
-                ax.text(j, i, fmt.number(v, 2), ha="center", va="center", fontsize=6, in_layout=False,
-                        color="white" if abs(v) > 0.6 else "black")
+                cell_value(ax, j, i, fmt.number(v, 2), fontsize=6, dark=abs(v) > 0.6)
         key = f"corr_{method}"
         fig.colorbar(im, ax=ax, shrink=0.8, label=label(key, lang=lang))
         ax.grid(False)

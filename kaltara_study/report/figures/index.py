@@ -22,6 +22,7 @@ from kaltara_study.report.figures import (
     DIVERGING_CMAP,
     NO_DATA_COLOR,
     PALETTE,
+    cell_value,
     idm_status_colors,
     localised,
     new_figure,
@@ -186,8 +187,7 @@ def plot_correlation_heatmap(corr: pd.DataFrame, *, framework: pd.DataFrame | No
         for i, j in zip(*np.tril_indices(k, -1), strict=True):
             v = values[i, j]
             if np.isfinite(v):
-                ax.text(j, i, fmt.number(v, 1), ha="center", va="center", fontsize=6.5, in_layout=False,
-                        color="white" if abs(v) > 0.6 else "black")
+                cell_value(ax, j, i, fmt.number(v, 1), fontsize=6.5, dark=abs(v) > 0.6)
     ax.set_title(wrap(label("ix_corr_title", lang=lang), int(fig.get_size_inches()[0] * 9)))
     if framework is not None:                           # indicators of the framework the matrix lacks: a footnote
         gone = [n for n in framework["indicator"] if n not in set(names)]

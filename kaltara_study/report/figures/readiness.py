@@ -16,7 +16,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from kaltara_study.report.figures import PARTNER_ORDER, VERDICT_COLORS, VERDICT_ORDER, localised, new_figure
+from kaltara_study.report.figures import (PARTNER_ORDER, VERDICT_COLORS, VERDICT_ORDER, cell_value, localised,
+                                          new_figure)
 from kaltara_study.report.format import formatter
 from kaltara_study.report.labels import criterion_label, label, partner_label, verdict_label
 
@@ -50,8 +51,7 @@ def plot_readiness_matrix(matrix: pd.DataFrame, *, lang: str = "id", title: str 
     ax.set_yticks(range(len(matrix)), rows)
     for (i, j), v in np.ndenumerate(vals):
         if np.isfinite(v):
-            ax.text(j, i, formatter(lang).percent(v), ha="center", va="center", fontsize=9, in_layout=False,
-                    color="white" if v < 0.6 else "black")
+            cell_value(ax, j, i, formatter(lang).percent(v), fontsize=9, dark=v < 0.6)
     ax.set_ylabel(label("rd_segment_axis", lang=lang))
     ax.set_title(title or label("rd_readiness_matrix_title", lang=lang))
     cb = fig.colorbar(im, ax=ax, label=label("rd_share_cooperatives", lang=lang), shrink=0.8)
@@ -135,8 +135,7 @@ def plot_assessability(tab: pd.DataFrame, *, lang: str = "id", partners: Sequenc
     ax.set_yticks(range(len(crits)), [criterion_label(c, lang=lang) for c in crits])
     for (i, j), v in np.ndenumerate(mat.to_numpy(dtype=float)):
         if np.isfinite(v):
-            ax.text(j, i, formatter(lang).percent(v), ha="center", va="center", fontsize=7, in_layout=False,
-                    color="white" if v < 0.6 else "black")
+            cell_value(ax, j, i, formatter(lang).percent(v), fontsize=7, dark=v < 0.6)
     cb = fig.colorbar(im, ax=ax, label=label("rd_share_assessed", lang=lang), shrink=0.8)
     cb.set_ticks([0, 0.25, 0.5, 0.75, 1], labels=[formatter(lang).percent(x) for x in (0, 0.25, 0.5, 0.75, 1)])
     n = int(tab["n"].max()) if "n" in tab.columns and len(tab) else None

@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from kaltara_study.report.figures import (DIVERGING_CMAP, PALETTE, localised, new_figure, segment_colors,
+from kaltara_study.report.figures import (DIVERGING_CMAP, PALETTE, cell_value, localised, new_figure, segment_colors,
                                           short_kabupaten, wrap)
 from kaltara_study.report.format import formatter
 from kaltara_study.report.labels import algorithm_label, label, stability_label
@@ -210,8 +210,7 @@ def plot_profiles_heatmap(profiles: pd.DataFrame, *, lang: str = "id") -> Figure
         for j in range(M.shape[1]):
             v = M.iat[i, j]
             if np.isfinite(v):
-                _ = ax.text(j, i, formatter(lang).number(v, 1), ha="center", va="center", fontsize=7.5, in_layout=False,
-                            color="white" if abs(v) > 0.65 * lim else "black")
+                _ = cell_value(ax, j, i, formatter(lang).number(v, 1), fontsize=7.5, dark=abs(v) > 0.65 * lim)
     ax.set_xticks(range(M.shape[1]), [label(str(c), lang=lang) for c in M.columns], rotation=45, ha="right", fontsize=8)
     ylab = names["segment_name"].reindex(M.index) if "segment_name" in names else M.index
     ax.set_yticks(range(M.shape[0]), [wrap(str(n), 28) for n in ylab], fontsize=8)
