@@ -142,7 +142,7 @@ def test_stages_computed_in_the_background_release_each_stage_as_it_is_ready(mon
 
     go_on = threading.Event()
 
-    def precompute(study):
+    def precompute(study, names):
         yield "analysis", "analysis: computed"
         assert go_on.wait(timeout=30)
         yield "boundaries", "boundaries: computed"
@@ -169,7 +169,7 @@ def test_stages_computed_in_the_background_release_each_stage_as_it_is_ready(mon
 def test_a_failing_stage_stops_the_build_with_its_own_error_before_any_notebook(monkeypatch):
     from kaltara_study.errors import DataError
 
-    def precompute(study):
+    def precompute(study, names):
         raise DataError("analysis: survey.xlsx, sheet 'data', row 4, column 'omzet': expected a number")
         yield  # pragma: no cover - a generator
 
@@ -177,6 +177,26 @@ def test_a_failing_stage_stops_the_build_with_its_own_error_before_any_notebook(
     monkeypatch.setattr(build, "execute_notebook", lambda *a, **k: pytest.fail("a notebook ran"))
     with pytest.raises(DataError, match="expected a number"):
         build.build(load_study("synthetic"), only=["00"], jobs=2, log=lambda line: None)
+
+
+def test_a_build_of_some_notebooks_computes_only_the_stages_they_read(monkeypatch):
+    from kaltara_study.errors import DataError
+
+    asked, real = [], build.stages.precompute
+
+    def precompute(study, names):
+        asked.append(tuple(names))
+        raise DataError("stop here: the stages asked for are recorded")
+        yield  # pragma: no cover - a generator
+
+    monkeypatch.setattr(build.stages, "precompute", precompute)
+    monkeypatch.setattr(build, "execute_notebook", lambda *a, **k: pytest.fail("a notebook ran"))
+    study = load_study("synthetic")
+    with pytest.raises(DataError, match="stop here"):
+        build.build(study, only=["00", "04"], jobs=2, log=lambda line: None)
+    assert [set(a) for a in asked] == [{"analysis", "index"}]
+    with pytest.raises(ValueError, match="unknown stages"):
+        next(real(study, ["analysis", "no_such_stage"]))
 
 
 def test_default_parameters_inject_nothing_and_reexecution_gives_identical_bytes(tmp_path):

@@ -2,11 +2,12 @@
 
 ``kaltara-study build`` (or ``make report``) runs, for one data source:
 
-1. the data layer and the analysis stages (``stages.precompute``: analysis table, index,
-   segmentation, …, cached by input and code hash), in a thread of the build: a notebook starts
-   once the stages it reads (its ``stages.<accessor>(…)`` calls) are in the cache, so the first
-   notebooks run on one core while the later stages are computed on the other (each notebook can
-   still build its stages itself when run alone);
+1. the data layer and the analysis stages the notebooks read (``stages.precompute``: analysis
+   table, index, segmentation, …, cached by input and code hash; a build of some notebooks,
+   ``only``, computes only theirs), in a thread of the build: a notebook starts once the stages it
+   reads (its ``stages.<accessor>(…)`` calls) are in the cache, so the first notebooks run on one
+   core while the later stages are computed on the other (each notebook can still build its stages
+   itself when run alone);
 2. every ``notebooks/NN_*.ipynb`` in numeric order with papermill, parameters (source, output
    folder, language, seed) injected into the cell tagged ``parameters`` — only when they differ
    from that cell's defaults, so the committed notebooks carry no injected cell;
@@ -389,8 +390,9 @@ class _StagesInBackground:
     until all are ready, so the notebooks that start meanwhile (those whose stages are ready) never
     add a third busy process to two cores."""
 
-    def __init__(self, study: Study, slots: threading.BoundedSemaphore, log):
+    def __init__(self, study: Study, slots: threading.BoundedSemaphore, log, names=stages.BUILD_ORDER):
         self.ready = {name: threading.Event() for name in stages.BUILD_ORDER}
+        self._names = tuple(names)
         self.error: BaseException | None = None
         self._slots, self._log, self._study = slots, log, study
         slots.acquire()
@@ -400,7 +402,7 @@ class _StagesInBackground:
     def _compute(self) -> None:
         t = time.perf_counter()
         try:
-            for name, line in stages.precompute(self._study):
+            for name, line in stages.precompute(self._study, self._names):
                 self._log(f"[raw → processed] {line}")
                 self.ready[name].set()
             self._log(f"[raw → processed] done in {time.perf_counter() - t:.1f} s")
@@ -470,7 +472,9 @@ def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KER
     log("[raw → processed] data layer and analysis stages (cached in data/interim by input and code hash) …")
     notebooks = discover_notebooks(p.notebooks, only)
     slots = threading.BoundedSemaphore(max(1, jobs))  # busy processes: the stages' thread and the kernels
-    computing = _StagesInBackground(study, slots, log)
+    # only the stages these notebooks read (all of them for a full build: notebook 07 reads every one)
+    needed = {name for nb_path in notebooks for name in stages_needed(nb_path)}
+    computing = _StagesInBackground(study, slots, log, names=needed)
     if not only:  # a full build starts from empty output folders, so nothing stale survives
         import shutil
 
