@@ -156,9 +156,18 @@ def test_tick_numbers_group_thousands_as_the_tables_do():
         assert formatter(lang).number(0.2, 1) in xt, (lang, xt)   # decimals keep the language's mark
 
 
-def test_no_code_names_or_english_in_indonesian_figures(data):
-    for name, fig in _figures(data).items():
-        _draw(fig)
+@pytest.fixture(scope="module")
+def drawn_figures(data):
+    """The figures of :func:`_figures`, drawn once without rendering (every text, tick labels
+    included, is then final and measurable); for the checks that only read them."""
+    figures = _figures(data)
+    for fig in figures.values():
+        fig.draw_without_rendering()
+    return figures
+
+
+def test_no_code_names_or_english_in_indonesian_figures(drawn_figures):
+    for name, fig in drawn_figures.items():
         text = " ".join(t.get_text() for t in _text_artists(fig))
         assert scan_for_untranslated(text, lang="id") == [], name
 
@@ -185,12 +194,14 @@ def _more_figures():
             "profiles": S.plot_profiles_heatmap(prof), "stability": S.plot_stability(stab)}
 
 
-def test_no_text_outside_the_canvas(data):
+def test_no_text_outside_the_canvas(drawn_figures):
     """Every text of every figure lies inside the figure as laid out (no clipped titles, legends or
     tick labels, also where the figure is shown without a tight crop)."""
-    figures = {k: f for k, f in _figures(data).items() if k != "bottom_legend"}   # (a foreign figure)
-    for name, fig in {**figures, **_more_figures()}.items():
+    more = _more_figures()
+    for fig in more.values():
         fig.draw_without_rendering()
+    figures = {k: f for k, f in drawn_figures.items() if k != "bottom_legend"}   # (a foreign figure)
+    for name, fig in {**figures, **more}.items():
         drawn = fig.get_tightbbox(fig.canvas.get_renderer())        # everything drawn, in inches
         w, h = fig.get_size_inches()
         assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01 and drawn.x1 <= w + 0.01 and drawn.y1 <= h + 0.01, \
