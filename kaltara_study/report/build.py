@@ -35,7 +35,6 @@ import os
 import platform
 import re
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -48,12 +47,10 @@ import pandas as pd
 from jupyter_client.manager import AsyncKernelManager
 
 from kaltara_study import stages
-from kaltara_study.data.schema import RAW_SCHEMAS
 from kaltara_study.report import landing
-from kaltara_study.report.instrument import write_instrument
-from kaltara_study.report.translate import refresh_translations, translated
-from kaltara_study.study import Study, load_study, paths
+from kaltara_study.report.translate import translated
 from kaltara_study.errors import KaltaraError
+from kaltara_study.study import Study, paths
 from kaltara_study.data.write import sha256_file
 
 KERNEL_NAME = "kaltara-study"
@@ -540,58 +537,3 @@ def build(study: Study, *, only: list[str] | None = None, kernel_name: str = KER
         f"manifest: {output}/MANIFEST.json ({len(inputs)} inputs, {len(outputs)} outputs)"
     )
     return result
-
-
-def main_build(args) -> int:
-    """Entry point of ``kaltara-study build``: one ``BUILD FAILED:`` line naming what to fix and exit
-    code 2 on any error; the traceback only with ``--debug``."""
-    try:
-        study = load_study(args.source, seed=args.seed, lang=args.lang, output_dir=args.output)
-        study.configs  # an unreadable config fails here, before anything runs
-        build(study, only=args.only, jobs=args.jobs)
-    except KeyboardInterrupt:
-        print("\nBUILD FAILED: interrupted", file=sys.stderr)
-        return 2
-    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user unless --debug
-        return _fail(args, exc, heading="BUILD FAILED")
-    return 0
-
-
-def _fail(args, exc: BaseException, *, heading: str = "FAILED") -> int:
-    """One ``<heading>: …`` line naming what to fix, exit code 2; the traceback only with ``--debug``."""
-    if getattr(args, "debug", False):
-        raise exc
-    what = str(exc) if isinstance(exc, KaltaraError) else (
-        f"unexpected {type(exc).__name__}: {exc}. Run again with --debug for the traceback and "
-        "report it with the command you ran")
-    print(f"\n{heading}: {what}", file=sys.stderr)
-    return 2
-
-
-def main_instrument(args) -> int:
-    """Entry point of ``kaltara-study instrument``: the field forms into ``--output``."""
-    try:
-        study = load_study(args.source)
-        out = Path(args.output)
-        out = out if out.is_absolute() else study.root / out
-        written = write_instrument(out, contract=RAW_SCHEMAS["survey"], criteria=study.configs.readiness,
-                                   cooperatives=stages.field_cooperatives(study))
-    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user unless --debug
-        return _fail(args, exc)
-    for kind, path in written.items():
-        print(f"{kind}: {path.relative_to(study.root) if path.is_relative_to(study.root) else path}")
-    return 0
-
-
-def main_translations(args) -> int:
-    """Entry point of ``kaltara-study translations``: refresh every notebook's ``--lang`` translation
-    file (current texts kept, new or edited cells listed) and print what is left. Exit 1 when some
-    narrative is not translated yet."""
-    try:
-        study = load_study("kaltara")
-        statuses = [refresh_translations(nb, args.lang) for nb in discover_notebooks(study.paths.notebooks)]
-    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user unless --debug
-        return _fail(args, exc)
-    for st in statuses:
-        print(st.line())
-    return 0 if all(st.complete for st in statuses) else 1
