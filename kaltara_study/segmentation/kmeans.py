@@ -285,7 +285,9 @@ def _best_of(X, k, U, max_iter, tol_abs, hartigan):
         C0 = _kmeanspp(X, k, U[s])
         C, inertia, it = _lloyd(X, XT, C0, max_iter, tol_abs, lab)
         if hartigan:
-            inertia = _hartigan(X, XT, C, lab, 50)
+            # a typed 50, not the constant: numba would compile a separate Literal[int](50) signature of
+            # _hartigan for this call, besides the int64 one the batched gap statistic calls from Python
+            inertia = _hartigan(X, XT, C, lab, np.int64(50))
         if inertia < best_in:
             best_in = inertia
             best_lab[:] = lab
@@ -339,6 +341,19 @@ def _wk(X, labels, k, d_power):
     return 0.5 * w
 
 
+def _writable_c64(X) -> np.ndarray:
+    """``X`` as a C-contiguous, writeable float64 array (copied only when it is not one already). A
+    read-only array (a pandas view, a memory map) would make numba compile every kernel a second time,
+    for the read-only array type.
+
+    >>> a = np.ones((2, 2)); a.flags.writeable = False
+    >>> _writable_c64(a).flags.writeable
+    True
+    """
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    return X if X.flags.writeable else X.copy()
+
+
 def _threads(tasks: int) -> int:
     """Worker threads for ``tasks`` independent kernel calls: one per core, at most one per task."""
     return max(1, min(os.cpu_count() or 1, tasks))
@@ -374,7 +389,7 @@ def kmeans_from_init(X: np.ndarray, init: np.ndarray, *, max_iter: int = 300,
     >>> kmeans_from_init(np.array([[0.], [1.], [10.]]), np.array([[0.], [10.]])).inertia
     0.5
     """
-    X = np.ascontiguousarray(X, dtype=np.float64)
+    X = _writable_c64(X)
     lab = np.empty(X.shape[0], np.int64)
     C, inertia, it = _lloyd(X, np.ascontiguousarray(X.T), np.ascontiguousarray(init, dtype=np.float64), max_iter,
                             tolerance(X, tol), lab)
@@ -398,7 +413,7 @@ def kmeans(X: np.ndarray, k: int, *, n_init: int = 25, seed: int | np.random.See
     >>> np.bincount(kmeans(X, 2, seed=0).labels).tolist()
     [20, 20]
     """
-    X = np.ascontiguousarray(X, dtype=np.float64)
+    X = _writable_c64(X)
     if not 1 <= k <= X.shape[0]:
         raise ValueError(f"k = {k} needs 1 <= k <= n = {X.shape[0]}; lower k")
     U = np.random.default_rng(seed).random((n_init, k))
@@ -425,7 +440,7 @@ def within_dispersion(X: np.ndarray, labels: np.ndarray, *, d_power: int = 1) ->
     >>> within_dispersion(np.array([[0.], [2.]]), np.array([0, 0]))
     0.5
     """
-    X = np.ascontiguousarray(X, dtype=np.float64)
+    X = _writable_c64(X)
     lab = np.asarray(labels)
     _, lab = np.unique(lab, return_inverse=True)
     return float(_wk(X, lab.astype(np.int64), int(lab.max()) + 1, int(d_power)))
@@ -445,7 +460,7 @@ def kmeans_batch(Xs: np.ndarray, k_max: int, U: np.ndarray, *, max_iter: int = 3
     in parallel over (b, k); each task is independent, so the answer does not depend on threads.
     The tolerance is taken from the first data set (all reference sets share one scale).
     """
-    Xs = np.ascontiguousarray(Xs, dtype=np.float64)
+    Xs = _writable_c64(Xs)
     if polish not in ("best", "all"):
         raise ValueError("polish must be 'best' or 'all'")
     U = np.asarray(U, dtype=np.float64)
