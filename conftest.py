@@ -117,14 +117,15 @@ def kaltara_study():
     return load_study("kaltara")
 
 
-def make_tiny_root(root: Path, dest: Path) -> Path:
+def make_tiny_root(root: Path, dest: Path, *, also=()) -> Path:
     """A copy of the study root with a tiny config (30 Monte-Carlo replications, 10 bootstrap
-    samples), for tests that run the whole stage graph or a build."""
+    samples), for tests that run the whole stage graph or a build; ``also``: more
+    ``(config file, old text, new text)`` edits, applied after those."""
     shutil.copytree(root, dest, ignore=shutil.ignore_patterns("interim", "processed", "reports"))
     for name, old, new in (("indicators.toml", "n_rep = 500", "n_rep = 30"),
                            ("indicators_kaltara.toml", "n_rep = 500", "n_rep = 30"),
                            ("segmentation.toml", "B = 50 ", "B = 10 "),
-                           ("village_types.toml", "B = 50", "B = 10")):
+                           ("village_types.toml", "B = 50", "B = 10"), *also):
         cfg = dest / "config" / name
         text = cfg.read_text(encoding="utf-8")
         assert old in text, f"{name}: {old!r} not found (tiny config out of date)"

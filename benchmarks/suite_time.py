@@ -1,7 +1,7 @@
 """P5: ``make test`` on a fresh clone (target ≤ 5 minutes on the 2-core machine), and whether the
 test suite left the tree as it found it.
 
-Run: ``.venv/bin/python benchmarks/test_time.py``. Clones the checkout's HEAD into a temporary
+Run: ``.venv/bin/python benchmarks/suite_time.py``. Clones the checkout's HEAD into a temporary
 folder, times ``make install`` there (venv, pinned stack, kernel, numba kernels), lists every file
 ``git status --ignored`` shows, times ``make test`` (the whole suite: unit, property and real-data
 tests, doctests, nbval over the notebooks), lists them again and prints what the tests added (the

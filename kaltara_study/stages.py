@@ -444,10 +444,10 @@ def precompute(study: Study, names=BUILD_ORDER):
     """Compute (or load) the stages ``names`` (every stage by default) once each, in
     :data:`BUILD_ORDER`; yields ``(stage, progress line)`` as each is ready. A stage's own inputs are
     computed with it, whether named or not."""
-    unknown = sorted(set(names) - set(BUILD_ORDER))
-    if unknown:
-        raise ValueError(f"unknown stages {unknown}; the stages are {list(BUILD_ORDER)}")
-    for name in (n for n in BUILD_ORDER if n in set(names)):
+    names = set(names)
+    if names - set(BUILD_ORDER):
+        raise ValueError(f"unknown stages {sorted(names - set(BUILD_ORDER))}; the stages are {list(BUILD_ORDER)}")
+    for name in (n for n in BUILD_ORDER if n in names):
         t = time.perf_counter()
         hit = is_cached(study, name)
         out = _cached(study, name)

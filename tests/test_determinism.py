@@ -85,15 +85,6 @@ SETTINGS = [("1", "Haswell"), ("2", "Sandybridge")]
 TINIER = (("indicators.toml", "n_rep = 30", "n_rep = 10"), ("segmentation.toml", "B = 10 ", "B = 3 "))
 
 
-def _tinier_root(root, dest):
-    copy = make_tiny_root(root, dest)
-    for name, old, new in TINIER:
-        cfg = copy / "config" / name
-        text = cfg.read_text(encoding="utf-8")
-        assert old in text, f"{name}: {old!r} not found (tiny config out of date)"
-        cfg.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return copy
-
 
 @pytest.mark.slow
 def test_tables_identical_under_different_blas_threads_and_kernels(tmp_path, root):
@@ -105,7 +96,7 @@ def test_tables_identical_under_different_blas_threads_and_kernels(tmp_path, roo
     assert cached.is_file(), f"the session's analysis cache is not where the stages keep it: {cached}"
     results = []
     for threads, core in SETTINGS:
-        copy = _tinier_root(root, tmp_path / f"p{threads}{core}")
+        copy = make_tiny_root(root, tmp_path / f"p{threads}{core}", also=TINIER)
         dest = load_study("synthetic", root=copy).cache_dir
         dest.mkdir(parents=True, exist_ok=True)
         shutil.copy2(cached, dest / cached.name)
