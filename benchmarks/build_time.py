@@ -14,7 +14,7 @@ its ratio are printed: one run of each varies by about 10 % on a 2-core VM.
 
 from __future__ import annotations
 
-from _machine import machine  # benchmarks/_machine.py
+from _machine import machine, speed_probe  # benchmarks/_machine.py
 
 import ast
 import os
@@ -91,10 +91,12 @@ def _once(project: Path) -> tuple[dict[str, float], dict[str, float], float]:
 
 
 def main() -> None:
+    probe_start = speed_probe()  # the machine line's probe is taken at the end: both bracket the run
     project = paths().root
     runs = [_once(project) for _ in range(REPEAT)]
     print(f"P1 build time — machine: {machine()}; source={SOURCE}; build and floor both with "
-          f"jobs={JOBS} (as make report); cold cache (data/interim empty); {REPEAT} repetitions, medians")
+          f"jobs={JOBS} (as make report); cold cache (data/interim empty); {REPEAT} repetitions, medians; "
+          f"speed probe at the start {probe_start:.2f} s")
     print(f"{'notebook':32s} {'run s':>8s} {'floor s':>8s} {'ratio':>6s} {'ratio range':>12s}")
     worst = 0.0
     for name in runs[0][1]:

@@ -11,7 +11,7 @@ seconds per phase and pytest's own summary line.
 
 from __future__ import annotations
 
-from _machine import machine  # benchmarks/_machine.py
+from _machine import machine, speed_probe  # benchmarks/_machine.py
 
 import re
 import shutil
@@ -33,6 +33,7 @@ def _tree(clone: Path) -> set[str]:
 
 
 def main() -> None:
+    probe_start = speed_probe()  # the machine line's probe is taken at the end: both bracket the run
     tmp = Path(tempfile.mkdtemp(prefix="kaltara-p5-"))
     try:
         clone = tmp / "clone"
@@ -46,7 +47,7 @@ def main() -> None:
         test = time.perf_counter() - t
         added = sorted(_tree(clone) - before)
         summary = [line for line in proc.stdout.splitlines() if re.search(r"\d+ (passed|failed)", line)]
-        print(f"P5 make test on a fresh clone — machine: {machine()}")
+        print(f"P5 make test on a fresh clone — machine: {machine()}; speed probe at the start {probe_start:.2f} s")
         print(f"  {'make install (venv, pinned stack, kernel, numba kernels)':58s} {install:7.1f} s")
         print(f"  {'make test (the suite, .venv ready)':58s} {test:7.1f} s")
         print(f"  {f'make test on a clean clone, install included (target <= {TARGET_S} s)':58s} "
