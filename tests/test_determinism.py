@@ -85,7 +85,6 @@ SETTINGS = [("1", "Haswell"), ("2", "Sandybridge")]
 TINIER = (("indicators.toml", "n_rep = 30", "n_rep = 10"), ("segmentation.toml", "B = 10 ", "B = 3 "))
 
 
-
 @pytest.mark.slow
 def test_tables_identical_under_different_blas_threads_and_kernels(tmp_path, root):
     if os.uname().machine not in ("x86_64", "AMD64"):
