@@ -65,20 +65,6 @@ except ImportError:  # pragma: no cover - hypothesis is a dev dependency
 
 from kaltara_study.study import load_study, paths  # noqa: E402
 
-#: the longest test files first (summed test times on the 2-core machine, 2026-12-02: the PII build
-#: 56 s, the pipeline 41 s, ...; the notebooks under nbval 5 to 15 s each), so that pytest-xdist's
-#: one-file-per-worker scheduling does not leave a long file running alone at the end; a file not
-#: listed keeps its place after them. Order only: no test depends on it.
-LONGEST_FIRST = ("test_pii_build.py", "test_pipeline.py", "test_parse.py", "test_build.py",
-                 "test_index.py", "test_kobo.py", "test_figures.py", "test_determinism.py",
-                 "test_bad_corpus.py", "test_readiness.py", "05_segmentation.ipynb", "03_explore.ipynb",
-                 "04_potential_index.ipynb", "06_partner_readiness.ipynb", "08_report.ipynb")
-
-
-def pytest_collection_modifyitems(items):
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
-
 
 @pytest.fixture(scope="session")
 def root() -> Path:
